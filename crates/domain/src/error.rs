@@ -1,0 +1,23 @@
+use sea_orm::DbErr;
+
+use crate::postings::{lifecycle::LifecycleError, validation::ValidationErrors};
+
+/// Everything a domain operation can refuse or fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    #[error(transparent)]
+    Validation(#[from] ValidationErrors),
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
+    #[error("nicht gefunden")]
+    NotFound,
+    /// Someone saved in between: the caller's version is stale and nothing was written.
+    #[error(
+        "Die Anzeige wurde inzwischen geändert (Version {current}, Ihre Version {expected}). Bitte laden Sie sie neu."
+    )]
+    Conflict { expected: i32, current: i32 },
+    #[error("Datenbankfehler: {0}")]
+    Db(#[from] DbErr),
+}
+
+pub type DomainResult<T> = Result<T, DomainError>;

@@ -1,0 +1,22 @@
+//! The job-posting and training model of the Partheland Stellenbörse.
+//!
+//! Everything the board knows about postings lives here: the vocabularies, validation with German
+//! messages, the publication lifecycle as pure functions, and the persistence functions over a
+//! sea-orm connection. Every change writes its audit entry and a search-outbox row in the same
+//! transaction. Nothing here knows about HTTP, templates or the search engine.
+
+pub mod actor;
+pub mod audit;
+pub mod berlin;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub mod error;
+pub mod markdown;
+pub mod municipalities;
+pub mod outbox;
+pub mod postings;
+pub mod text;
+
+pub use actor::Actor;
+pub use error::{DomainError, DomainResult};

@@ -1,0 +1,127 @@
+//! The editable content of a posting, as an officer, an import or the API supplies it.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::types::{Category, Contract, Employment, PayScheme, PostingKind};
+use crate::entities::posting;
+
+/// Everything about a posting that its authors decide; status, dates of publication, version
+/// and bookkeeping are managed by the board.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PostingDraft {
+    pub kind: PostingKind,
+    /// Kennziffer, unique per municipality.
+    pub reference_number: String,
+    pub title: String,
+    pub department: Option<String>,
+    pub category: Category,
+    pub employment: Employment,
+    pub weekly_hours: Option<f64>,
+    pub contract: Contract,
+    pub contract_end_date: Option<NaiveDate>,
+    pub pay_scheme: PayScheme,
+    pub pay_grade_from: Option<String>,
+    pub pay_grade_to: Option<String>,
+    pub pay_monthly_min_eur: Option<i32>,
+    pub pay_monthly_max_eur: Option<i32>,
+    pub location_place: String,
+    pub location_postcode: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    /// `None`: "ab sofort".
+    pub start_date: Option<NaiveDate>,
+    pub application_deadline: NaiveDate,
+    pub description: String,
+    pub tasks: String,
+    pub profile: String,
+    pub benefits: String,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub apply_url: Option<String>,
+    pub apply_email: Option<String>,
+    /// Partner municipalities of a shared offer.
+    #[serde(default)]
+    pub partners: Vec<PartnerDraft>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerDraft {
+    pub municipality_id: i64,
+    /// E.g. the stations an apprentice rotates through in this municipality.
+    pub note: Option<String>,
+}
+
+impl PostingDraft {
+    /// The draft of an existing posting, e.g. to prefill the editor or to duplicate it.
+    pub fn from_model(p: &posting::Model, partners: Vec<PartnerDraft>) -> Self {
+        Self {
+            kind: p.kind,
+            reference_number: p.reference_number.clone(),
+            title: p.title.clone(),
+            department: p.department.clone(),
+            category: p.category,
+            employment: p.employment,
+            weekly_hours: p.weekly_hours,
+            contract: p.contract,
+            contract_end_date: p.contract_end_date,
+            pay_scheme: p.pay_scheme,
+            pay_grade_from: p.pay_grade_from.clone(),
+            pay_grade_to: p.pay_grade_to.clone(),
+            pay_monthly_min_eur: p.pay_monthly_min_eur,
+            pay_monthly_max_eur: p.pay_monthly_max_eur,
+            location_place: p.location_place.clone(),
+            location_postcode: p.location_postcode.clone(),
+            latitude: p.latitude,
+            longitude: p.longitude,
+            start_date: p.start_date,
+            application_deadline: p.application_deadline,
+            description: p.description.clone(),
+            tasks: p.tasks.clone(),
+            profile: p.profile.clone(),
+            benefits: p.benefits.clone(),
+            contact_name: p.contact_name.clone(),
+            contact_phone: p.contact_phone.clone(),
+            contact_email: p.contact_email.clone(),
+            apply_url: p.apply_url.clone(),
+            apply_email: p.apply_email.clone(),
+            partners,
+        }
+    }
+
+    /// Trims every text and turns blank optional texts into `None`, so "  " never reaches the
+    /// database and validation sees what will be stored.
+    pub fn normalized(mut self) -> Self {
+        fn opt(v: &mut Option<String>) {
+            *v = v.take().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        }
+        for s in [
+            &mut self.reference_number,
+            &mut self.title,
+            &mut self.location_place,
+            &mut self.location_postcode,
+        ] {
+            *s = s.trim().to_owned();
+        }
+        for s in [&mut self.description, &mut self.tasks, &mut self.profile, &mut self.benefits] {
+            *s = s.trim_end().to_owned();
+        }
+        for v in [
+            &mut self.department,
+            &mut self.pay_grade_from,
+            &mut self.pay_grade_to,
+            &mut self.contact_name,
+            &mut self.contact_phone,
+            &mut self.contact_email,
+            &mut self.apply_url,
+            &mut self.apply_email,
+        ] {
+            opt(v);
+        }
+        for p in &mut self.partners {
+            opt(&mut p.note);
+        }
+        self
+    }
+}

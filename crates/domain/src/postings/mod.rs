@@ -1,0 +1,12 @@
+//! Postings: vacancies and shared training offers.
+
+pub mod draft;
+pub mod lifecycle;
+pub mod mutations;
+pub mod publishing;
+pub mod queries;
+pub mod types;
+pub mod validation;
+
+pub use draft::{PartnerDraft, PostingDraft};
+pub use types::{Category, Contract, Employment, PayScheme, PostingKind, PostingStatus};

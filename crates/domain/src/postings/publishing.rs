@@ -1,0 +1,166 @@
+//! Persisting lifecycle transitions, and the scheduler step that publishes due postings and
+//! expires those whose deadline day is over.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    TransactionSession, TransactionTrait, prelude::*,
+};
+use serde_json::json;
+
+use super::lifecycle::{self, LifecycleError, LifecycleState, Transition};
+use super::mutations::{save_versioned, write_trail};
+use super::queries::{self, Posting};
+use super::types::PostingStatus;
+use crate::actor::Actor;
+use crate::entities::posting;
+use crate::error::{DomainError, DomainResult};
+
+/// What the caller asks for; `Schedule` carries the planned instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Request {
+    Publish,
+    Schedule(DateTime<Utc>),
+    PublishScheduled,
+    Unpublish,
+    Archive,
+    Republish,
+    Expire,
+}
+
+impl Request {
+    pub fn transition(self) -> Transition {
+        match self {
+            Self::Publish => Transition::Publish,
+            Self::Schedule(_) => Transition::Schedule,
+            Self::PublishScheduled => Transition::PublishScheduled,
+            Self::Unpublish => Transition::Unpublish,
+            Self::Archive => Transition::Archive,
+            Self::Republish => Transition::Republish,
+            Self::Expire => Transition::Expire,
+        }
+    }
+
+    fn apply(self, s: LifecycleState, now: DateTime<Utc>) -> Result<LifecycleState, LifecycleError> {
+        match self {
+            Self::Publish => lifecycle::publish(s, now),
+            Self::Schedule(at) => lifecycle::schedule(s, at, now),
+            Self::PublishScheduled => lifecycle::publish_scheduled(s, now),
+            Self::Unpublish => lifecycle::unpublish(s),
+            Self::Archive => lifecycle::archive(s),
+            Self::Republish => lifecycle::republish(s, now),
+            Self::Expire => lifecycle::expire(s, now),
+        }
+    }
+}
+
+pub fn state_of(p: &Posting) -> LifecycleState {
+    LifecycleState { status: p.status, published_at: p.published_at, expires_at: p.expires_at }
+}
+
+/// Apply `request` to posting `id` at `expected_version`, writing the posting, its audit entry
+/// and its outbox row in one transaction.
+pub async fn transition<C>(
+    db: &C,
+    id: i64,
+    expected_version: i32,
+    request: Request,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> DomainResult<Posting>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = crate::db::begin_write(db).await?;
+    let before = queries::find_by_id(&txn, id).await?.ok_or(DomainError::NotFound)?;
+    if before.version != expected_version {
+        return Err(DomainError::Conflict { expected: expected_version, current: before.version });
+    }
+    let next = request.apply(state_of(&before), now)?;
+
+    let mut am = before.clone().into_active_model();
+    am.status = Set(next.status);
+    am.published_at = Set(next.published_at);
+    am.version = Set(expected_version + 1);
+    am.updated_by = Set(actor.as_str().to_owned());
+    am.updated_at = Set(now);
+    let after = save_versioned(&txn, am, id, expected_version).await?;
+
+    let mut changes = serde_json::Map::new();
+    changes.insert("status".into(), json!({ "from": before.status, "to": after.status }));
+    if before.published_at != after.published_at {
+        changes.insert("published_at".into(), json!({ "from": before.published_at, "to": after.published_at }));
+    }
+    write_trail(&txn, &after, request.transition().audit_action(), actor, changes, now).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// What one scheduler run did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DueReport {
+    pub published: u64,
+    pub expired: u64,
+}
+
+/// Publish scheduled postings whose time has come and expire postings whose deadline day is
+/// over. Idempotent: a second run at the same instant does nothing; a posting changed by someone
+/// else meanwhile (another process, an officer) is left alone until the next run.
+pub async fn run_due<C>(db: &C, now: DateTime<Utc>) -> DomainResult<DueReport>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    const BATCH: u64 = 500;
+    let actor = Actor::system("scheduler");
+    let mut report = DueReport::default();
+
+    // Expire first: a scheduled posting whose deadline passed must never go online.
+    loop {
+        let due = posting::Entity::find()
+            .filter(posting::Column::Status.is_in([PostingStatus::Published, PostingStatus::Scheduled]))
+            .filter(posting::Column::ExpiresAt.lte(now))
+            .order_by_asc(posting::Column::Id)
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        let n = due.len() as u64;
+        report.expired += apply_all(db, due, Request::Expire, &actor, now).await?;
+        if n < BATCH {
+            break;
+        }
+    }
+    loop {
+        let due = posting::Entity::find()
+            .filter(posting::Column::Status.eq(PostingStatus::Scheduled))
+            .filter(posting::Column::PublishedAt.lte(now))
+            .order_by_asc(posting::Column::Id)
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        let n = due.len() as u64;
+        report.published += apply_all(db, due, Request::PublishScheduled, &actor, now).await?;
+        if n < BATCH {
+            break;
+        }
+    }
+    if report != DueReport::default() {
+        tracing::info!(published = report.published, expired = report.expired, "scheduler run");
+    }
+    Ok(report)
+}
+
+async fn apply_all<C>(db: &C, due: Vec<Posting>, request: Request, actor: &Actor, now: DateTime<Utc>) -> DomainResult<u64>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let mut done = 0;
+    for p in due {
+        match transition(db, p.id, p.version, request, actor, now).await {
+            Ok(_) => done += 1,
+            // Someone else got there first; the next run sees the new state.
+            Err(DomainError::Conflict { .. } | DomainError::Lifecycle(_) | DomainError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
+}

@@ -1,0 +1,95 @@
+//! Reading postings: the public listing, the HR view of one municipality, single lookups.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, prelude::*,
+};
+
+use super::types::PostingStatus;
+use crate::entities::{municipality, posting, posting_partner};
+
+pub use posting::Model as Posting;
+
+/// Condition for "visible to the public at `now`": published, online already, deadline not over.
+/// The expiry job also flips the status, but visibility never waits for it.
+pub fn publicly_visible(now: DateTime<Utc>) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(posting::Column::Status.eq(PostingStatus::Published))
+        .add(posting::Column::PublishedAt.lte(now))
+        .add(posting::Column::ExpiresAt.gt(now))
+}
+
+pub fn is_publicly_visible(p: &Posting, now: DateTime<Utc>) -> bool {
+    p.status == PostingStatus::Published && p.published_at.is_some_and(|t| t <= now) && p.expires_at > now
+}
+
+/// A page of the public listing, newest first, each with its owning municipality.
+pub async fn list_published(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<(Posting, Option<municipality::Model>)>, DbErr> {
+    posting::Entity::find()
+        .filter(publicly_visible(now))
+        .order_by_desc(posting::Column::PublishedAt)
+        .order_by_desc(posting::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .find_also_related(municipality::Entity)
+        .all(db)
+        .await
+}
+
+pub async fn count_published(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    posting::Entity::find().filter(publicly_visible(now)).count(db).await
+}
+
+/// The postings a municipality owns, for its HR officers, optionally of one status; newest
+/// change first.
+pub async fn list_for_municipality(
+    db: &impl ConnectionTrait,
+    municipality_id: i64,
+    status: Option<PostingStatus>,
+) -> Result<Vec<Posting>, DbErr> {
+    let mut q = posting::Entity::find().filter(posting::Column::MunicipalityId.eq(municipality_id));
+    if let Some(status) = status {
+        q = q.filter(posting::Column::Status.eq(status));
+    }
+    q.order_by_desc(posting::Column::UpdatedAt).order_by_desc(posting::Column::Id).all(db).await
+}
+
+/// Shared offers of other municipalities in which `municipality_id` is named as a partner.
+pub async fn list_shared_with(
+    db: &impl ConnectionTrait,
+    municipality_id: i64,
+) -> Result<Vec<(Posting, posting_partner::Model)>, DbErr> {
+    let rows = posting_partner::Entity::find()
+        .filter(posting_partner::Column::MunicipalityId.eq(municipality_id))
+        .find_also_related(posting::Entity)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(|(partner, posting)| Some((posting?, partner))).collect())
+}
+
+pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Posting>, DbErr> {
+    posting::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn find_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Option<Posting>, DbErr> {
+    posting::Entity::find().filter(posting::Column::Slug.eq(slug)).one(db).await
+}
+
+/// Partners of a posting, in the order of their municipality ids.
+pub async fn partners_of(db: &impl ConnectionTrait, posting_id: i64) -> Result<Vec<posting_partner::Model>, DbErr> {
+    posting_partner::Entity::find()
+        .filter(posting_partner::Column::PostingId.eq(posting_id))
+        .order_by_asc(posting_partner::Column::MunicipalityId)
+        .all(db)
+        .await
+}
+
+/// Total number of postings, any status.
+pub async fn count_all(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    posting::Entity::find().count(db).await
+}

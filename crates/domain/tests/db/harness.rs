@@ -1,0 +1,107 @@
+//! Every test runs twice: on a fresh SQLite file and in a fresh PostgreSQL schema.
+//!
+//! PostgreSQL: `JOBBOARD_TEST_POSTGRES` is the server URL (default
+//! `postgres://postgres@127.0.0.1:5432/test`); set it to `off` to skip the PostgreSQL variants.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use jobboard_domain::db::{self, DbOptions};
+use jobboard_migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend};
+
+pub const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+pub struct TestDb {
+    pub db: DatabaseConnection,
+    _dir: Option<tempfile::TempDir>,
+    schema: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
+        let db = db::connect(&url, &DbOptions::default()).await.expect("open sqlite");
+        Migrator::up(&db, None).await.expect("migrate sqlite");
+        Self { db, _dir: Some(dir), schema: None }
+    }
+
+    /// `None` when PostgreSQL tests are switched off.
+    pub async fn postgres() -> Option<Self> {
+        let url = postgres_url()?;
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let schema = format!(
+            "t_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            fastrand::u32(..)
+        );
+        let admin = Database::connect(&url).await.expect("connect to PostgreSQL (set JOBBOARD_TEST_POSTGRES=off to skip)");
+        admin.execute_unprepared(&format!("CREATE SCHEMA \"{schema}\"")).await.expect("create schema");
+        admin.close().await.expect("close admin connection");
+        let options = DbOptions { schema: Some(schema.clone()), max_connections: Some(5) };
+        let db = db::connect(&url, &options).await.expect("open postgres");
+        Migrator::up(&db, None).await.expect("migrate postgres");
+        Some(Self { db, _dir: None, schema: Some((url, schema)) })
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+}
+
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("JOBBOARD_TEST_POSTGRES") {
+        Ok(v) if v.eq_ignore_ascii_case("off") => None,
+        Ok(v) if !v.trim().is_empty() => Some(v),
+        _ => Some(DEFAULT_POSTGRES.to_owned()),
+    }
+}
+
+impl Drop for TestDb {
+    /// Drop the schema even when the test panicked; runs on its own thread because Drop
+    /// cannot await.
+    fn drop(&mut self) {
+        if let Some((url, schema)) = self.schema.take() {
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                rt.block_on(async {
+                    if let Ok(admin) = Database::connect(&url).await {
+                        let _ = admin.execute_unprepared(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE")).await;
+                        let _ = admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// Declare tests that run on both databases: `db_tests! { async fn name(db) { … } }`, where
+/// `db: &TestDb`.
+macro_rules! db_tests {
+    ($(async fn $name:ident($db:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                let t = $crate::harness::TestDb::sqlite().await;
+                let $db = &t;
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                let Some(t) = $crate::harness::TestDb::postgres().await else {
+                    eprintln!("PostgreSQL tests switched off");
+                    return;
+                };
+                let $db = &t;
+                $body
+            }
+        }
+    )*};
+}
+pub(crate) use db_tests;

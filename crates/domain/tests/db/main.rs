@@ -1,0 +1,12 @@
+//! Persistence tests of the domain, each on SQLite and on PostgreSQL.
+
+#![expect(clippy::unwrap_used, reason = "tests")]
+
+mod fixtures;
+mod harness;
+
+mod audit_outbox;
+mod locking;
+mod migrations;
+mod postings;
+mod scheduling;

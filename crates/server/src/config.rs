@@ -1,0 +1,194 @@
+//! Typed configuration from `JOBBOARD_*` environment variables, read once at start.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A variable with a value we cannot use: names the variable, says what is expected.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{var}={value:?}: {expected}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub value: String,
+    pub expected: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DemoData {
+    /// Load demo data into an empty SQLite database, never into PostgreSQL.
+    Auto,
+    On,
+    Off,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `JOBBOARD_DATABASE_URL`: `sqlite://…` or `postgres://…`; default a SQLite file in the data dir.
+    pub database_url: String,
+    /// `JOBBOARD_DATA_DIR`: where the SQLite file and the search index live (default `./data`).
+    pub data_dir: PathBuf,
+    /// `JOBBOARD_BIND` (default `127.0.0.1:8080`).
+    pub bind: SocketAddr,
+    /// `JOBBOARD_DEMO_DATA`: `auto` (default), `on`, `off`.
+    pub demo_data: DemoData,
+    /// `JOBBOARD_DEMO_COUNT`: postings created on first start (default 250).
+    pub demo_count: u64,
+    /// `JOBBOARD_SCHEDULER_INTERVAL_SECS`: how often due postings are published/expired (default 30).
+    pub scheduler_interval: Duration,
+    /// `JOBBOARD_DB_MAX_CONNECTIONS`: pool size (default 8 for SQLite, 16 for PostgreSQL).
+    pub db_max_connections: Option<u32>,
+    /// `JOBBOARD_LOG_FORMAT`: `text` (default) or `json`.
+    pub log_format: LogFormat,
+    /// `JOBBOARD_LOG` (or `RUST_LOG`): tracing filter, default `info`.
+    pub log_filter: String,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Read from any source of variables; tests pass a map.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |name: &'static str| get(name).filter(|v| !v.trim().is_empty());
+        let data_dir = PathBuf::from(var("JOBBOARD_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = match var("JOBBOARD_DATABASE_URL") {
+            None => format!("sqlite://{}/jobboard.db?mode=rwc", data_dir.display()),
+            Some(url) if url.starts_with("sqlite:") || jobboard_domain::db::is_postgres_url(&url) => url,
+            Some(url) => {
+                return Err(ConfigError {
+                    var: "JOBBOARD_DATABASE_URL",
+                    value: redact(&url),
+                    expected: "a sqlite://path or postgres://user@host/db URL".into(),
+                });
+            }
+        };
+        let demo_data = match var("JOBBOARD_DEMO_DATA").as_deref().map(str::to_ascii_lowercase).as_deref() {
+            None | Some("auto") => DemoData::Auto,
+            Some("on" | "true" | "1" | "yes") => DemoData::On,
+            Some("off" | "false" | "0" | "no") => DemoData::Off,
+            Some(other) => return Err(invalid("JOBBOARD_DEMO_DATA", other, "one of auto, on, off")),
+        };
+        let log_format = match var("JOBBOARD_LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => return Err(invalid("JOBBOARD_LOG_FORMAT", other, "text or json")),
+        };
+        let interval: u64 = parse(&var, "JOBBOARD_SCHEDULER_INTERVAL_SECS", 30, "whole seconds between 1 and 3600")?;
+        if !(1..=3600).contains(&interval) {
+            return Err(invalid("JOBBOARD_SCHEDULER_INTERVAL_SECS", &interval.to_string(), "whole seconds between 1 and 3600"));
+        }
+        let db_max_connections = match var("JOBBOARD_DB_MAX_CONNECTIONS") {
+            None => None,
+            Some(v) => Some(
+                v.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=1000).contains(n))
+                    .ok_or_else(|| invalid("JOBBOARD_DB_MAX_CONNECTIONS", &v, "a number between 1 and 1000"))?,
+            ),
+        };
+        Ok(Self {
+            database_url,
+            bind: parse(&var, "JOBBOARD_BIND", SocketAddr::from(([127, 0, 0, 1], 8080)), "host:port, e.g. 127.0.0.1:8080")?,
+            demo_data,
+            demo_count: parse(&var, "JOBBOARD_DEMO_COUNT", 250, "a whole number, e.g. 250")?,
+            scheduler_interval: Duration::from_secs(interval),
+            db_max_connections,
+            log_format,
+            log_filter: var("JOBBOARD_LOG").or_else(|| var("RUST_LOG")).unwrap_or_else(|| "info".into()),
+            data_dir,
+        })
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        !jobboard_domain::db::is_postgres_url(&self.database_url)
+    }
+
+    /// Should an empty database get demo data?
+    pub fn wants_demo_data(&self) -> bool {
+        match self.demo_data {
+            DemoData::Auto => self.is_sqlite(),
+            DemoData::On => true,
+            DemoData::Off => false,
+        }
+    }
+}
+
+fn parse<T: FromStr>(
+    var: &impl Fn(&'static str) -> Option<String>,
+    name: &'static str,
+    default: T,
+    expected: &str,
+) -> Result<T, ConfigError> {
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|_| invalid(name, &v, expected)),
+    }
+}
+
+fn invalid(var: &'static str, value: &str, expected: &str) -> ConfigError {
+    ConfigError { var, value: value.to_owned(), expected: expected.to_owned() }
+}
+
+/// Never print a password from a URL.
+fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn from(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_give_a_sqlite_board_on_localhost_8080() {
+        let c = from(&[]).expect("defaults are valid");
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.database_url, "sqlite://./data/jobboard.db?mode=rwc");
+        assert!(c.wants_demo_data());
+    }
+
+    #[test]
+    fn postgres_gets_no_demo_data_unless_asked() {
+        let c = from(&[("JOBBOARD_DATABASE_URL", "postgres://u@h/db")]).expect("valid");
+        assert!(!c.wants_demo_data());
+        let c = from(&[("JOBBOARD_DATABASE_URL", "postgres://u@h/db"), ("JOBBOARD_DEMO_DATA", "on")]).expect("valid");
+        assert!(c.wants_demo_data());
+    }
+
+    #[test]
+    fn a_bad_value_names_the_variable_and_what_is_expected() {
+        let e = from(&[("JOBBOARD_BIND", "localhost")]).expect_err("not a socket address");
+        assert_eq!(e.var, "JOBBOARD_BIND");
+        assert!(e.to_string().starts_with("JOBBOARD_BIND=\"localhost\": host:port"), "{e}");
+        assert_eq!(from(&[("JOBBOARD_DEMO_DATA", "maybe")]).expect_err("bad").var, "JOBBOARD_DEMO_DATA");
+        assert_eq!(from(&[("JOBBOARD_SCHEDULER_INTERVAL_SECS", "0")]).expect_err("bad").var, "JOBBOARD_SCHEDULER_INTERVAL_SECS");
+        assert_eq!(from(&[("JOBBOARD_DEMO_COUNT", "-3")]).expect_err("bad").var, "JOBBOARD_DEMO_COUNT");
+    }
+
+    #[test]
+    fn database_password_is_never_echoed() {
+        let e = from(&[("JOBBOARD_DATABASE_URL", "mysql://u:secret@h/db")]).expect_err("unsupported");
+        assert!(!e.to_string().contains("secret"), "{e}");
+    }
+}

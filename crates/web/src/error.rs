@@ -1,0 +1,72 @@
+//! One error type for every handler: a German error page for people; internal details are
+//! logged once and never shown.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use jobboard_domain::DomainError;
+
+use crate::page::render;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+    #[error(transparent)]
+    Template(#[from] askama::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    status: u16,
+    heading: &'static str,
+    message: String,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, heading, message) = match &self {
+            Self::NotFound | Self::Domain(DomainError::NotFound) => (
+                StatusCode::NOT_FOUND,
+                "Seite nicht gefunden",
+                "Die aufgerufene Seite gibt es nicht (mehr). Zur Startseite geht es über den Link oben.".to_owned(),
+            ),
+            Self::BadRequest(why) => (StatusCode::BAD_REQUEST, "Ungültige Anfrage", why.clone()),
+            Self::Domain(DomainError::Conflict { .. }) => {
+                (StatusCode::CONFLICT, "Zwischenzeitlich geändert", self.to_string())
+            }
+            Self::Domain(DomainError::Validation(e)) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "Angaben unvollständig", e.to_string())
+            }
+            Self::Domain(DomainError::Lifecycle(e)) => {
+                (StatusCode::CONFLICT, "Nicht möglich", e.to_string())
+            }
+            Self::Domain(DomainError::Db(_)) | Self::Db(_) | Self::Template(_) => {
+                tracing::error!(error = %self, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Ein Fehler ist aufgetreten",
+                    "Bitte versuchen Sie es in einigen Minuten erneut.".to_owned(),
+                )
+            }
+        };
+        let page = ErrorPage { status: status.as_u16(), heading, message };
+        match render(&page) {
+            Ok(html) => (status, html).into_response(),
+            Err(_) => (status, heading).into_response(),
+        }
+    }
+}
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}

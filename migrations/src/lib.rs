@@ -1,0 +1,26 @@
+//! Database schema of the Partheland Stellenbörse as sea-orm migrations.
+//!
+//! Every migration runs on SQLite and PostgreSQL; each `down` is exercised by the test suite.
+//! Enumerations are stored as short text codes (checked in the domain), never as database enum
+//! types, so adding a category is a code change and not a schema change.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_create_municipalities;
+mod m20261121_000002_create_postings;
+mod m20261121_000003_create_audit_and_outbox;
+mod m20261121_000004_seed_member_municipalities;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261121_000001_create_municipalities::Migration),
+            Box::new(m20261121_000002_create_postings::Migration),
+            Box::new(m20261121_000003_create_audit_and_outbox::Migration),
+            Box::new(m20261121_000004_seed_member_municipalities::Migration),
+        ]
+    }
+}
