@@ -29,13 +29,14 @@ mod tests {
     #[test]
     fn strips_scripts_handlers_and_javascript_links() {
         let html = render(
-            "<script>alert(1)</script><p onclick=\"x()\">Hallo</p>[Klick](javascript:alert(1)) <img src=x onerror=alert(1)>",
+            "<script>alert(1)</script>\n\n<p onclick=\"x()\">Hallo</p>\n\n[Klick](javascript:alert(1)) <img src=x onerror=alert(1)>",
         );
         assert!(!html.contains("script"), "{html}");
         assert!(!html.contains("onclick"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains("Hallo"), "{html}");
+        assert!(html.contains("<a rel=\"noopener noreferrer nofollow\">Klick</a>"), "link kept, target dropped: {html}");
     }
 
     #[test]

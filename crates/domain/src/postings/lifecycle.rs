@@ -71,7 +71,10 @@ pub enum LifecycleError {
     DeadlinePassed,
     #[error("Der geplante Zeitpunkt muss in der Zukunft liegen.")]
     ScheduleInPast,
-    #[error("Der geplante Zeitpunkt liegt nach dem Ende der Bewerbungsfrist ({}).", berlin::format_datetime(*.expires_at))]
+    #[error(
+        "Der geplante Zeitpunkt liegt nach dem Ende der Bewerbungsfrist am {}.",
+        berlin::format_date(berlin::today(*.expires_at - chrono::Duration::seconds(1)))
+    )]
     ScheduleAfterDeadline { expires_at: DateTime<Utc> },
     #[error("Die Anzeige ist noch nicht fällig.")]
     NotDue,
@@ -157,7 +160,9 @@ pub fn expire(s: LifecycleState, now: DateTime<Utc>) -> Outcome {
             if s.expires_at > now {
                 return Err(LifecycleError::NotDue);
             }
-            Ok(LifecycleState { status: PostingStatus::Expired, ..s })
+            // A scheduled posting that expires never went online: no publication date.
+            let published_at = if s.status == PostingStatus::Scheduled { None } else { s.published_at };
+            Ok(LifecycleState { status: PostingStatus::Expired, published_at, ..s })
         }
         other => Err(refuse(Transition::Expire, other)),
     }

@@ -88,7 +88,7 @@ pub fn validate(d: &PostingDraft, ctx: ValidationContext) -> Result<(), Validati
     optional_text(&mut e, "department", d.department.as_deref(), SHORT_TEXT_MAX);
 
     if let Some(h) = d.weekly_hours
-        && !(h > 0.0 && h <= 48.0)
+        && !(1.0..=48.0).contains(&h)
     {
         e.add("weekly_hours", "Die Wochenarbeitszeit muss zwischen 1 und 48 Stunden liegen.");
     }
@@ -294,7 +294,9 @@ fn optional_text(e: &mut ValidationErrors, field: &'static str, value: Option<&s
 
 fn email(e: &mut ValidationErrors, field: &'static str, value: Option<&str>) {
     if let Some(v) = value
-        && (!EmailAddress::is_valid(v) || !v.contains('.') || v.len() > 254)
+        && (!EmailAddress::is_valid(v)
+            || !v.rsplit_once('@').is_some_and(|(_, domain)| domain.contains('.'))
+            || v.len() > 254)
     {
         e.add(field, format!("„{v}“ ist keine gültige E-Mail-Adresse, z. B. personal@naunhof.de."));
     }
