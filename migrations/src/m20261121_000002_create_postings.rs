@@ -168,7 +168,9 @@ impl MigrationTrait for Migration {
             Postings::Table.into_iden(),
             ImportSources::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

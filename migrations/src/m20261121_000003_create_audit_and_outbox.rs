@@ -60,8 +60,12 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(SearchOutbox::Table).to_owned()).await?;
-        manager.drop_table(Table::drop().table(AuditEntries::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(SearchOutbox::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(AuditEntries::Table).to_owned())
+            .await
     }
 }
 

@@ -9,13 +9,62 @@ pub struct Migration;
 
 /// slug, name, website, contact e-mail, latitude, longitude (town centre).
 const MEMBERS: [(&str, &str, &str, &str, f64, f64); 7] = [
-    ("borsdorf", "Borsdorf", "https://www.borsdorf.de", "info@borsdorf.de", 51.3478, 12.5378),
-    ("brandis", "Brandis", "https://www.stadt-brandis.de", "info@stadt-brandis.de", 51.3347, 12.6108),
-    ("grosspoesna", "Großpösna", "https://www.grosspoesna.de", "info@grosspoesna.de", 51.2653, 12.4986),
-    ("naunhof", "Naunhof", "https://www.naunhof.de", "info@naunhof.de", 51.2772, 12.5883),
-    ("belgershain", "Belgershain", "https://www.belgershain.de", "info@belgershain.de", 51.2267, 12.5558),
-    ("parthenstein", "Parthenstein", "https://www.parthenstein.de", "info@parthenstein.de", 51.2631, 12.6550),
-    ("machern", "Machern", "https://www.machern.de", "info@machern.de", 51.3650, 12.6256),
+    (
+        "borsdorf",
+        "Borsdorf",
+        "https://www.borsdorf.de",
+        "info@borsdorf.de",
+        51.3478,
+        12.5378,
+    ),
+    (
+        "brandis",
+        "Brandis",
+        "https://www.stadt-brandis.de",
+        "info@stadt-brandis.de",
+        51.3347,
+        12.6108,
+    ),
+    (
+        "grosspoesna",
+        "Großpösna",
+        "https://www.grosspoesna.de",
+        "info@grosspoesna.de",
+        51.2653,
+        12.4986,
+    ),
+    (
+        "naunhof",
+        "Naunhof",
+        "https://www.naunhof.de",
+        "info@naunhof.de",
+        51.2772,
+        12.5883,
+    ),
+    (
+        "belgershain",
+        "Belgershain",
+        "https://www.belgershain.de",
+        "info@belgershain.de",
+        51.2267,
+        12.5558,
+    ),
+    (
+        "parthenstein",
+        "Parthenstein",
+        "https://www.parthenstein.de",
+        "info@parthenstein.de",
+        51.2631,
+        12.6550,
+    ),
+    (
+        "machern",
+        "Machern",
+        "https://www.machern.de",
+        "info@machern.de",
+        51.3650,
+        12.6256,
+    ),
 ];
 
 #[async_trait::async_trait]
@@ -41,8 +90,8 @@ impl MigrationTrait for Migration {
                 email.into(),
                 lat.into(),
                 lon.into(),
-                now.clone().into(),
-                now.clone().into(),
+                now.clone(),
+                now.clone(),
             ]);
         }
         manager.exec_stmt(insert).await

@@ -1,1 +1,104 @@
-//! placeholder
+//! End-to-end harness: [`spawn_app`] starts the real server (router, scheduler, database) on
+//! 127.0.0.1:0 with its own fresh database and returns typed helpers to talk to it.
+
+use jobboard_domain::testing::TestDb;
+use jobboard_server::config::Config;
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use jobboard_domain::testing::TestDb as Database;
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<Result<(), String>>>,
+    _database: TestDb,
+}
+
+/// Start the server on a fresh, migrated database (`TestDb::sqlite()` or `::postgres()`).
+pub async fn spawn_app(database: TestDb) -> TestApp {
+    let config = Config::from_lookup(|name| match name {
+        "JOBBOARD_DEMO_DATA" => Some("off".into()),
+        "JOBBOARD_SCHEDULER_INTERVAL_SECS" => Some("1".into()),
+        _ => None,
+    })
+    .expect("test configuration is valid");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback port");
+    let address = format!("http://{}", listener.local_addr().expect("local address"));
+    let db = database.db.clone();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server_db = db.clone();
+    let server = tokio::spawn(async move {
+        jobboard_server::run_server(&config, server_db, listener, async {
+            let _ = stopped.await;
+        })
+        .await
+        .map_err(|e| format!("{e:#}"))
+    });
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client");
+    TestApp {
+        address,
+        client,
+        db,
+        stop: Some(stop),
+        server: Some(server),
+        _database: database,
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request reaches the server")
+    }
+
+    /// Stop gracefully and report how the server ended.
+    pub async fn shutdown(mut self) -> Result<(), String> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.server.take() {
+            Some(handle) => handle.await.map_err(|e| e.to_string())?,
+            None => Ok(()),
+        }
+    }
+}
+
+/// Run an end-to-end test on SQLite and on PostgreSQL: `e2e_tests! { async fn name(app) { … } }`.
+#[macro_export]
+macro_rules! e2e_tests {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                let $app = $crate::spawn_app($crate::Database::sqlite().await).await;
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                let Some(database) = $crate::Database::postgres().await else {
+                    eprintln!("PostgreSQL tests switched off");
+                    return;
+                };
+                let $app = $crate::spawn_app(database).await;
+                $body
+            }
+        }
+    )*};
+}

@@ -2,7 +2,9 @@
 //! the same transaction as the change it describes.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, prelude::*};
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, prelude::*,
+};
 use serde_json::{Map, Value, json};
 
 use crate::actor::Actor;
@@ -20,7 +22,11 @@ pub struct AuditRecord<'a> {
     pub changes: Map<String, Value>,
 }
 
-pub async fn record(db: &impl ConnectionTrait, rec: AuditRecord<'_>, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn record(
+    db: &impl ConnectionTrait,
+    rec: AuditRecord<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     audit_entry::ActiveModel {
         entity_type: Set(rec.entity_type.to_owned()),
         entity_id: Set(rec.entity_id),

@@ -35,7 +35,9 @@ pub fn days_left(deadline: NaiveDate, now: DateTime<Utc>) -> i64 {
 
 /// Format an instant for people: "21.11.2026, 14:05 Uhr".
 pub fn format_datetime(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Berlin).format("%d.%m.%Y, %H:%M Uhr").to_string()
+    t.with_timezone(&Berlin)
+        .format("%d.%m.%Y, %H:%M Uhr")
+        .to_string()
 }
 
 /// Format a day for people: "21.11.2026".
@@ -53,19 +55,28 @@ mod tests {
 
     #[test]
     fn winter_day_ends_at_23_utc() {
-        assert_eq!(end_of_day(d(2026, 1, 15)).to_rfc3339(), "2026-01-15T23:00:00+00:00");
+        assert_eq!(
+            end_of_day(d(2026, 1, 15)).to_rfc3339(),
+            "2026-01-15T23:00:00+00:00"
+        );
     }
 
     #[test]
     fn summer_day_ends_at_22_utc() {
-        assert_eq!(end_of_day(d(2026, 7, 15)).to_rfc3339(), "2026-07-15T22:00:00+00:00");
+        assert_eq!(
+            end_of_day(d(2026, 7, 15)).to_rfc3339(),
+            "2026-07-15T22:00:00+00:00"
+        );
     }
 
     #[test]
     fn day_clocks_go_forward_is_23_hours_long() {
         // 29 March 2026: 02:00 CET becomes 03:00 CEST.
         let day = d(2026, 3, 29);
-        assert_eq!(end_of_day(day) - start_of_day(day), chrono::Duration::hours(23));
+        assert_eq!(
+            end_of_day(day) - start_of_day(day),
+            chrono::Duration::hours(23)
+        );
         assert_eq!(end_of_day(day).to_rfc3339(), "2026-03-29T22:00:00+00:00");
     }
 
@@ -73,13 +84,18 @@ mod tests {
     fn day_clocks_go_back_is_25_hours_long() {
         // 25 October 2026: 03:00 CEST becomes 02:00 CET.
         let day = d(2026, 10, 25);
-        assert_eq!(end_of_day(day) - start_of_day(day), chrono::Duration::hours(25));
+        assert_eq!(
+            end_of_day(day) - start_of_day(day),
+            chrono::Duration::hours(25)
+        );
         assert_eq!(end_of_day(day).to_rfc3339(), "2026-10-25T23:00:00+00:00");
     }
 
     #[test]
     fn today_follows_berlin_not_utc() {
-        let late_utc = "2026-07-15T22:30:00Z".parse::<DateTime<Utc>>().expect("instant");
+        let late_utc = "2026-07-15T22:30:00Z"
+            .parse::<DateTime<Utc>>()
+            .expect("instant");
         assert_eq!(today(late_utc), d(2026, 7, 16));
         assert_eq!(days_left(d(2026, 7, 16), late_utc), 0);
     }

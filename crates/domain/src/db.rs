@@ -2,11 +2,11 @@
 
 use std::time::Duration;
 
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
-};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 /// Which engine a URL points to.
 pub fn is_postgres_url(url: &str) -> bool {
@@ -34,14 +34,15 @@ pub async fn connect(url: &str, options: &DbOptions) -> Result<DatabaseConnectio
     if is_postgres_url(url) {
         opts.max_connections(options.max_connections.unwrap_or(16));
     } else {
-        opts.max_connections(options.max_connections.unwrap_or(8)).map_sqlx_sqlite_opts(|o| {
-            o.create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                // FULL: a saved edit survives a power cut, not only a crash of the process.
-                .synchronous(SqliteSynchronous::Full)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5))
-        });
+        opts.max_connections(options.max_connections.unwrap_or(8))
+            .map_sqlx_sqlite_opts(|o| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    // FULL: a saved edit survives a power cut, not only a crash of the process.
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5))
+            });
     }
     Database::connect(opts).await
 }

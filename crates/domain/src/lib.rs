@@ -16,6 +16,8 @@ pub mod markdown;
 pub mod municipalities;
 pub mod outbox;
 pub mod postings;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod text;
 
 pub use actor::Actor;

@@ -5,7 +5,10 @@ use pulldown_cmark::{Options, Parser, html};
 /// Render Markdown to sanitized HTML: no scripts, styles, images or event handlers; links get
 /// `rel="noopener noreferrer nofollow"`.
 pub fn render(markdown: &str) -> String {
-    let parser = Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES);
+    let parser = Parser::new_ext(
+        markdown,
+        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES,
+    );
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, parser);
     ammonia::Builder::default()
@@ -23,7 +26,10 @@ mod tests {
     #[test]
     fn renders_lists_and_emphasis() {
         let html = render("Wir bieten:\n\n- **30 Tage** Urlaub\n- Jobticket");
-        assert!(html.contains("<li><strong>30 Tage</strong> Urlaub</li>"), "{html}");
+        assert!(
+            html.contains("<li><strong>30 Tage</strong> Urlaub</li>"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -36,12 +42,18 @@ mod tests {
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains("Hallo"), "{html}");
-        assert!(html.contains("<a rel=\"noopener noreferrer nofollow\">Klick</a>"), "link kept, target dropped: {html}");
+        assert!(
+            html.contains("<a rel=\"noopener noreferrer nofollow\">Klick</a>"),
+            "link kept, target dropped: {html}"
+        );
     }
 
     #[test]
     fn links_get_safe_rel() {
         let html = render("[Portal](https://www.naunhof.de)");
-        assert!(html.contains("rel=\"noopener noreferrer nofollow\""), "{html}");
+        assert!(
+            html.contains("rel=\"noopener noreferrer nofollow\""),
+            "{html}"
+        );
     }
 }

@@ -3,25 +3,37 @@
 //! only says "look at posting N again".
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, prelude::*};
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, prelude::*,
+};
 
 use crate::entities::search_outbox;
 
-pub async fn enqueue(db: &impl ConnectionTrait, posting_id: i64, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    posting_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     enqueue_many(db, &[posting_id], now).await
 }
 
-pub async fn enqueue_many(db: &impl ConnectionTrait, posting_ids: &[i64], now: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn enqueue_many(
+    db: &impl ConnectionTrait,
+    posting_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     if posting_ids.is_empty() {
         return Ok(());
     }
-    search_outbox::Entity::insert_many(posting_ids.iter().map(|&posting_id| search_outbox::ActiveModel {
-        posting_id: Set(posting_id),
-        enqueued_at: Set(now),
-        processed_at: Set(None),
-        attempts: Set(0),
-        last_error: Set(None),
-        ..Default::default()
+    search_outbox::Entity::insert_many(posting_ids.iter().map(|&posting_id| {
+        search_outbox::ActiveModel {
+            posting_id: Set(posting_id),
+            enqueued_at: Set(now),
+            processed_at: Set(None),
+            attempts: Set(0),
+            last_error: Set(None),
+            ..Default::default()
+        }
     }))
     .exec_without_returning(db)
     .await

@@ -7,7 +7,7 @@ use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
 use jobboard_domain::{db, demo, postings};
 use jobboard_migrations::{Migrator, MigratorTrait};
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -25,12 +25,22 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Command::Migrate { down, status } => migrate(&config, down, status).await,
             Command::Seed { demo, seed } => {
                 let db = open(&config).await?;
-                seed_demo(&db, demo, seed).await
+                let (report, secs) = seed_demo(&db, demo, seed).await?;
+                say(format_args!(
+                    "created {} demo postings ({} published) in {secs:.1} s ({:.0}/s)",
+                    report.created,
+                    report.published,
+                    report.created as f64 / secs.max(0.001)
+                ));
+                Ok(())
             }
             Command::Expire => {
                 let db = open(&config).await?;
                 let report = postings::publishing::run_due(&db, Utc::now()).await?;
-                println!("published {} scheduled, expired {} postings", report.published, report.expired);
+                say(format_args!(
+                    "published {} scheduled, expired {} postings",
+                    report.published, report.expired
+                ));
                 Ok(())
             }
         }
@@ -40,40 +50,98 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
 /// Connect (creating the SQLite file and its folder if needed) and apply pending migrations.
 async fn open(config: &Config) -> anyhow::Result<DatabaseConnection> {
     let db = connect(config).await?;
-    Migrator::up(&db, None).await.context("applying database migrations failed")?;
+    migrate_up(&db).await?;
     Ok(db)
+}
+
+/// Apply pending migrations. On PostgreSQL several processes may start at once: an advisory
+/// lock, held by a transaction on its own connection, lets one migrate while the others wait
+/// and then find nothing left to do.
+async fn migrate_up(db: &DatabaseConnection) -> anyhow::Result<()> {
+    const MIGRATION_LOCK: i64 = 0x6a6f_6262_6f61_7264; // "jobboard"
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        let lock = db.begin().await?;
+        lock.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+            .await?;
+        Migrator::up(db, None)
+            .await
+            .context("applying database migrations failed")?;
+        lock.commit().await?;
+    } else {
+        Migrator::up(db, None)
+            .await
+            .context("applying database migrations failed")?;
+    }
+    Ok(())
 }
 
 async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
     if config.is_sqlite() {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
+        std::fs::create_dir_all(&config.data_dir).with_context(|| {
+            format!("cannot create data directory {}", config.data_dir.display())
+        })?;
     }
-    let options = db::DbOptions { schema: None, max_connections: config.db_max_connections };
+    let options = db::DbOptions {
+        schema: None,
+        max_connections: config.db_max_connections,
+    };
     db::connect(&config.database_url, &options)
         .await
-        .with_context(|| format!("cannot open the {} database", if config.is_sqlite() { "SQLite" } else { "PostgreSQL" }))
+        .with_context(|| {
+            format!(
+                "cannot open the {} database",
+                if config.is_sqlite() {
+                    "SQLite"
+                } else {
+                    "PostgreSQL"
+                }
+            )
+        })
 }
 
 async fn serve(config: Config, bind: Option<std::net::SocketAddr>) -> anyhow::Result<()> {
     let started = Instant::now();
     let db = open(&config).await?;
     if config.wants_demo_data() && postings::queries::count_all(&db).await? == 0 {
-        tracing::info!(count = config.demo_count, "empty database: loading demo data");
+        tracing::info!(
+            count = config.demo_count,
+            "empty database: loading demo data"
+        );
         seed_demo(&db, config.demo_count, 1).await?;
     }
 
     let addr = bind.unwrap_or(config.bind);
-    let listener = TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     tracing::info!(address = %local, database = db::backend_name(&db), startup_ms = started.elapsed().as_millis() as u64, "listening");
     // One plain line on stdout, for people and for scripts that start the board on port 0.
-    println!("Partheland Stellenbörse listening on http://{local}");
+    say(format_args!(
+        "Partheland Stellenbörse listening on http://{local}"
+    ));
 
+    run_server(&config, db, listener, shutdown_signal()).await
+}
+
+/// Serve HTTP on `listener` with the background jobs running beside it, until `shutdown`
+/// completes; then finish requests in flight, stop the jobs and close the pool.
+pub async fn run_server(
+    config: &Config,
+    db: DatabaseConnection,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let (stop, stopped) = watch::channel(false);
-    let jobs = tokio::spawn(scheduler::run(db.clone(), config.scheduler_interval, stopped));
+    let jobs = tokio::spawn(scheduler::run(
+        db.clone(),
+        config.scheduler_interval,
+        stopped,
+    ));
     let state = jobboard_web::AppState { db: db.clone() };
-    jobboard_web::serve(listener, state, shutdown_signal()).await.context("HTTP server failed")?;
+    jobboard_web::serve(listener, state, shutdown)
+        .await
+        .context("HTTP server failed")?;
 
     tracing::info!("shutting down");
     let _ = stop.send(true);
@@ -113,20 +181,28 @@ async fn migrate(config: &Config, down: Option<u32>, status: bool) -> anyhow::Re
     let db = connect(config).await?;
     if status {
         for m in Migrator::get_migration_with_status(&db).await? {
-            println!("{:?}\t{}", m.status(), m.name());
+            say(format_args!("{:?}\t{}", m.status(), m.name()));
         }
     } else if let Some(steps) = down {
-        Migrator::down(&db, Some(steps)).await.context("rolling back migrations failed")?;
-        println!("rolled back {steps} migration(s)");
+        Migrator::down(&db, Some(steps))
+            .await
+            .context("rolling back migrations failed")?;
+        say(format_args!("rolled back {steps} migration(s)"));
     } else {
         let pending = Migrator::get_pending_migrations(&db).await?.len();
-        Migrator::up(&db, None).await.context("applying migrations failed")?;
-        println!("applied {pending} migration(s); database is up to date");
+        migrate_up(&db).await?;
+        say(format_args!(
+            "applied {pending} migration(s); database is up to date"
+        ));
     }
     Ok(())
 }
 
-async fn seed_demo(db: &DatabaseConnection, count: u64, seed: u64) -> anyhow::Result<()> {
+async fn seed_demo(
+    db: &DatabaseConnection,
+    count: u64,
+    seed: u64,
+) -> anyhow::Result<(demo::DemoReport, f64)> {
     let started = Instant::now();
     let bar = ProgressBar::new(count).with_message("Demo-Anzeigen");
     bar.set_style(
@@ -136,19 +212,25 @@ async fn seed_demo(db: &DatabaseConnection, count: u64, seed: u64) -> anyhow::Re
     let report = demo::seed(db, demo::DemoOptions { count, seed }, Utc::now(), |done| {
         bar.set_position(done);
         if bar.is_hidden() {
-            tracing::info!(done, total = count, "seeding");
+            tracing::info!(done, total = count, "seeding demo postings");
         }
     })
     .await?;
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
-    tracing::info!(created = report.created, published = report.published, seconds = secs, "demo data loaded");
-    println!(
-        "created {} demo postings ({} published) in {:.1} s ({:.0}/s)",
-        report.created,
-        report.published,
-        secs,
-        report.created as f64 / secs.max(0.001)
+    tracing::info!(
+        created = report.created,
+        published = report.published,
+        seconds = secs,
+        "demo data loaded"
     );
-    Ok(())
+    Ok((report, secs))
+}
+
+/// A line for the operator on stdout. A closed stdout (a pipe whose reader left) is no reason
+/// to stop the board, so write errors are ignored.
+fn say(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }

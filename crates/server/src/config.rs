@@ -61,7 +61,11 @@ impl Config {
         let data_dir = PathBuf::from(var("JOBBOARD_DATA_DIR").unwrap_or_else(|| "./data".into()));
         let database_url = match var("JOBBOARD_DATABASE_URL") {
             None => format!("sqlite://{}/jobboard.db?mode=rwc", data_dir.display()),
-            Some(url) if url.starts_with("sqlite:") || jobboard_domain::db::is_postgres_url(&url) => url,
+            Some(url)
+                if url.starts_with("sqlite:") || jobboard_domain::db::is_postgres_url(&url) =>
+            {
+                url
+            }
             Some(url) => {
                 return Err(ConfigError {
                     var: "JOBBOARD_DATABASE_URL",
@@ -70,20 +74,35 @@ impl Config {
                 });
             }
         };
-        let demo_data = match var("JOBBOARD_DEMO_DATA").as_deref().map(str::to_ascii_lowercase).as_deref() {
+        let demo_data = match var("JOBBOARD_DEMO_DATA")
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             None | Some("auto") => DemoData::Auto,
             Some("on" | "true" | "1" | "yes") => DemoData::On,
             Some("off" | "false" | "0" | "no") => DemoData::Off,
-            Some(other) => return Err(invalid("JOBBOARD_DEMO_DATA", other, "one of auto, on, off")),
+            Some(other) => {
+                return Err(invalid("JOBBOARD_DEMO_DATA", other, "one of auto, on, off"));
+            }
         };
         let log_format = match var("JOBBOARD_LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
             Some(other) => return Err(invalid("JOBBOARD_LOG_FORMAT", other, "text or json")),
         };
-        let interval: u64 = parse(&var, "JOBBOARD_SCHEDULER_INTERVAL_SECS", 30, "whole seconds between 1 and 3600")?;
+        let interval: u64 = parse(
+            &var,
+            "JOBBOARD_SCHEDULER_INTERVAL_SECS",
+            30,
+            "whole seconds between 1 and 3600",
+        )?;
         if !(1..=3600).contains(&interval) {
-            return Err(invalid("JOBBOARD_SCHEDULER_INTERVAL_SECS", &interval.to_string(), "whole seconds between 1 and 3600"));
+            return Err(invalid(
+                "JOBBOARD_SCHEDULER_INTERVAL_SECS",
+                &interval.to_string(),
+                "whole seconds between 1 and 3600",
+            ));
         }
         let db_max_connections = match var("JOBBOARD_DB_MAX_CONNECTIONS") {
             None => None,
@@ -92,18 +111,31 @@ impl Config {
                     .parse::<u32>()
                     .ok()
                     .filter(|n| (1..=1000).contains(n))
-                    .ok_or_else(|| invalid("JOBBOARD_DB_MAX_CONNECTIONS", &v, "a number between 1 and 1000"))?,
+                    .ok_or_else(|| {
+                        invalid(
+                            "JOBBOARD_DB_MAX_CONNECTIONS",
+                            &v,
+                            "a number between 1 and 1000",
+                        )
+                    })?,
             ),
         };
         Ok(Self {
             database_url,
-            bind: parse(&var, "JOBBOARD_BIND", SocketAddr::from(([127, 0, 0, 1], 8080)), "host:port, e.g. 127.0.0.1:8080")?,
+            bind: parse(
+                &var,
+                "JOBBOARD_BIND",
+                SocketAddr::from(([127, 0, 0, 1], 8080)),
+                "host:port, e.g. 127.0.0.1:8080",
+            )?,
             demo_data,
             demo_count: parse(&var, "JOBBOARD_DEMO_COUNT", 250, "a whole number, e.g. 250")?,
             scheduler_interval: Duration::from_secs(interval),
             db_max_connections,
             log_format,
-            log_filter: var("JOBBOARD_LOG").or_else(|| var("RUST_LOG")).unwrap_or_else(|| "info".into()),
+            log_filter: var("JOBBOARD_LOG")
+                .or_else(|| var("RUST_LOG"))
+                .unwrap_or_else(|| "info".into()),
             data_dir,
         })
     }
@@ -135,7 +167,11 @@ fn parse<T: FromStr>(
 }
 
 fn invalid(var: &'static str, value: &str, expected: &str) -> ConfigError {
-    ConfigError { var, value: value.to_owned(), expected: expected.to_owned() }
+    ConfigError {
+        var,
+        value: value.to_owned(),
+        expected: expected.to_owned(),
+    }
 }
 
 /// Never print a password from a URL.
@@ -156,7 +192,10 @@ mod tests {
     use super::*;
 
     fn from(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -172,7 +211,11 @@ mod tests {
     fn postgres_gets_no_demo_data_unless_asked() {
         let c = from(&[("JOBBOARD_DATABASE_URL", "postgres://u@h/db")]).expect("valid");
         assert!(!c.wants_demo_data());
-        let c = from(&[("JOBBOARD_DATABASE_URL", "postgres://u@h/db"), ("JOBBOARD_DEMO_DATA", "on")]).expect("valid");
+        let c = from(&[
+            ("JOBBOARD_DATABASE_URL", "postgres://u@h/db"),
+            ("JOBBOARD_DEMO_DATA", "on"),
+        ])
+        .expect("valid");
         assert!(c.wants_demo_data());
     }
 
@@ -180,15 +223,33 @@ mod tests {
     fn a_bad_value_names_the_variable_and_what_is_expected() {
         let e = from(&[("JOBBOARD_BIND", "localhost")]).expect_err("not a socket address");
         assert_eq!(e.var, "JOBBOARD_BIND");
-        assert!(e.to_string().starts_with("JOBBOARD_BIND=\"localhost\": host:port"), "{e}");
-        assert_eq!(from(&[("JOBBOARD_DEMO_DATA", "maybe")]).expect_err("bad").var, "JOBBOARD_DEMO_DATA");
-        assert_eq!(from(&[("JOBBOARD_SCHEDULER_INTERVAL_SECS", "0")]).expect_err("bad").var, "JOBBOARD_SCHEDULER_INTERVAL_SECS");
-        assert_eq!(from(&[("JOBBOARD_DEMO_COUNT", "-3")]).expect_err("bad").var, "JOBBOARD_DEMO_COUNT");
+        assert!(
+            e.to_string()
+                .starts_with("JOBBOARD_BIND=\"localhost\": host:port"),
+            "{e}"
+        );
+        assert_eq!(
+            from(&[("JOBBOARD_DEMO_DATA", "maybe")])
+                .expect_err("bad")
+                .var,
+            "JOBBOARD_DEMO_DATA"
+        );
+        assert_eq!(
+            from(&[("JOBBOARD_SCHEDULER_INTERVAL_SECS", "0")])
+                .expect_err("bad")
+                .var,
+            "JOBBOARD_SCHEDULER_INTERVAL_SECS"
+        );
+        assert_eq!(
+            from(&[("JOBBOARD_DEMO_COUNT", "-3")]).expect_err("bad").var,
+            "JOBBOARD_DEMO_COUNT"
+        );
     }
 
     #[test]
     fn database_password_is_never_echoed() {
-        let e = from(&[("JOBBOARD_DATABASE_URL", "mysql://u:secret@h/db")]).expect_err("unsupported");
+        let e =
+            from(&[("JOBBOARD_DATABASE_URL", "mysql://u:secret@h/db")]).expect_err("unsupported");
         assert!(!e.to_string().contains("secret"), "{e}");
     }
 }

@@ -1,17 +1,21 @@
 //! The `jobboard` binary: configuration, command line, wiring of database, web server and
 //! background jobs. Only this crate reads the environment and starts tasks.
 
-pub mod config;
 mod commands;
+pub mod config;
 mod scheduler;
 pub mod telemetry;
 
 use clap::{Parser, Subcommand};
 
-pub use commands::run;
+pub use commands::{run, run_server};
 
 #[derive(Debug, Parser)]
-#[command(name = "jobboard", version, about = "Partheland Stellenbörse – Stellen und Ausbildung der Partheland-Kommunen")]
+#[command(
+    name = "jobboard",
+    version,
+    about = "Partheland Stellenbörse – Stellen und Ausbildung der Partheland-Kommunen"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -59,7 +59,11 @@ impl IntoResponse for AppError {
                 )
             }
         };
-        let page = ErrorPage { status: status.as_u16(), heading, message };
+        let page = ErrorPage {
+            status: status.as_u16(),
+            heading,
+            message,
+        };
         match render(&page) {
             Ok(html) => (status, html).into_response(),
             Err(_) => (status, heading).into_response(),

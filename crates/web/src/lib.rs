@@ -2,8 +2,8 @@
 //! errors. Handlers parse and authorise, then call `jobboard-domain`; no SQL lives here.
 
 mod error;
-mod health;
 mod headers;
+mod health;
 mod page;
 mod postings;
 
@@ -37,5 +37,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -94,7 +94,10 @@ impl PostingDraft {
     /// database and validation sees what will be stored.
     pub fn normalized(mut self) -> Self {
         fn opt(v: &mut Option<String>) {
-            *v = v.take().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+            *v = v
+                .take()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty());
         }
         for s in [
             &mut self.reference_number,
@@ -104,7 +107,12 @@ impl PostingDraft {
         ] {
             *s = s.trim().to_owned();
         }
-        for s in [&mut self.description, &mut self.tasks, &mut self.profile, &mut self.benefits] {
+        for s in [
+            &mut self.description,
+            &mut self.tasks,
+            &mut self.profile,
+            &mut self.benefits,
+        ] {
             *s = s.trim_end().to_owned();
         }
         for v in [

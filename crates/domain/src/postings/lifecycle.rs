@@ -64,7 +64,10 @@ impl Transition {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum LifecycleError {
     #[error("„{}“ ist bei einer Anzeige im Status „{}“ nicht möglich.", .transition.label(), .from.label())]
-    NotAllowed { transition: Transition, from: PostingStatus },
+    NotAllowed {
+        transition: Transition,
+        from: PostingStatus,
+    },
     #[error(
         "Die Bewerbungsfrist ist bereits abgelaufen. Bitte zuerst eine neue Frist eintragen und speichern."
     )]
@@ -103,9 +106,15 @@ pub fn schedule(s: LifecycleState, at: DateTime<Utc>, now: DateTime<Utc>) -> Out
         return Err(LifecycleError::ScheduleInPast);
     }
     if at >= s.expires_at {
-        return Err(LifecycleError::ScheduleAfterDeadline { expires_at: s.expires_at });
+        return Err(LifecycleError::ScheduleAfterDeadline {
+            expires_at: s.expires_at,
+        });
     }
-    Ok(LifecycleState { status: PostingStatus::Scheduled, published_at: Some(at), ..s })
+    Ok(LifecycleState {
+        status: PostingStatus::Scheduled,
+        published_at: Some(at),
+        ..s
+    })
 }
 
 /// Scheduled and due → published (the scheduler's step). Publication keeps the planned time.
@@ -118,7 +127,10 @@ pub fn publish_scheduled(s: LifecycleState, now: DateTime<Utc>) -> Outcome {
             if s.expires_at <= now {
                 return Err(LifecycleError::DeadlinePassed);
             }
-            Ok(LifecycleState { status: PostingStatus::Published, ..s })
+            Ok(LifecycleState {
+                status: PostingStatus::Published,
+                ..s
+            })
         }
         _ => Err(LifecycleError::NotDue),
     }
@@ -127,9 +139,11 @@ pub fn publish_scheduled(s: LifecycleState, now: DateTime<Utc>) -> Outcome {
 /// Published or scheduled → back to draft, offline.
 pub fn unpublish(s: LifecycleState) -> Outcome {
     match s.status {
-        PostingStatus::Published | PostingStatus::Scheduled => {
-            Ok(LifecycleState { status: PostingStatus::Draft, published_at: None, ..s })
-        }
+        PostingStatus::Published | PostingStatus::Scheduled => Ok(LifecycleState {
+            status: PostingStatus::Draft,
+            published_at: None,
+            ..s
+        }),
         other => Err(refuse(Transition::Unpublish, other)),
     }
 }
@@ -138,10 +152,15 @@ pub fn unpublish(s: LifecycleState) -> Outcome {
 pub fn archive(s: LifecycleState) -> Outcome {
     match s.status {
         PostingStatus::Archived => Err(refuse(Transition::Archive, s.status)),
-        PostingStatus::Scheduled => {
-            Ok(LifecycleState { status: PostingStatus::Archived, published_at: None, ..s })
-        }
-        _ => Ok(LifecycleState { status: PostingStatus::Archived, ..s }),
+        PostingStatus::Scheduled => Ok(LifecycleState {
+            status: PostingStatus::Archived,
+            published_at: None,
+            ..s
+        }),
+        _ => Ok(LifecycleState {
+            status: PostingStatus::Archived,
+            ..s
+        }),
     }
 }
 
@@ -161,8 +180,16 @@ pub fn expire(s: LifecycleState, now: DateTime<Utc>) -> Outcome {
                 return Err(LifecycleError::NotDue);
             }
             // A scheduled posting that expires never went online: no publication date.
-            let published_at = if s.status == PostingStatus::Scheduled { None } else { s.published_at };
-            Ok(LifecycleState { status: PostingStatus::Expired, published_at, ..s })
+            let published_at = if s.status == PostingStatus::Scheduled {
+                None
+            } else {
+                s.published_at
+            };
+            Ok(LifecycleState {
+                status: PostingStatus::Expired,
+                published_at,
+                ..s
+            })
         }
         other => Err(refuse(Transition::Expire, other)),
     }
@@ -172,7 +199,11 @@ fn go_online(s: LifecycleState, now: DateTime<Utc>) -> Outcome {
     if s.expires_at <= now {
         return Err(LifecycleError::DeadlinePassed);
     }
-    Ok(LifecycleState { status: PostingStatus::Published, published_at: Some(now), ..s })
+    Ok(LifecycleState {
+        status: PostingStatus::Published,
+        published_at: Some(now),
+        ..s
+    })
 }
 
 #[cfg(test)]

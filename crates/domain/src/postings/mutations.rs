@@ -21,7 +21,14 @@ use crate::error::{DomainError, DomainResult};
 use crate::{berlin, outbox, text};
 
 /// Bookkeeping fields left out of audit diffs.
-const NOT_AUDITED: &[&str] = &["id", "version", "created_at", "created_by", "updated_at", "updated_by"];
+const NOT_AUDITED: &[&str] = &[
+    "id",
+    "version",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+];
 
 /// Create a draft posting owned by `municipality_id`.
 pub async fn create_posting<C>(
@@ -39,16 +46,33 @@ where
 
 /// A new draft with the content of posting `id` and a free reference number derived from its
 /// own ("BOR-2026-01-Kopie").
-pub async fn duplicate_posting<C>(db: &C, id: i64, actor: &Actor, now: DateTime<Utc>) -> DomainResult<Posting>
+pub async fn duplicate_posting<C>(
+    db: &C,
+    id: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> DomainResult<Posting>
 where
     C: ConnectionTrait + TransactionTrait,
 {
     let txn = crate::db::begin_write(db).await?;
-    let original = queries::find_by_id(&txn, id).await?.ok_or(DomainError::NotFound)?;
+    let original = queries::find_by_id(&txn, id)
+        .await?
+        .ok_or(DomainError::NotFound)?;
     let partners = partner_drafts(&txn, id).await?;
     let mut draft = PostingDraft::from_model(&original, partners);
-    draft.reference_number = free_reference(&txn, original.municipality_id, &original.reference_number).await?;
-    let copy = insert_posting(&txn, original.municipality_id, draft, actor, now, "duplicated", Some(id)).await?;
+    draft.reference_number =
+        free_reference(&txn, original.municipality_id, &original.reference_number).await?;
+    let copy = insert_posting(
+        &txn,
+        original.municipality_id,
+        draft,
+        actor,
+        now,
+        "duplicated",
+        Some(id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(copy)
 }
@@ -66,7 +90,10 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     let draft = draft.normalized();
-    let ctx = ValidationContext { owner_municipality_id: municipality_id, publication_day: None };
+    let ctx = ValidationContext {
+        owner_municipality_id: municipality_id,
+        publication_day: None,
+    };
     let mut errors = validate(&draft, ctx).err().unwrap_or_default();
 
     let txn = crate::db::begin_write(db).await?;
@@ -98,7 +125,10 @@ where
 
     let mut changes = audit::diff(&Value::Null, &snapshot(&created, &partners), NOT_AUDITED);
     if let Some(from) = duplicated_from {
-        changes.insert("duplicated_from".into(), json!({ "from": Value::Null, "to": from }));
+        changes.insert(
+            "duplicated_from".into(),
+            json!({ "from": Value::Null, "to": from }),
+        );
     }
     write_trail(&txn, &created, action, actor, changes, now).await?;
     txn.commit().await?;
@@ -121,11 +151,19 @@ where
 {
     let draft = draft.normalized();
     let txn = crate::db::begin_write(db).await?;
-    let before = queries::find_by_id(&txn, id).await?.ok_or(DomainError::NotFound)?;
+    let before = queries::find_by_id(&txn, id)
+        .await?
+        .ok_or(DomainError::NotFound)?;
     if before.version != expected_version {
-        return Err(DomainError::Conflict { expected: expected_version, current: before.version });
+        return Err(DomainError::Conflict {
+            expected: expected_version,
+            current: before.version,
+        });
     }
-    let online = matches!(before.status, PostingStatus::Published | PostingStatus::Scheduled);
+    let online = matches!(
+        before.status,
+        PostingStatus::Published | PostingStatus::Scheduled
+    );
     let ctx = ValidationContext {
         owner_municipality_id: before.municipality_id,
         publication_day: before.published_at.filter(|_| online).map(berlin::today),
@@ -172,7 +210,9 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     let txn = crate::db::begin_write(db).await?;
-    let posting = queries::find_by_id(&txn, posting_id).await?.ok_or(DomainError::NotFound)?;
+    let posting = queries::find_by_id(&txn, posting_id)
+        .await?
+        .ok_or(DomainError::NotFound)?;
     let partner = posting_partner::Entity::find_by_id((posting_id, partner_municipality_id))
         .one(&txn)
         .await?
@@ -188,7 +228,11 @@ where
         format!("partners.{partner_municipality_id}.confirmed"),
         json!({ "from": !confirmed, "to": confirmed }),
     );
-    let action = if confirmed { "partner_confirmed" } else { "partner_declined" };
+    let action = if confirmed {
+        "partner_confirmed"
+    } else {
+        "partner_declined"
+    };
     write_trail(&txn, &posting, action, actor, changes, now).await?;
     txn.commit().await?;
     Ok(())
@@ -207,9 +251,14 @@ pub(crate) async fn save_versioned(
         .filter(posting::Column::Version.eq(expected_version))
         .exec(db)
         .await?;
-    let current = queries::find_by_id(db, id).await?.ok_or(DomainError::NotFound)?;
+    let current = queries::find_by_id(db, id)
+        .await?
+        .ok_or(DomainError::NotFound)?;
     if result.rows_affected == 0 {
-        return Err(DomainError::Conflict { expected: expected_version, current: current.version });
+        return Err(DomainError::Conflict {
+            expected: expected_version,
+            current: current.version,
+        });
     }
     Ok(current)
 }
@@ -288,7 +337,10 @@ fn planned_partners(
     draft: &PostingDraft,
     before: &[posting_partner::Model],
 ) -> Vec<posting_partner::Model> {
-    let confirmed: HashMap<i64, bool> = before.iter().map(|p| (p.municipality_id, p.confirmed)).collect();
+    let confirmed: HashMap<i64, bool> = before
+        .iter()
+        .map(|p| (p.municipality_id, p.confirmed))
+        .collect();
     let mut list: Vec<_> = draft
         .partners
         .iter()
@@ -315,18 +367,29 @@ async fn replace_partners(
         .exec(db)
         .await?;
     if !after.is_empty() {
-        posting_partner::Entity::insert_many(after.iter().cloned().map(IntoActiveModel::into_active_model))
-            .exec_without_returning(db)
-            .await?;
+        posting_partner::Entity::insert_many(
+            after
+                .iter()
+                .cloned()
+                .map(IntoActiveModel::into_active_model),
+        )
+        .exec_without_returning(db)
+        .await?;
     }
     Ok(after)
 }
 
-async fn partner_drafts(db: &impl ConnectionTrait, posting_id: i64) -> DomainResult<Vec<super::PartnerDraft>> {
+async fn partner_drafts(
+    db: &impl ConnectionTrait,
+    posting_id: i64,
+) -> DomainResult<Vec<super::PartnerDraft>> {
     Ok(queries::partners_of(db, posting_id)
         .await?
         .into_iter()
-        .map(|p| super::PartnerDraft { municipality_id: p.municipality_id, note: p.note })
+        .map(|p| super::PartnerDraft {
+            municipality_id: p.municipality_id,
+            note: p.note,
+        })
         .collect())
 }
 
@@ -364,13 +427,20 @@ async fn check_references(
         distinct.sort_unstable();
         distinct.dedup();
         if known != distinct.len() as u64 {
-            errors.add("partners", "Eine gewählte Partnerkommune ist nicht bekannt.");
+            errors.add(
+                "partners",
+                "Eine gewählte Partnerkommune ist nicht bekannt.",
+            );
         }
     }
     Ok(())
 }
 
-async fn free_slug(db: &impl ConnectionTrait, d: &PostingDraft, municipality_slug: &str) -> DomainResult<String> {
+async fn free_slug(
+    db: &impl ConnectionTrait,
+    d: &PostingDraft,
+    municipality_slug: &str,
+) -> DomainResult<String> {
     let base = format!(
         "{}-{}-{}",
         text::slugify(&d.title, 120),
@@ -379,7 +449,10 @@ async fn free_slug(db: &impl ConnectionTrait, d: &PostingDraft, municipality_slu
     );
     let mut candidate = base.clone();
     for n in 2.. {
-        let taken = posting::Entity::find().filter(posting::Column::Slug.eq(candidate.as_str())).count(db).await?;
+        let taken = posting::Entity::find()
+            .filter(posting::Column::Slug.eq(candidate.as_str()))
+            .count(db)
+            .await?;
         if taken == 0 {
             break;
         }
@@ -388,8 +461,15 @@ async fn free_slug(db: &impl ConnectionTrait, d: &PostingDraft, municipality_slu
     Ok(candidate)
 }
 
-async fn free_reference(db: &impl ConnectionTrait, municipality_id: i64, original: &str) -> DomainResult<String> {
-    let stem: String = original.chars().take(super::validation::REFERENCE_MAX - 10).collect();
+async fn free_reference(
+    db: &impl ConnectionTrait,
+    municipality_id: i64,
+    original: &str,
+) -> DomainResult<String> {
+    let stem: String = original
+        .chars()
+        .take(super::validation::REFERENCE_MAX - 10)
+        .collect();
     let mut candidate = format!("{stem}-Kopie");
     for n in 2.. {
         let taken = posting::Entity::find()

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
-    TransactionSession, TransactionTrait, prelude::*,
+    ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, TransactionSession, TransactionTrait, prelude::*,
 };
 use serde_json::json;
 
@@ -41,7 +41,11 @@ impl Request {
         }
     }
 
-    fn apply(self, s: LifecycleState, now: DateTime<Utc>) -> Result<LifecycleState, LifecycleError> {
+    fn apply(
+        self,
+        s: LifecycleState,
+        now: DateTime<Utc>,
+    ) -> Result<LifecycleState, LifecycleError> {
         match self {
             Self::Publish => lifecycle::publish(s, now),
             Self::Schedule(at) => lifecycle::schedule(s, at, now),
@@ -55,7 +59,11 @@ impl Request {
 }
 
 pub fn state_of(p: &Posting) -> LifecycleState {
-    LifecycleState { status: p.status, published_at: p.published_at, expires_at: p.expires_at }
+    LifecycleState {
+        status: p.status,
+        published_at: p.published_at,
+        expires_at: p.expires_at,
+    }
 }
 
 /// Apply `request` to posting `id` at `expected_version`, writing the posting, its audit entry
@@ -72,9 +80,14 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     let txn = crate::db::begin_write(db).await?;
-    let before = queries::find_by_id(&txn, id).await?.ok_or(DomainError::NotFound)?;
+    let before = queries::find_by_id(&txn, id)
+        .await?
+        .ok_or(DomainError::NotFound)?;
     if before.version != expected_version {
-        return Err(DomainError::Conflict { expected: expected_version, current: before.version });
+        return Err(DomainError::Conflict {
+            expected: expected_version,
+            current: before.version,
+        });
     }
     let next = request.apply(state_of(&before), now)?;
 
@@ -87,11 +100,25 @@ where
     let after = save_versioned(&txn, am, id, expected_version).await?;
 
     let mut changes = serde_json::Map::new();
-    changes.insert("status".into(), json!({ "from": before.status, "to": after.status }));
+    changes.insert(
+        "status".into(),
+        json!({ "from": before.status, "to": after.status }),
+    );
     if before.published_at != after.published_at {
-        changes.insert("published_at".into(), json!({ "from": before.published_at, "to": after.published_at }));
+        changes.insert(
+            "published_at".into(),
+            json!({ "from": before.published_at, "to": after.published_at }),
+        );
     }
-    write_trail(&txn, &after, request.transition().audit_action(), actor, changes, now).await?;
+    write_trail(
+        &txn,
+        &after,
+        request.transition().audit_action(),
+        actor,
+        changes,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(after)
 }
@@ -117,7 +144,9 @@ where
     // Expire first: a scheduled posting whose deadline passed must never go online.
     loop {
         let due = posting::Entity::find()
-            .filter(posting::Column::Status.is_in([PostingStatus::Published, PostingStatus::Scheduled]))
+            .filter(
+                posting::Column::Status.is_in([PostingStatus::Published, PostingStatus::Scheduled]),
+            )
             .filter(posting::Column::ExpiresAt.lte(now))
             .order_by_asc(posting::Column::Id)
             .limit(BATCH)
@@ -144,12 +173,22 @@ where
         }
     }
     if report != DueReport::default() {
-        tracing::info!(published = report.published, expired = report.expired, "scheduler run");
+        tracing::info!(
+            published = report.published,
+            expired = report.expired,
+            "scheduler run"
+        );
     }
     Ok(report)
 }
 
-async fn apply_all<C>(db: &C, due: Vec<Posting>, request: Request, actor: &Actor, now: DateTime<Utc>) -> DomainResult<u64>
+async fn apply_all<C>(
+    db: &C,
+    due: Vec<Posting>,
+    request: Request,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> DomainResult<u64>
 where
     C: ConnectionTrait + TransactionTrait,
 {
@@ -158,7 +197,9 @@ where
         match transition(db, p.id, p.version, request, actor, now).await {
             Ok(_) => done += 1,
             // Someone else got there first; the next run sees the new state.
-            Err(DomainError::Conflict { .. } | DomainError::Lifecycle(_) | DomainError::NotFound) => {}
+            Err(
+                DomainError::Conflict { .. } | DomainError::Lifecycle(_) | DomainError::NotFound,
+            ) => {}
             Err(e) => return Err(e),
         }
     }

@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, prelude::*,
+    ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    prelude::*,
 };
 
 use super::types::PostingStatus;
@@ -20,7 +21,9 @@ pub fn publicly_visible(now: DateTime<Utc>) -> sea_orm::Condition {
 }
 
 pub fn is_publicly_visible(p: &Posting, now: DateTime<Utc>) -> bool {
-    p.status == PostingStatus::Published && p.published_at.is_some_and(|t| t <= now) && p.expires_at > now
+    p.status == PostingStatus::Published
+        && p.published_at.is_some_and(|t| t <= now)
+        && p.expires_at > now
 }
 
 /// A page of the public listing, newest first, each with its owning municipality.
@@ -42,7 +45,10 @@ pub async fn list_published(
 }
 
 pub async fn count_published(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
-    posting::Entity::find().filter(publicly_visible(now)).count(db).await
+    posting::Entity::find()
+        .filter(publicly_visible(now))
+        .count(db)
+        .await
 }
 
 /// The postings a municipality owns, for its HR officers, optionally of one status; newest
@@ -56,7 +62,10 @@ pub async fn list_for_municipality(
     if let Some(status) = status {
         q = q.filter(posting::Column::Status.eq(status));
     }
-    q.order_by_desc(posting::Column::UpdatedAt).order_by_desc(posting::Column::Id).all(db).await
+    q.order_by_desc(posting::Column::UpdatedAt)
+        .order_by_desc(posting::Column::Id)
+        .all(db)
+        .await
 }
 
 /// Shared offers of other municipalities in which `municipality_id` is named as a partner.
@@ -69,7 +78,10 @@ pub async fn list_shared_with(
         .find_also_related(posting::Entity)
         .all(db)
         .await?;
-    Ok(rows.into_iter().filter_map(|(partner, posting)| Some((posting?, partner))).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|(partner, posting)| Some((posting?, partner)))
+        .collect())
 }
 
 pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Posting>, DbErr> {
@@ -77,11 +89,17 @@ pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Pos
 }
 
 pub async fn find_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Option<Posting>, DbErr> {
-    posting::Entity::find().filter(posting::Column::Slug.eq(slug)).one(db).await
+    posting::Entity::find()
+        .filter(posting::Column::Slug.eq(slug))
+        .one(db)
+        .await
 }
 
 /// Partners of a posting, in the order of their municipality ids.
-pub async fn partners_of(db: &impl ConnectionTrait, posting_id: i64) -> Result<Vec<posting_partner::Model>, DbErr> {
+pub async fn partners_of(
+    db: &impl ConnectionTrait,
+    posting_id: i64,
+) -> Result<Vec<posting_partner::Model>, DbErr> {
     posting_partner::Entity::find()
         .filter(posting_partner::Column::PostingId.eq(posting_id))
         .order_by_asc(posting_partner::Column::MunicipalityId)

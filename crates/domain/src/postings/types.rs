@@ -124,7 +124,9 @@ impl PayScheme {
 
     /// Position of a grade in the scheme's order, `None` if the scheme has no such grade.
     pub fn grade_rank(self, grade: &str) -> Option<usize> {
-        self.grades()?.iter().position(|g| g.eq_ignore_ascii_case(grade))
+        self.grades()?
+            .iter()
+            .position(|g| g.eq_ignore_ascii_case(grade))
     }
 
     /// "EG 9b", "S 8a", "A 13".

@@ -29,7 +29,10 @@ pub struct ValidationErrors(pub Vec<FieldError>);
 
 impl ValidationErrors {
     pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.push(FieldError { field, message: message.into() });
+        self.0.push(FieldError {
+            field,
+            message: message.into(),
+        });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -37,7 +40,10 @@ impl ValidationErrors {
     }
 
     pub fn for_field(&self, field: &str) -> impl Iterator<Item = &str> {
-        self.0.iter().filter(move |e| e.field == field).map(|e| e.message.as_str())
+        self.0
+            .iter()
+            .filter(move |e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 
     pub fn into_result(self) -> Result<(), Self> {
@@ -74,7 +80,13 @@ pub fn validate(d: &PostingDraft, ctx: ValidationContext) -> Result<(), Validati
     let mut e = ValidationErrors::default();
 
     required_text(&mut e, "title", &d.title, "den Titel", TITLE_MAX);
-    required_text(&mut e, "reference_number", &d.reference_number, "die Kennziffer", REFERENCE_MAX);
+    required_text(
+        &mut e,
+        "reference_number",
+        &d.reference_number,
+        "die Kennziffer",
+        REFERENCE_MAX,
+    );
     if !d
         .reference_number
         .chars()
@@ -85,12 +97,20 @@ pub fn validate(d: &PostingDraft, ctx: ValidationContext) -> Result<(), Validati
             "Die Kennziffer darf nur Buchstaben ohne Umlaute, Ziffern, Leerzeichen und - / _ . enthalten.",
         );
     }
-    optional_text(&mut e, "department", d.department.as_deref(), SHORT_TEXT_MAX);
+    optional_text(
+        &mut e,
+        "department",
+        d.department.as_deref(),
+        SHORT_TEXT_MAX,
+    );
 
     if let Some(h) = d.weekly_hours
         && !(1.0..=48.0).contains(&h)
     {
-        e.add("weekly_hours", "Die Wochenarbeitszeit muss zwischen 1 und 48 Stunden liegen.");
+        e.add(
+            "weekly_hours",
+            "Die Wochenarbeitszeit muss zwischen 1 und 48 Stunden liegen.",
+        );
     }
 
     match (d.contract.is_fixed_term(), d.contract_end_date) {
@@ -120,17 +140,32 @@ pub fn validate(d: &PostingDraft, ctx: ValidationContext) -> Result<(), Validati
 
     validate_pay(&mut e, d);
 
-    required_text(&mut e, "location_place", &d.location_place, "den Arbeitsort", SHORT_TEXT_MAX);
+    required_text(
+        &mut e,
+        "location_place",
+        &d.location_place,
+        "den Arbeitsort",
+        SHORT_TEXT_MAX,
+    );
     if !is_german_postcode(&d.location_postcode) {
-        e.add("location_postcode", "Die Postleitzahl muss aus fünf Ziffern bestehen, z. B. 04451.");
+        e.add(
+            "location_postcode",
+            "Die Postleitzahl muss aus fünf Ziffern bestehen, z. B. 04451.",
+        );
     }
     match (d.latitude, d.longitude) {
         (Some(lat), Some(lon)) => {
             if !(-90.0..=90.0).contains(&lat) {
-                e.add("latitude", "Die geografische Breite muss zwischen -90 und 90 liegen.");
+                e.add(
+                    "latitude",
+                    "Die geografische Breite muss zwischen -90 und 90 liegen.",
+                );
             }
             if !(-180.0..=180.0).contains(&lon) {
-                e.add("longitude", "Die geografische Länge muss zwischen -180 und 180 liegen.");
+                e.add(
+                    "longitude",
+                    "Die geografische Länge muss zwischen -180 und 180 liegen.",
+                );
             }
         }
         (None, None) => {}
@@ -161,11 +196,19 @@ pub fn validate(d: &PostingDraft, ctx: ValidationContext) -> Result<(), Validati
         ("benefits", &d.benefits),
     ] {
         if value.chars().count() > MARKDOWN_MAX {
-            e.add(field, format!("Der Text ist zu lang (höchstens {MARKDOWN_MAX} Zeichen)."));
+            e.add(
+                field,
+                format!("Der Text ist zu lang (höchstens {MARKDOWN_MAX} Zeichen)."),
+            );
         }
     }
 
-    optional_text(&mut e, "contact_name", d.contact_name.as_deref(), SHORT_TEXT_MAX);
+    optional_text(
+        &mut e,
+        "contact_name",
+        d.contact_name.as_deref(),
+        SHORT_TEXT_MAX,
+    );
     if let Some(phone) = d.contact_phone.as_deref()
         && !is_phone_number(phone)
     {
@@ -194,13 +237,25 @@ pub fn validate(d: &PostingDraft, ctx: ValidationContext) -> Result<(), Validati
     let mut seen = Vec::with_capacity(d.partners.len());
     for p in &d.partners {
         if p.municipality_id == ctx.owner_municipality_id {
-            e.add("partners", "Die ausschreibende Kommune kann nicht zugleich Partnerin sein.");
+            e.add(
+                "partners",
+                "Die ausschreibende Kommune kann nicht zugleich Partnerin sein.",
+            );
         } else if seen.contains(&p.municipality_id) {
-            e.add("partners", "Jede Partnerkommune bitte nur einmal auswählen.");
+            e.add(
+                "partners",
+                "Jede Partnerkommune bitte nur einmal auswählen.",
+            );
         }
         seen.push(p.municipality_id);
-        if p.note.as_deref().is_some_and(|n| n.chars().count() > NOTE_MAX) {
-            e.add("partners", format!("Die Notiz zur Partnerkommune ist zu lang (höchstens {NOTE_MAX} Zeichen)."));
+        if p.note
+            .as_deref()
+            .is_some_and(|n| n.chars().count() > NOTE_MAX)
+        {
+            e.add(
+                "partners",
+                format!("Die Notiz zur Partnerkommune ist zu lang (höchstens {NOTE_MAX} Zeichen)."),
+            );
         }
     }
 
@@ -216,7 +271,10 @@ fn validate_pay(e: &mut ValidationErrors, d: &PostingDraft) {
             if from.is_some() || to.is_some() {
                 e.add(
                     "pay_grade_from",
-                    format!("Im {} gibt es keine Entgeltgruppen; bitte das Feld leer lassen.", scheme.label()),
+                    format!(
+                        "Im {} gibt es keine Entgeltgruppen; bitte das Feld leer lassen.",
+                        scheme.label()
+                    ),
                 );
             }
         }
@@ -227,7 +285,11 @@ fn validate_pay(e: &mut ValidationErrors, d: &PostingDraft) {
                 if r.is_none() {
                     e.add(
                         field,
-                        format!("„{}“ ist keine Gruppe im {}.", scheme.grade_label(grade), scheme.label()),
+                        format!(
+                            "„{}“ ist keine Gruppe im {}.",
+                            scheme.grade_label(grade),
+                            scheme.label()
+                        ),
                     );
                 }
                 r
@@ -262,7 +324,10 @@ fn validate_pay(e: &mut ValidationErrors, d: &PostingDraft) {
         if let Some(v) = v
             && !(1..=MONTHLY_PAY_MAX_EUR).contains(&v)
         {
-            e.add(field, format!("Das Monatsentgelt muss zwischen 1 und {MONTHLY_PAY_MAX_EUR} Euro liegen."));
+            e.add(
+                field,
+                format!("Das Monatsentgelt muss zwischen 1 und {MONTHLY_PAY_MAX_EUR} Euro liegen."),
+            );
         }
     }
     if let (Some(min), Some(max)) = (d.pay_monthly_min_eur, d.pay_monthly_max_eur)
@@ -275,7 +340,13 @@ fn validate_pay(e: &mut ValidationErrors, d: &PostingDraft) {
     }
 }
 
-fn required_text(e: &mut ValidationErrors, field: &'static str, value: &str, what: &str, max: usize) {
+fn required_text(
+    e: &mut ValidationErrors,
+    field: &'static str,
+    value: &str,
+    what: &str,
+    max: usize,
+) {
     if value.trim().is_empty() {
         e.add(field, format!("Bitte geben Sie {what} an."));
     } else {
@@ -287,7 +358,10 @@ fn optional_text(e: &mut ValidationErrors, field: &'static str, value: Option<&s
     if let Some(v) = value {
         let len = v.chars().count();
         if len > max {
-            e.add(field, format!("Der Text ist zu lang: {len} Zeichen, erlaubt sind höchstens {max}."));
+            e.add(
+                field,
+                format!("Der Text ist zu lang: {len} Zeichen, erlaubt sind höchstens {max}."),
+            );
         }
     }
 }
@@ -295,10 +369,15 @@ fn optional_text(e: &mut ValidationErrors, field: &'static str, value: Option<&s
 fn email(e: &mut ValidationErrors, field: &'static str, value: Option<&str>) {
     if let Some(v) = value
         && (!EmailAddress::is_valid(v)
-            || !v.rsplit_once('@').is_some_and(|(_, domain)| domain.contains('.'))
+            || !v
+                .rsplit_once('@')
+                .is_some_and(|(_, domain)| domain.contains('.'))
             || v.len() > 254)
     {
-        e.add(field, format!("„{v}“ ist keine gültige E-Mail-Adresse, z. B. personal@naunhof.de."));
+        e.add(
+            field,
+            format!("„{v}“ ist keine gültige E-Mail-Adresse, z. B. personal@naunhof.de."),
+        );
     }
 }
 
@@ -307,16 +386,17 @@ pub fn is_german_postcode(s: &str) -> bool {
 }
 
 pub fn is_web_url(s: &str) -> bool {
-    url::Url::parse(s)
-        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()))
-        && s.len() <= 2000
+    url::Url::parse(s).is_ok_and(|u| {
+        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+    }) && s.len() <= 2000
 }
 
 fn is_phone_number(s: &str) -> bool {
     let digits = s.chars().filter(char::is_ascii_digit).count();
     (5..=20).contains(&digits)
         && s.len() <= 30
-        && s.chars().all(|c| c.is_ascii_digit() || " +/-()".contains(c))
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || " +/-()".contains(c))
 }
 
 #[cfg(test)]

@@ -1,10 +1,13 @@
 use jobboard_domain::entities::{audit_entry, search_outbox};
-use jobboard_domain::postings::{PostingStatus, mutations, publishing, publishing::Request, queries};
+use jobboard_domain::postings::{
+    PostingStatus, mutations, publishing, publishing::Request, queries,
+};
 use jobboard_domain::{Actor, DomainError, audit};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::fixtures::*;
-use crate::harness::{TestDb, db_tests};
+use jobboard_domain::db_tests;
+use jobboard_domain::testing::TestDb;
 
 async fn outbox_rows(db: &sea_orm::DatabaseConnection, posting_id: i64) -> u64 {
     search_outbox::Entity::find()

@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use jobboard_domain::municipalities;
-use jobboard_domain::postings::{Category, Contract, Employment, PayScheme, PostingDraft, PostingKind};
+use jobboard_domain::postings::{
+    Category, Contract, Employment, PayScheme, PostingDraft, PostingKind,
+};
 use sea_orm::DatabaseConnection;
 
 pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -14,7 +16,11 @@ pub fn at(rfc3339: &str) -> DateTime<Utc> {
 }
 
 pub async fn municipality_id(db: &DatabaseConnection, slug: &str) -> i64 {
-    municipalities::find_by_slug(db, slug).await.unwrap().unwrap().id
+    municipalities::find_by_slug(db, slug)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
 }
 
 /// "Sachbearbeiter Bürgerbüro" with deadline `deadline`.

@@ -2,7 +2,7 @@ use jobboard_domain::postings::{mutations, publishing, publishing::Request, quer
 use jobboard_domain::{Actor, DomainError, audit};
 
 use crate::fixtures::*;
-use crate::harness::db_tests;
+use jobboard_domain::db_tests;
 
 db_tests! {
     async fn saving_over_a_newer_version_is_refused_and_overwrites_nothing(t) {

@@ -3,7 +3,6 @@
 #![expect(clippy::unwrap_used, reason = "tests")]
 
 mod fixtures;
-mod harness;
 
 mod audit_outbox;
 mod locking;

@@ -1,7 +1,7 @@
 use jobboard_domain::municipalities;
 use jobboard_migrations::{Migrator, MigratorTrait, SchemaManager};
 
-use crate::harness::db_tests;
+use jobboard_domain::db_tests;
 
 const TABLES: [&str; 7] = [
     "municipalities",

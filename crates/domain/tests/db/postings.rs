@@ -1,11 +1,13 @@
 use jobboard_domain::entities::{posting, search_outbox};
 use jobboard_domain::postings::validation::FieldError;
-use jobboard_domain::postings::{PartnerDraft, PostingStatus, mutations, publishing, publishing::Request, queries};
+use jobboard_domain::postings::{
+    PartnerDraft, PostingStatus, mutations, publishing, publishing::Request, queries,
+};
 use jobboard_domain::{Actor, DomainError, audit, berlin};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::fixtures::*;
-use crate::harness::db_tests;
+use jobboard_domain::db_tests;
 
 fn officer() -> Actor {
     Actor::user(7)

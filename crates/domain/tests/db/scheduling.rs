@@ -5,7 +5,7 @@ use jobboard_domain::postings::{PostingStatus, mutations, queries};
 use jobboard_domain::{Actor, DomainError, audit, berlin};
 
 use crate::fixtures::*;
-use crate::harness::db_tests;
+use jobboard_domain::db_tests;
 
 db_tests! {
     async fn a_scheduled_posting_goes_online_when_due_and_a_second_run_does_nothing(t) {

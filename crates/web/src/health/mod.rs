@@ -15,7 +15,10 @@ pub fn router() -> Router<AppState> {
 async fn check_health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let backend = jobboard_domain::db::backend_name(&state.db);
     match jobboard_domain::db::ping(&state.db).await {
-        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok", "database": backend }))),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(json!({ "status": "ok", "database": backend })),
+        ),
         Err(e) => {
             tracing::warn!(error = %e, "health check: database unreachable");
             (

@@ -2,10 +2,10 @@
 //! frontend replaces it.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
-use axum::Router;
 use chrono::Utc;
 use jobboard_domain::berlin;
 use jobboard_domain::postings::queries;
@@ -42,7 +42,10 @@ struct ListPage {
     pages: u64,
 }
 
-async fn list_postings(State(state): State<AppState>, Query(q): Query<ListQuery>) -> AppResult<Html<String>> {
+async fn list_postings(
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Html<String>> {
     let page = match q.page.as_deref().map(str::trim) {
         None | Some("") => 1,
         Some(p) => p
@@ -65,5 +68,10 @@ async fn list_postings(State(state): State<AppState>, Query(q): Query<ListQuery>
             title: p.title,
         })
         .collect();
-    Ok(render(&ListPage { rows, total, page, pages })?)
+    Ok(render(&ListPage {
+        rows,
+        total,
+        page,
+        pages,
+    })?)
 }

@@ -1,11 +1,11 @@
-//! Every test runs twice: on a fresh SQLite file and in a fresh PostgreSQL schema.
+//! Test support (feature `testing`): every database test runs twice: on a fresh SQLite file and in a fresh PostgreSQL schema.
 //!
 //! PostgreSQL: `JOBBOARD_TEST_POSTGRES` is the server URL (default
 //! `postgres://postgres@127.0.0.1:5432/test`); set it to `off` to skip the PostgreSQL variants.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use jobboard_domain::db::{self, DbOptions};
+use crate::db::{self, DbOptions};
 use jobboard_migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend};
 
@@ -21,9 +21,15 @@ impl TestDb {
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
-        let db = db::connect(&url, &DbOptions::default()).await.expect("open sqlite");
+        let db = db::connect(&url, &DbOptions::default())
+            .await
+            .expect("open sqlite");
         Migrator::up(&db, None).await.expect("migrate sqlite");
-        Self { db, _dir: Some(dir), schema: None }
+        Self {
+            db,
+            _dir: Some(dir),
+            schema: None,
+        }
     }
 
     /// `None` when PostgreSQL tests are switched off.
@@ -36,13 +42,25 @@ impl TestDb {
             COUNTER.fetch_add(1, Ordering::Relaxed),
             fastrand::u32(..)
         );
-        let admin = Database::connect(&url).await.expect("connect to PostgreSQL (set JOBBOARD_TEST_POSTGRES=off to skip)");
-        admin.execute_unprepared(&format!("CREATE SCHEMA \"{schema}\"")).await.expect("create schema");
+        let admin = Database::connect(&url)
+            .await
+            .expect("connect to PostgreSQL (set JOBBOARD_TEST_POSTGRES=off to skip)");
+        admin
+            .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
+            .await
+            .expect("create schema");
         admin.close().await.expect("close admin connection");
-        let options = DbOptions { schema: Some(schema.clone()), max_connections: Some(5) };
+        let options = DbOptions {
+            schema: Some(schema.clone()),
+            max_connections: Some(5),
+        };
         let db = db::connect(&url, &options).await.expect("open postgres");
         Migrator::up(&db, None).await.expect("migrate postgres");
-        Some(Self { db, _dir: None, schema: Some((url, schema)) })
+        Some(Self {
+            db,
+            _dir: None,
+            schema: Some((url, schema)),
+        })
     }
 
     pub fn backend(&self) -> DbBackend {
@@ -64,10 +82,17 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some((url, schema)) = self.schema.take() {
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
                 rt.block_on(async {
                     if let Ok(admin) = Database::connect(&url).await {
-                        let _ = admin.execute_unprepared(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE")).await;
+                        let _ = admin
+                            .execute_unprepared(&format!(
+                                "DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"
+                            ))
+                            .await;
                         let _ = admin.close().await;
                     }
                 });
@@ -77,8 +102,9 @@ impl Drop for TestDb {
     }
 }
 
-/// Declare tests that run on both databases: `db_tests! { async fn name(db) { … } }`, where
-/// `db: &TestDb`.
+/// Declare tests that run on both databases: `db_tests! { async fn name(t) { … } }`, where
+/// `t: &TestDb`. The calling crate needs tokio as a dev-dependency.
+#[macro_export]
 macro_rules! db_tests {
     ($(async fn $name:ident($db:ident) $body:block)*) => {$(
         mod $name {
@@ -87,14 +113,14 @@ macro_rules! db_tests {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn on_sqlite() {
-                let t = $crate::harness::TestDb::sqlite().await;
+                let t = $crate::testing::TestDb::sqlite().await;
                 let $db = &t;
                 $body
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn on_postgres() {
-                let Some(t) = $crate::harness::TestDb::postgres().await else {
+                let Some(t) = $crate::testing::TestDb::postgres().await else {
                     eprintln!("PostgreSQL tests switched off");
                     return;
                 };
@@ -104,4 +130,3 @@ macro_rules! db_tests {
         }
     )*};
 }
-pub(crate) use db_tests;

@@ -1,0 +1,157 @@
+//! The `jobboard` binary as an operator uses it: real processes, real files, real signals.
+
+#![expect(clippy::unwrap_used, reason = "tests")]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use jobboard_domain::db::{DbOptions, connect};
+use jobboard_domain::postings::queries;
+use sea_orm::{EntityTrait, QueryOrder};
+
+fn jobboard(data_dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jobboard"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("JOBBOARD_DATA_DIR", data_dir)
+        .env("JOBBOARD_LOG", "warn");
+    cmd
+}
+
+fn run(cmd: &mut Command) -> Output {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{:?} failed: {}",
+        cmd,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+async fn open(data_dir: &Path) -> sea_orm::DatabaseConnection {
+    let url = format!("sqlite://{}/jobboard.db", data_dir.display());
+    connect(&url, &DbOptions::default()).await.unwrap()
+}
+
+#[test]
+fn a_bad_setting_stops_with_one_line_naming_the_variable_and_creates_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    for (var, value) in [
+        ("JOBBOARD_BIND", "localhost"),
+        ("JOBBOARD_DEMO_COUNT", "viele"),
+        ("JOBBOARD_DATABASE_URL", "mysql://root@localhost/jobs"),
+        ("JOBBOARD_LOG_FORMAT", "xml"),
+    ] {
+        let out = jobboard(&data)
+            .env(var, value)
+            .arg("serve")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{var}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(var), "{stderr}");
+        assert!(!data.exists(), "nothing created for a bad {var}");
+    }
+}
+
+#[tokio::test]
+async fn serve_loads_demo_data_once_answers_health_checks_and_stops_on_sigterm() {
+    let tmp = tempfile::tempdir().unwrap();
+    for round in 0..2 {
+        let mut child = jobboard(tmp.path())
+            .env("JOBBOARD_BIND", "127.0.0.1:0")
+            .env("JOBBOARD_DEMO_COUNT", "40")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        assert!(
+            line.starts_with("Partheland Stellenbörse listening on http://127.0.0.1:"),
+            "{line:?}"
+        );
+        let address = line.trim().rsplit(' ').next().unwrap().to_owned();
+
+        let health = reqwest::get(format!("{address}/healthz")).await.unwrap();
+        assert_eq!(health.status(), 200);
+        let page = reqwest::get(&address).await.unwrap().text().await.unwrap();
+        assert!(
+            page.contains("(m/w/d)") || page.contains("Ausbildung"),
+            "demo postings are listed: {page}"
+        );
+
+        Command::new("kill")
+            .arg("-TERM")
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "server did not stop after SIGTERM (round {round})"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert!(status.success(), "graceful exit, got {status}");
+
+        let db = open(tmp.path()).await;
+        assert_eq!(
+            queries::count_all(&db).await.unwrap(),
+            40,
+            "demo data only on the first start"
+        );
+        db.close().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn seeding_is_deterministic_for_a_seed() {
+    async fn seeded(seed: &str) -> Vec<(String, String)> {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = run(jobboard(tmp.path()).args(["seed", "--demo", "30", "--seed", seed]));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("created 30 demo postings"));
+        let db = open(tmp.path()).await;
+        let rows = jobboard_domain::entities::posting::Entity::find()
+            .order_by_asc(jobboard_domain::entities::posting::Column::Id)
+            .all(&db)
+            .await
+            .unwrap();
+        rows.into_iter()
+            .map(|p| (p.reference_number, p.title))
+            .collect()
+    }
+    let a = seeded("7").await;
+    assert_eq!(a.len(), 30);
+    assert_eq!(a, seeded("7").await);
+    assert_ne!(a, seeded("8").await);
+}
+
+#[test]
+fn migrations_roll_back_report_their_status_and_apply_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(jobboard(tmp.path()).arg("migrate"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("applied 4 migration(s)"));
+    run(jobboard(tmp.path()).args(["migrate", "--down", "4"]));
+    let status =
+        String::from_utf8(run(jobboard(tmp.path()).args(["migrate", "--status"])).stdout).unwrap();
+    assert_eq!(
+        status.lines().filter(|l| l.starts_with("Pending")).count(),
+        4,
+        "{status}"
+    );
+    let out = run(jobboard(tmp.path()).arg("migrate"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("applied 4 migration(s)"));
+    let out = run(jobboard(tmp.path()).arg("expire"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("expired 0 postings"));
+}
