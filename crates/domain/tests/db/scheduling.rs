@@ -90,3 +90,69 @@ db_tests! {
         assert_eq!(queries::count_published(db, later).await.unwrap(), 1);
     }
 }
+
+db_tests! {
+    async fn every_transition_is_stored_with_its_trail_and_every_refusal_stores_nothing(t) {
+        use jobboard_domain::entities::search_outbox;
+        use sea_orm::{EntityTrait, PaginatorTrait};
+
+        let db = &t.db;
+        let naunhof = municipality_id(db, "naunhof").await;
+        let now = at("2026-11-21T10:00:00Z");
+        let actor = Actor::user(5);
+        let p = mutations::create_posting(db, naunhof, draft("T-1", day(2026, 12, 15)), &actor, now).await.unwrap();
+        let steps = [
+            (Request::Schedule(at("2026-11-25T07:00:00Z")), PostingStatus::Scheduled),
+            (Request::Unpublish, PostingStatus::Draft),
+            (Request::Publish, PostingStatus::Published),
+            (Request::Unpublish, PostingStatus::Draft),
+            (Request::Publish, PostingStatus::Published),
+            (Request::Archive, PostingStatus::Archived),
+            (Request::Republish, PostingStatus::Published),
+        ];
+        let mut version = p.version;
+        for (i, (request, expected)) in steps.into_iter().enumerate() {
+            // A request the current state does not allow is refused and changes nothing.
+            let before = queries::find_by_id(db, p.id).await.unwrap().unwrap();
+            let trail_before = audit::history(db, "posting", p.id).await.unwrap().len();
+            let refused = if before.status == PostingStatus::Archived { Request::Archive } else { Request::Republish };
+            let err = transition(db, p.id, version, refused, &actor, now).await.unwrap_err();
+            assert!(matches!(err, DomainError::Lifecycle(LifecycleError::NotAllowed { .. })), "step {i}: {err:?}");
+            assert_eq!(queries::find_by_id(db, p.id).await.unwrap().unwrap(), before, "step {i}");
+            assert_eq!(audit::history(db, "posting", p.id).await.unwrap().len(), trail_before, "step {i}");
+
+            let after = transition(db, p.id, version, request, &actor, now).await.unwrap();
+            assert_eq!(after.status, expected, "step {i}");
+            assert_eq!(after.version, version + 1);
+            version = after.version;
+            let stored = queries::find_by_id(db, p.id).await.unwrap().unwrap();
+            assert_eq!(stored, after);
+            let trail = audit::history(db, "posting", p.id).await.unwrap();
+            assert_eq!(trail.len(), trail_before + 1);
+            assert_eq!(trail.last().unwrap().action, request.transition().audit_action());
+        }
+        assert_eq!(search_outbox::Entity::find().count(db).await.unwrap(), 1 + steps.len() as u64);
+    }
+
+    async fn sqlite_runs_in_wal_mode_with_foreign_keys_enforced(t) {
+        use sea_orm::{ConnectionTrait, DbBackend, Statement};
+        if t.backend() != DbBackend::Sqlite {
+            return;
+        }
+        let pragma = |name: &'static str| async move {
+            let row = t.db.query_one_raw(Statement::from_string(DbBackend::Sqlite, format!("PRAGMA {name}"))).await.unwrap().unwrap();
+            row.try_get_by_index::<String>(0).or_else(|_| row.try_get_by_index::<i64>(0).map(|v| v.to_string())).unwrap()
+        };
+        assert_eq!(pragma("journal_mode").await, "wal");
+        assert_eq!(pragma("foreign_keys").await, "1");
+        // And the constraint really holds on every pooled connection.
+        for _ in 0..3 {
+            let err = t
+                .db
+                .execute_unprepared("INSERT INTO posting_partners (posting_id, municipality_id, confirmed) VALUES (999999, 999999, false)")
+                .await
+                .unwrap_err();
+            assert!(err.to_string().contains("FOREIGN KEY"), "{err}");
+        }
+    }
+}
