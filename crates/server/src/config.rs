@@ -46,7 +46,7 @@ pub struct Config {
     pub db_max_connections: Option<u32>,
     /// `JOBBOARD_LOG_FORMAT`: `text` (default) or `json`.
     pub log_format: LogFormat,
-    /// `JOBBOARD_LOG` (or `RUST_LOG`): tracing filter, default `info`.
+    /// `JOBBOARD_LOG` (or `RUST_LOG`): tracing filter, default `info,sqlx=warn`.
     pub log_filter: String,
 }
 
@@ -135,7 +135,7 @@ impl Config {
             log_format,
             log_filter: var("JOBBOARD_LOG")
                 .or_else(|| var("RUST_LOG"))
-                .unwrap_or_else(|| "info".into()),
+                .unwrap_or_else(|| "info,sqlx=warn".into()),
             data_dir,
         })
     }
