@@ -57,3 +57,32 @@ mod tests {
         );
     }
 }
+
+/// The words of a Markdown text without markup, for search and previews.
+pub fn to_plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, TagEnd};
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out.trim_end().to_owned()
+}
+
+#[cfg(test)]
+mod plain_text_tests {
+    #[test]
+    fn plain_text_keeps_words_and_drops_markup() {
+        assert_eq!(
+            super::to_plain_text(
+                "Wir bieten:\n\n- **30 Tage** Urlaub\n- [Jobticket](https://x.de)"
+            ),
+            "Wir bieten:\n30 Tage Urlaub\nJobticket"
+        );
+    }
+}

@@ -1,6 +1,103 @@
-//! Search for the Partheland Stellenbörse: the `SearchIndex` abstraction with an embedded
-//! engine (zero-setup default, index files under the data directory) and a Meilisearch backend
-//! (production), the search document built from a posting, German synonyms, and the indexer that
-//! consumes the domain's search outbox.
+//! Search for the Partheland Stellenbörse.
 //!
-//! Filled by the search issue; the domain already writes an outbox row for every change.
+//! - [`SearchIndex`]: what a search engine must do for the board, with two backends:
+//!   [`embedded::EmbeddedIndex`] (tantivy, files under the data directory; the zero-setup default)
+//!   and [`meili::MeiliIndex`] (Meilisearch, production).
+//! - [`SearchDocument`]: what is indexed for a posting — built from the current database rows of
+//!   the posting, its municipality and its confirmed partners.
+//! - [`indexer`]: consumes the domain's search outbox (at least once, idempotent, batched) and
+//!   rebuilds the index from the database.
+//! - German synonyms in `synonyms.de.txt`, applied by both backends.
+
+pub mod document;
+pub mod embedded;
+mod error;
+pub mod indexer;
+pub mod meili;
+pub mod query;
+pub mod synonyms;
+
+use std::future::Future;
+
+pub use document::SearchDocument;
+pub use error::SearchError;
+pub use query::{FacetCount, Facets, Hit, SearchQuery, SearchResults, Sort};
+
+/// Documents for a rebuild, batch by batch; an `Err` aborts the rebuild and keeps the old index.
+pub type Batches = tokio::sync::mpsc::Receiver<Result<Vec<SearchDocument>, SearchError>>;
+
+/// Whether an index can serve as it is or must be filled from the database first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Readiness {
+    Ready,
+    /// New, or built for another schema or settings: run a full rebuild.
+    NeedsRebuild,
+}
+
+/// A search engine for postings. Implementations are idempotent: upserting the same document
+/// twice or deleting a missing id is not an error. A write returns only after the engine
+/// confirmed it, so the caller may then mark its outbox rows done.
+pub trait SearchIndex: Send + Sync {
+    /// Open or create the index and apply its settings (idempotent).
+    fn prepare(&self) -> impl Future<Output = Result<Readiness, SearchError>> + Send;
+    fn upsert(
+        &self,
+        docs: Vec<SearchDocument>,
+    ) -> impl Future<Output = Result<(), SearchError>> + Send;
+    fn delete(&self, ids: Vec<i64>) -> impl Future<Output = Result<(), SearchError>> + Send;
+    /// Replace the whole content with the documents arriving in `batches` (until the sender is
+    /// dropped); searches see the old content until the new one is complete. Returns the number
+    /// of documents indexed.
+    fn rebuild(&self, batches: Batches) -> impl Future<Output = Result<u64, SearchError>> + Send;
+    fn search(
+        &self,
+        query: &SearchQuery,
+    ) -> impl Future<Output = Result<SearchResults, SearchError>> + Send;
+    /// Number of documents in the index.
+    fn count(&self) -> impl Future<Output = Result<u64, SearchError>> + Send;
+}
+
+/// The backend chosen by configuration.
+pub enum AnyIndex {
+    Embedded(embedded::EmbeddedIndex),
+    Meili(meili::MeiliIndex),
+}
+
+impl AnyIndex {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Embedded(_) => "embedded",
+            Self::Meili(_) => "meilisearch",
+        }
+    }
+}
+
+macro_rules! delegate {
+    ($self:ident, $inner:ident => $call:expr) => {
+        match $self {
+            AnyIndex::Embedded($inner) => $call.await,
+            AnyIndex::Meili($inner) => $call.await,
+        }
+    };
+}
+
+impl SearchIndex for AnyIndex {
+    async fn prepare(&self) -> Result<Readiness, SearchError> {
+        delegate!(self, i => i.prepare())
+    }
+    async fn upsert(&self, docs: Vec<SearchDocument>) -> Result<(), SearchError> {
+        delegate!(self, i => i.upsert(docs))
+    }
+    async fn delete(&self, ids: Vec<i64>) -> Result<(), SearchError> {
+        delegate!(self, i => i.delete(ids))
+    }
+    async fn rebuild(&self, batches: Batches) -> Result<u64, SearchError> {
+        delegate!(self, i => i.rebuild(batches))
+    }
+    async fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
+        delegate!(self, i => i.search(query))
+    }
+    async fn count(&self) -> Result<u64, SearchError> {
+        delegate!(self, i => i.count())
+    }
+}

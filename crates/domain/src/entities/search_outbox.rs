@@ -10,6 +10,9 @@ pub struct Model {
     pub processed_at: Option<DateTimeUtc>,
     pub attempts: i32,
     pub last_error: Option<String>,
+    pub claimed_by: Option<String>,
+    /// Leased to `claimed_by` until then; after a failure, not retried before then.
+    pub claimed_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
