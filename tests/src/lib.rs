@@ -17,13 +17,17 @@ pub struct TestApp {
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<Result<(), String>>>,
     _database: TestDb,
+    _data_dir: tempfile::TempDir,
 }
 
 /// Start the server on a fresh, migrated database (`TestDb::sqlite()` or `::postgres()`).
 pub async fn spawn_app(database: TestDb) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp data dir");
+    let data_path = data_dir.path().display().to_string();
     let config = Config::from_lookup(|name| match name {
         "JOBBOARD_DEMO_DATA" => Some("off".into()),
         "JOBBOARD_SCHEDULER_INTERVAL_SECS" => Some("1".into()),
+        "JOBBOARD_DATA_DIR" => Some(data_path.clone()),
         _ => None,
     })
     .expect("test configuration is valid");
@@ -52,6 +56,7 @@ pub async fn spawn_app(database: TestDb) -> TestApp {
         stop: Some(stop),
         server: Some(server),
         _database: database,
+        _data_dir: data_dir,
     }
 }
 

@@ -109,18 +109,19 @@ pub fn backoff(attempts: i32, max: Duration) -> Duration {
 
 /// Run until `shutdown` turns true: prepare the index (rebuilding it from the database when it
 /// is new or outdated), then follow the outbox.
-pub async fn run(
+pub async fn run<I: SearchIndex>(
     db: DatabaseConnection,
-    index: impl SearchIndex,
+    index: std::sync::Arc<I>,
     options: IndexerOptions,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let index = index.as_ref();
     let mut failures: i32 = 0;
     let mut prepared = false;
     let mut last_prune = std::time::Instant::now();
     while !*shutdown.borrow() {
         let pause = if !prepared {
-            match prepare(&db, &index).await {
+            match prepare(&db, index).await {
                 Ok(()) => {
                     prepared = true;
                     failures = 0;
@@ -133,7 +134,7 @@ pub async fn run(
                 }
             }
         } else {
-            match step(&db, &index, &options, Utc::now()).await {
+            match step(&db, index, &options, Utc::now()).await {
                 Ok(s) if s.rows as u64 >= options.batch => {
                     failures = 0;
                     Duration::ZERO

@@ -12,7 +12,12 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::config::Config;
-use crate::{Cli, Command, scheduler};
+use crate::config::SearchBackend;
+use crate::{BenchCommand, Cli, Command, bench, scheduler};
+use jobboard_search::AnyIndex;
+use jobboard_search::embedded::EmbeddedIndex;
+use jobboard_search::indexer::{self, IndexerOptions};
+use jobboard_search::meili::MeiliIndex;
 
 pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -34,6 +39,38 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 ));
                 Ok(())
             }
+            Command::Indexer => {
+                let db = open(&config).await?;
+                let index = open_index(&config)?;
+                tracing::info!(search = %config.search, "indexer running");
+                let (stop, stopped) = watch::channel(false);
+                let task = tokio::spawn(indexer::run(
+                    db.clone(),
+                    std::sync::Arc::new(index),
+                    IndexerOptions::default(),
+                    stopped,
+                ));
+                shutdown_signal().await;
+                let _ = stop.send(true);
+                let _ = task.await;
+                Ok(())
+            }
+            Command::Reindex => {
+                let db = open(&config).await?;
+                let index = open_index(&config)?;
+                let (count, secs) = reindex_with_progress(&db, &index).await?;
+                say(format_args!(
+                    "indexed {count} postings in {secs:.1} s ({:.0}/s) into {}",
+                    count as f64 / secs.max(0.001),
+                    config.search
+                ));
+                Ok(())
+            }
+            Command::Bench(BenchCommand::Search {
+                postings,
+                rounds,
+                edits,
+            }) => bench::search(&config, postings, rounds, edits).await,
             Command::Expire => {
                 let db = open(&config).await?;
                 let report = postings::publishing::run_due(&db, Utc::now()).await?;
@@ -48,7 +85,7 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
 }
 
 /// Connect (creating the SQLite file and its folder if needed) and apply pending migrations.
-async fn open(config: &Config) -> anyhow::Result<DatabaseConnection> {
+pub(crate) async fn open(config: &Config) -> anyhow::Result<DatabaseConnection> {
     let db = connect(config).await?;
     migrate_up(&db).await?;
     Ok(db)
@@ -150,7 +187,53 @@ pub async fn run_server(
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// The search engine the configuration names.
+pub(crate) fn open_index(config: &Config) -> anyhow::Result<AnyIndex> {
+    Ok(match &config.search {
+        SearchBackend::Embedded => {
+            AnyIndex::Embedded(EmbeddedIndex::new(config.data_dir.join("search")))
+        }
+        SearchBackend::Meilisearch {
+            url,
+            api_key,
+            index,
+        } => AnyIndex::Meili(
+            MeiliIndex::new(url, api_key.clone(), index)
+                .context("cannot set up the Meilisearch client")?,
+        ),
+    })
+}
+
+/// Prepare the index and rebuild it from the database with a progress bar.
+pub(crate) async fn reindex_with_progress(
+    db: &DatabaseConnection,
+    index: &AnyIndex,
+) -> anyhow::Result<(u64, f64)> {
+    use jobboard_search::SearchIndex;
+    index
+        .prepare()
+        .await
+        .context("cannot open the search index")?;
+    let started = Instant::now();
+    let bar = ProgressBar::new(0).with_message("Suchindex");
+    bar.set_style(
+        ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ({per_sec}, noch {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let count = indexer::reindex(db, index, |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+        if bar.is_hidden() {
+            tracing::info!(done, total, "reindexing");
+        }
+    })
+    .await
+    .context("rebuilding the search index failed")?;
+    bar.finish_and_clear();
+    Ok((count, started.elapsed().as_secs_f64()))
+}
+
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         if let Err(e) = tokio::signal::ctrl_c().await {
             tracing::warn!(error = %e, "cannot listen for Ctrl-C");
@@ -198,7 +281,7 @@ async fn migrate(config: &Config, down: Option<u32>, status: bool) -> anyhow::Re
     Ok(())
 }
 
-async fn seed_demo(
+pub(crate) async fn seed_demo(
     db: &DatabaseConnection,
     count: u64,
     seed: u64,
@@ -229,7 +312,7 @@ async fn seed_demo(
 
 /// A line for the operator on stdout. A closed stdout (a pipe whose reader left) is no reason
 /// to stop the board, so write errors are ignored.
-fn say(line: std::fmt::Arguments<'_>) {
+pub(crate) fn say(line: std::fmt::Arguments<'_>) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{line}").and_then(|()| out.flush());

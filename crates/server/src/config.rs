@@ -22,6 +22,18 @@ pub enum DemoData {
     Off,
 }
 
+/// Which search engine serves the board.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SearchBackend {
+    /// tantivy index under `<data dir>/search`.
+    Embedded,
+    Meilisearch {
+        url: String,
+        api_key: Option<String>,
+        index: String,
+    },
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
     Text,
@@ -48,6 +60,21 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `JOBBOARD_LOG` (or `RUST_LOG`): tracing filter, default `info,sqlx=warn`.
     pub log_filter: String,
+    /// `JOBBOARD_SEARCH` (`auto`: Meilisearch when `MEILI_URL` is set, else embedded),
+    /// `MEILI_URL`, `MEILI_MASTER_KEY`, `JOBBOARD_MEILI_INDEX` (default `postings`).
+    pub search: SearchBackend,
+    /// `JOBBOARD_INDEXER`: run the search indexer inside `serve` (default on).
+    pub indexer_in_serve: bool,
+}
+
+impl std::fmt::Display for SearchBackend {
+    /// For logs: never the API key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Embedded => f.write_str("embedded"),
+            Self::Meilisearch { url, index, .. } => write!(f, "meilisearch {url} index {index}"),
+        }
+    }
 }
 
 impl Config {
@@ -120,7 +147,70 @@ impl Config {
                     })?,
             ),
         };
+        let meili_url = var("MEILI_URL");
+        let meili = |url: String| -> Result<SearchBackend, ConfigError> {
+            if !(url.starts_with("http://") || url.starts_with("https://"))
+                || url::Url::parse(&url).is_err()
+            {
+                return Err(invalid(
+                    "MEILI_URL",
+                    &url,
+                    "an http(s) URL, e.g. http://127.0.0.1:7700",
+                ));
+            }
+            let index = var("JOBBOARD_MEILI_INDEX").unwrap_or_else(|| "postings".into());
+            if !index
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                return Err(invalid(
+                    "JOBBOARD_MEILI_INDEX",
+                    &index,
+                    "letters, digits, - and _",
+                ));
+            }
+            Ok(SearchBackend::Meilisearch {
+                url,
+                api_key: var("MEILI_MASTER_KEY"),
+                index,
+            })
+        };
+        let search = match (
+            var("JOBBOARD_SEARCH")
+                .as_deref()
+                .map(str::to_ascii_lowercase)
+                .as_deref(),
+            meili_url,
+        ) {
+            (None | Some("auto"), None) | (Some("embedded"), _) => SearchBackend::Embedded,
+            (None | Some("auto" | "meilisearch"), Some(url)) => meili(url)?,
+            (Some("meilisearch"), None) => {
+                return Err(invalid(
+                    "MEILI_URL",
+                    "",
+                    "set when JOBBOARD_SEARCH=meilisearch",
+                ));
+            }
+            (Some(other), _) => {
+                return Err(invalid(
+                    "JOBBOARD_SEARCH",
+                    other,
+                    "one of auto, embedded, meilisearch",
+                ));
+            }
+        };
+        let indexer_in_serve = match var("JOBBOARD_INDEXER")
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("on" | "true" | "1" | "yes") => true,
+            Some("off" | "false" | "0" | "no") => false,
+            Some(other) => return Err(invalid("JOBBOARD_INDEXER", other, "on or off")),
+        };
         Ok(Self {
+            search,
+            indexer_in_serve,
             database_url,
             bind: parse(
                 &var,
@@ -243,6 +333,44 @@ mod tests {
         assert_eq!(
             from(&[("JOBBOARD_DEMO_COUNT", "-3")]).expect_err("bad").var,
             "JOBBOARD_DEMO_COUNT"
+        );
+    }
+
+    #[test]
+    fn meilisearch_is_chosen_when_its_url_is_set_and_the_key_is_never_displayed() {
+        assert_eq!(from(&[]).expect("valid").search, SearchBackend::Embedded);
+        let c = from(&[
+            ("MEILI_URL", "http://meili:7700"),
+            ("MEILI_MASTER_KEY", "geheim"),
+        ])
+        .expect("valid");
+        assert!(
+            matches!(&c.search, SearchBackend::Meilisearch { index, api_key: Some(_), .. } if index == "postings")
+        );
+        assert!(!c.search.to_string().contains("geheim"));
+        let c = from(&[
+            ("MEILI_URL", "http://meili:7700"),
+            ("JOBBOARD_SEARCH", "embedded"),
+        ])
+        .expect("valid");
+        assert_eq!(c.search, SearchBackend::Embedded);
+        assert_eq!(
+            from(&[("MEILI_URL", "meili:7700")])
+                .expect_err("no scheme")
+                .var,
+            "MEILI_URL"
+        );
+        assert_eq!(
+            from(&[("JOBBOARD_SEARCH", "meilisearch")])
+                .expect_err("no url")
+                .var,
+            "MEILI_URL"
+        );
+        assert_eq!(
+            from(&[("JOBBOARD_SEARCH", "solr")])
+                .expect_err("unknown")
+                .var,
+            "JOBBOARD_SEARCH"
         );
     }
 

@@ -1,6 +1,7 @@
 //! The `jobboard` binary: configuration, command line, wiring of database, web server and
 //! background jobs. Only this crate reads the environment and starts tasks.
 
+mod bench;
 mod commands;
 pub mod config;
 mod scheduler;
@@ -49,4 +50,28 @@ pub enum Command {
     },
     /// Publish due scheduled postings and expire those whose deadline day is over, once.
     Expire,
+    /// Run only the search indexer (follow the outbox) until stopped.
+    Indexer,
+    /// Rebuild the search index from the database.
+    Reindex,
+    /// Benchmarks that print figures.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Search on generated postings: reindex rate, query latency, outbox lag, memory. Uses its
+    /// own SQLite database and index under <data dir>/bench (kept for the next run).
+    Search {
+        /// Generated postings in the benchmark database.
+        #[arg(long, default_value_t = 100_000)]
+        postings: u64,
+        /// Rounds over the fixed query set.
+        #[arg(long, default_value_t = 10)]
+        rounds: usize,
+        /// Edits whose outbox lag is measured.
+        #[arg(long, default_value_t = 40)]
+        edits: usize,
+    },
 }

@@ -7,5 +7,6 @@ mod fixtures;
 mod audit_outbox;
 mod locking;
 mod migrations;
+mod outbox;
 mod postings;
 mod scheduling;

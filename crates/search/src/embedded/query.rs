@@ -35,7 +35,7 @@ pub fn run(
     q: &SearchQuery,
 ) -> Result<SearchResults, SearchError> {
     let text = text_query(f, &q.text);
-    let main = combine(text.as_ref(), filters(f, q, None));
+    let main = combine(text.as_deref(), filters(f, q, None));
     let offset = q.offset()?;
     let page = TopDocs::with_limit(q.per_page as usize).and_offset(offset);
 
@@ -101,7 +101,7 @@ pub fn run(
 
     // Disjunctive facets: a dimension with a selection is counted without its own filter.
     for dim in Dimension::ALL.into_iter().filter(|d| !inactive.contains(d)) {
-        let without = combine(text.as_ref(), filters(f, q, Some(dim)));
+        let without = combine(text.as_deref(), filters(f, q, Some(dim)));
         let mut one = searcher.search(&without, &DimensionCounts(vec![dim]))?;
         if let Some(c) = one.remove(&dim) {
             counted.insert(dim, c);
@@ -126,7 +126,7 @@ pub fn run(
     })
 }
 
-fn combine(text: Option<&Box<dyn Query>>, filters: Vec<Box<dyn Query>>) -> BooleanQuery {
+fn combine(text: Option<&dyn Query>, filters: Vec<Box<dyn Query>>) -> BooleanQuery {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(filters.len() + 1);
     match text {
         Some(t) => clauses.push((Occur::Must, t.box_clone())),
@@ -392,23 +392,21 @@ fn hits(
         let distance = match q.near {
             Some(near) => {
                 let segment = searcher.segment_reader(address.segment_ord);
-                if !coordinates.contains_key(&address.segment_ord) {
-                    let columns = (
+                let columns = match coordinates.entry(address.segment_ord) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(v) => v.insert((
                         segment.fast_fields().f64("lat")?,
                         segment.fast_fields().f64("lng")?,
-                    );
-                    coordinates.insert(address.segment_ord, columns);
-                }
-                coordinates
-                    .get(&address.segment_ord)
-                    .and_then(|(lat, lng)| {
-                        Some(distance_km(
-                            near.lat,
-                            near.lng,
-                            lat.first(address.doc_id)?,
-                            lng.first(address.doc_id)?,
-                        ))
-                    })
+                    )),
+                };
+                Some(columns).and_then(|(lat, lng)| {
+                    Some(distance_km(
+                        near.lat,
+                        near.lng,
+                        lat.first(address.doc_id)?,
+                        lng.first(address.doc_id)?,
+                    ))
+                })
             }
             None => None,
         };

@@ -1,0 +1,316 @@
+//! `jobboard bench search`: figures for the search targets, printed, never asserted.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::Utc;
+use jobboard_domain::postings::queries;
+use jobboard_domain::postings::{
+    Category, Contract, Employment, PartnerDraft, PayScheme, PostingDraft, PostingKind, mutations,
+};
+use jobboard_domain::{Actor, municipalities};
+use jobboard_search::indexer::{self, IndexerOptions};
+use jobboard_search::query::{GeoFilter, GradeFilter};
+use jobboard_search::{SearchIndex, SearchQuery, Sort};
+use sea_orm::DatabaseConnection;
+use tokio::sync::watch;
+
+use crate::commands::{open, open_index, reindex_with_progress, say, seed_demo};
+use crate::config::{Config, SearchBackend};
+
+pub async fn search(
+    config: &Config,
+    postings: u64,
+    rounds: usize,
+    edits: usize,
+) -> anyhow::Result<()> {
+    let mut config = config.clone();
+    config.data_dir = config.data_dir.join("bench");
+    config.database_url = format!(
+        "sqlite://{}/jobboard.db?mode=rwc",
+        config.data_dir.display()
+    );
+    if let SearchBackend::Meilisearch { index, .. } = &mut config.search {
+        index.push_str("_bench");
+    }
+    let db = open(&config).await?;
+    let existing = queries::count_all(&db).await?;
+    if existing < postings {
+        say(format_args!(
+            "generating {} postings in {} (once; kept for later runs)",
+            postings - existing,
+            config.data_dir.display()
+        ));
+        let (report, secs) = seed_demo(&db, postings - existing, 7 + existing).await?;
+        say(format_args!(
+            "  seeded {} postings in {secs:.1} s",
+            report.created
+        ));
+    }
+    let published = queries::count_published(&db, Utc::now()).await?;
+    let index = Arc::new(open_index(&config)?);
+    say(format_args!(
+        "search benchmark: {} backend, {} postings ({published} online)",
+        config.search,
+        queries::count_all(&db).await?
+    ));
+
+    let (count, secs) = reindex_with_progress(&db, &index).await?;
+    say(format_args!(
+        "reindex: {count} documents in {secs:.1} s ({:.0} documents/s)",
+        count as f64 / secs.max(0.001)
+    ));
+
+    let set = query_set(&db).await?;
+    for q in &set {
+        index.search(q).await.context("warm-up query failed")?;
+    }
+    let mut latencies = Vec::with_capacity(set.len() * rounds);
+    for _ in 0..rounds {
+        for q in &set {
+            let t = Instant::now();
+            index.search(q).await?;
+            latencies.push(t.elapsed());
+        }
+    }
+    say(format_args!(
+        "queries: {} queries x {rounds} rounds: p50 {}, p95 {}, p99 {}, max {}",
+        set.len(),
+        ms(percentile(&mut latencies, 0.50)),
+        ms(percentile(&mut latencies, 0.95)),
+        ms(percentile(&mut latencies, 0.99)),
+        ms(percentile(&mut latencies, 1.0)),
+    ));
+
+    let mut lags = outbox_lag(&db, &index, edits).await?;
+    say(format_args!(
+        "outbox lag (commit of an edit -> searchable), {} edits: p50 {}, p95 {}, max {}",
+        lags.len(),
+        ms(percentile(&mut lags, 0.50)),
+        ms(percentile(&mut lags, 0.95)),
+        ms(percentile(&mut lags, 1.0)),
+    ));
+    let (rss, peak) = memory();
+    say(format_args!(
+        "memory: resident {rss} MB now, peak {peak} MB"
+    ));
+    Ok(())
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    if samples.is_empty() {
+        return Duration::ZERO;
+    }
+    samples.sort_unstable();
+    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[i.min(samples.len() - 1)]
+}
+
+/// VmRSS and VmHWM of this process in MB (Linux).
+fn memory() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// A fixed mix of what applicants ask: words, typos, forms, synonyms, filters, geo, sorts, pages.
+async fn query_set(db: &DatabaseConnection) -> anyhow::Result<Vec<SearchQuery>> {
+    let now = Utc::now();
+    let members = municipalities::list(db).await?;
+    let q = || SearchQuery::new(now);
+    let mut set = Vec::new();
+    for text in [
+        "Erzieher",
+        "Erziher",
+        "Erzieherin",
+        "Verwaltung",
+        "Sachbearbeiter Bürgerbüro",
+        "Straßenwärter",
+        "Strassenwaerter",
+        "Grosspoesna",
+        "Kita",
+        "Azubi",
+        "Bauhof",
+        "IT-Administrator",
+        "Administartor",
+        "Bibliothek",
+        "Duales Studium",
+        "Ausbildung Naunhof",
+        "Hausmeister",
+        "Gärtner",
+        "Sozialarbeiter",
+        "Feuerwehr",
+        "pädagogische Fachkraft",
+        "Informatik",
+        "Kämmerer",
+        "Standesamt",
+        "Praktikum",
+    ] {
+        set.push(q().text(text));
+    }
+    for kind in PostingKind::ALL {
+        set.push(SearchQuery {
+            kinds: vec![*kind],
+            ..q()
+        });
+    }
+    for category in Category::ALL {
+        set.push(SearchQuery {
+            categories: vec![*category],
+            ..q()
+        });
+    }
+    for m in &members {
+        set.push(SearchQuery {
+            municipalities: vec![m.id],
+            ..q()
+        });
+        set.push(SearchQuery {
+            near: Some(GeoFilter {
+                lat: m.latitude,
+                lng: m.longitude,
+                radius_km: Some(5.0),
+            }),
+            sort: Sort::Distance,
+            ..q()
+        });
+    }
+    let eg = PayScheme::TvoedVkaEg;
+    set.extend([
+        SearchQuery {
+            employments: vec![Employment::PartTime],
+            ..q()
+        },
+        SearchQuery {
+            contracts: vec![Contract::FixedTerm],
+            sort: Sort::Deadline,
+            ..q()
+        },
+        SearchQuery {
+            pay_schemes: vec![PayScheme::TvoedSueS],
+            ..q()
+        },
+        SearchQuery {
+            grade: Some(GradeFilter {
+                scheme: eg,
+                from_rank: eg.grade_rank("8"),
+                to_rank: eg.grade_rank("9b"),
+            }),
+            ..q()
+        },
+        SearchQuery {
+            deadline_from: Some((now + chrono::Duration::days(30)).date_naive()),
+            ..q()
+        },
+        SearchQuery {
+            published_within_days: Some(7),
+            sort: Sort::Newest,
+            ..q()
+        },
+        SearchQuery {
+            kinds: vec![PostingKind::Apprenticeship],
+            categories: vec![Category::Verwaltung],
+            ..q().text("Ausbildung")
+        },
+        SearchQuery {
+            page: 5,
+            ..q().text("Erzieher")
+        },
+        SearchQuery { page: 40, ..q() },
+    ]);
+    if let Some(naunhof) = members.iter().find(|m| m.slug == "naunhof") {
+        set.push(SearchQuery {
+            near: Some(GeoFilter {
+                lat: naunhof.latitude,
+                lng: naunhof.longitude,
+                radius_km: Some(15.0),
+            }),
+            categories: vec![Category::KitaErziehung],
+            ..q().text("Erzieher")
+        });
+    }
+    Ok(set)
+}
+
+/// Edit published postings one after another with the indexer running, and time each from the
+/// commit until a search finds the new title.
+async fn outbox_lag(
+    db: &DatabaseConnection,
+    index: &Arc<jobboard_search::AnyIndex>,
+    edits: usize,
+) -> anyhow::Result<Vec<Duration>> {
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(indexer::run(
+        db.clone(),
+        index.clone(),
+        IndexerOptions::default(),
+        stopped,
+    ));
+    let mut lags = Vec::with_capacity(edits);
+    let targets = queries::list_published(db, Utc::now(), edits as u64, 0).await?;
+    for (i, (p, _)) in targets.into_iter().enumerate() {
+        let marker = format!("Messlauf{i}x{}", fastrand_suffix());
+        let partners = queries::partners_of(db, p.id)
+            .await?
+            .into_iter()
+            .map(|x| PartnerDraft {
+                municipality_id: x.municipality_id,
+                note: x.note,
+            })
+            .collect();
+        let mut draft = PostingDraft::from_model(&p, partners);
+        draft.title = format!("{marker} {}", draft.title)
+            .chars()
+            .take(150)
+            .collect();
+        mutations::update_posting(
+            db,
+            p.id,
+            p.version,
+            draft,
+            &Actor::system("bench"),
+            Utc::now(),
+        )
+        .await?;
+        let committed = Instant::now();
+        let query = SearchQuery::new(Utc::now()).text(&marker);
+        loop {
+            if index
+                .search(&query)
+                .await?
+                .hits
+                .iter()
+                .any(|h| h.id == p.id)
+            {
+                lags.push(committed.elapsed());
+                break;
+            }
+            if committed.elapsed() > Duration::from_secs(30) {
+                anyhow::bail!("edit of posting {} not searchable after 30 s", p.id);
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
+    let _ = stop.send(true);
+    let _ = task.await;
+    Ok(lags)
+}
+
+fn fastrand_suffix() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .subsec_micros()
+}
