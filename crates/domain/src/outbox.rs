@@ -182,3 +182,38 @@ pub async fn prune(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u
         .await
         .map(|r| r.rows_affected)
 }
+
+/// Ids of all rows pending now (committed, not processed), oldest first.
+pub async fn pending_ids(db: &impl ConnectionTrait) -> Result<Vec<i64>, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    search_outbox::Entity::find()
+        .select_only()
+        .column(search_outbox::Column::Id)
+        .filter(search_outbox::Column::ProcessedAt.is_null())
+        .order_by_asc(search_outbox::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Mark rows done regardless of who holds them: a full rebuild that read the database after
+/// these rows were committed has covered them.
+pub async fn mark_processed(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    for chunk in ids.chunks(1000) {
+        search_outbox::Entity::update_many()
+            .col_expr(search_outbox::Column::ProcessedAt, Expr::value(now))
+            .col_expr(
+                search_outbox::Column::ClaimedBy,
+                Expr::value(Option::<String>::None),
+            )
+            .filter(search_outbox::Column::Id.is_in(chunk.to_vec()))
+            .filter(search_outbox::Column::ProcessedAt.is_null())
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}

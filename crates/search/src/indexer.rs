@@ -191,6 +191,8 @@ pub async fn reindex(
 ) -> Result<u64, SearchError> {
     const PAGE: u64 = 1_000;
     let started = Utc::now();
+    // Rows committed before the rebuild reads anything are covered by it.
+    let covered = outbox::pending_ids(db).await?;
     let total = jobboard_domain::postings::queries::count_published(db, started).await?;
     let (tx, rx) = mpsc::channel(2);
     let producer = async move {
@@ -216,9 +218,13 @@ pub async fn reindex(
     };
     let ((), indexed) = tokio::join!(producer, index.rebuild(rx));
     let indexed = indexed?;
+    // Rows another indexer processed meanwhile may have gone to the replaced index: redo them,
+    // except those the rebuild read anyway.
     let replay = outbox::requeue_processed_since(db, started).await?;
+    outbox::mark_processed(db, &covered, Utc::now()).await?;
     tracing::info!(
         documents = indexed,
+        covered = covered.len(),
         replayed = replay,
         "search index rebuilt"
     );

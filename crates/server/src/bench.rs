@@ -67,12 +67,28 @@ pub async fn search(
         index.search(q).await.context("warm-up query failed")?;
     }
     let mut latencies = Vec::with_capacity(set.len() * rounds);
+    let mut per_query: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); set.len()];
     for _ in 0..rounds {
-        for q in &set {
+        for (i, q) in set.iter().enumerate() {
             let t = Instant::now();
             index.search(q).await?;
             latencies.push(t.elapsed());
+            per_query[i].push(t.elapsed());
         }
+    }
+    let mut medians: Vec<(Duration, usize)> = per_query
+        .iter_mut()
+        .enumerate()
+        .map(|(i, l)| (percentile(l, 0.5), i))
+        .collect();
+    medians.sort_unstable_by_key(|m| std::cmp::Reverse(m.0));
+    for (median, i) in medians.iter().take(5) {
+        tracing::info!(median_ms = median.as_secs_f64() * 1000.0, query = ?set[*i], "slow query");
+        say(format_args!(
+            "  slow: {} {}",
+            ms(*median),
+            describe(&set[*i])
+        ));
     }
     say(format_args!(
         "queries: {} queries x {rounds} rounds: p50 {}, p95 {}, p99 {}, max {}",
@@ -96,6 +112,27 @@ pub async fn search(
         "memory: resident {rss} MB now, peak {peak} MB"
     ));
     Ok(())
+}
+
+fn describe(q: &SearchQuery) -> String {
+    let mut parts = vec![format!("text={:?}", q.text)];
+    if !q.kinds.is_empty() {
+        parts.push(format!("kinds={:?}", q.kinds));
+    }
+    if !q.categories.is_empty() {
+        parts.push(format!("categories={:?}", q.categories));
+    }
+    if !q.municipalities.is_empty() {
+        parts.push(format!("municipalities={:?}", q.municipalities));
+    }
+    if q.near.is_some() {
+        parts.push("near".into());
+    }
+    if q.grade.is_some() {
+        parts.push("grade".into());
+    }
+    parts.push(format!("sort={:?} page={}", q.sort, q.page));
+    parts.join(" ")
 }
 
 fn ms(d: Duration) -> String {

@@ -1,4 +1,6 @@
-//! Counting the values of several u64 fast fields over the matching documents.
+//! Counting the values of several u64 fast fields over the matching documents. Facet values are
+//! small numbers (vocabulary positions, municipality ids), so each segment counts into dense
+//! arrays; larger values fall back to a map.
 
 use std::collections::HashMap;
 
@@ -10,11 +12,34 @@ use crate::query::Dimension;
 
 pub type Counts = HashMap<Dimension, HashMap<u64, u64>>;
 
+/// Values below this are counted in an array.
+const DENSE: u64 = 4096;
+
 pub struct DimensionCounts(pub Vec<Dimension>);
 
 pub struct SegmentCounts {
-    columns: Vec<(Dimension, Column<u64>)>,
-    counts: Counts,
+    columns: Vec<DimensionColumn>,
+}
+
+struct DimensionColumn {
+    dimension: Dimension,
+    column: Column<u64>,
+    tally: Tally,
+}
+
+struct Tally {
+    dense: Vec<u64>,
+    sparse: HashMap<u64, u64>,
+}
+
+impl Tally {
+    #[inline]
+    fn add(&mut self, value: u64) {
+        match self.dense.get_mut(value as usize) {
+            Some(n) => *n += 1,
+            None => *self.sparse.entry(value).or_default() += 1,
+        }
+    }
 }
 
 impl Collector for DimensionCounts {
@@ -29,12 +54,20 @@ impl Collector for DimensionCounts {
         let columns = self
             .0
             .iter()
-            .map(|d| Ok((*d, segment.fast_fields().u64(d.field())?)))
+            .map(|d| {
+                let column = segment.fast_fields().u64(d.field())?;
+                let size = column.max_value().saturating_add(1).min(DENSE) as usize;
+                Ok(DimensionColumn {
+                    dimension: *d,
+                    column,
+                    tally: Tally {
+                        dense: vec![0; size],
+                        sparse: HashMap::new(),
+                    },
+                })
+            })
             .collect::<tantivy::Result<_>>()?;
-        Ok(SegmentCounts {
-            columns,
-            counts: HashMap::new(),
-        })
+        Ok(SegmentCounts { columns })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -59,15 +92,29 @@ impl SegmentCollector for SegmentCounts {
     type Fruit = Counts;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for (dim, column) in &self.columns {
-            let target = self.counts.entry(*dim).or_default();
-            for v in column.values_for_doc(doc) {
-                *target.entry(v).or_default() += 1;
+        for c in &mut self.columns {
+            if c.dimension == Dimension::Municipality {
+                for v in c.column.values_for_doc(doc) {
+                    c.tally.add(v);
+                }
+            } else if let Some(v) = c.column.first(doc) {
+                c.tally.add(v);
             }
         }
     }
 
     fn harvest(self) -> Counts {
-        self.counts
+        self.columns
+            .into_iter()
+            .map(|c| {
+                let Tally { dense, mut sparse } = c.tally;
+                for (v, n) in dense.into_iter().enumerate() {
+                    if n > 0 {
+                        *sparse.entry(v as u64).or_default() += n;
+                    }
+                }
+                (c.dimension, sparse)
+            })
+            .collect()
     }
 }

@@ -142,11 +142,14 @@ fn combine(text: Option<&dyn Query>, filters: Vec<Box<dyn Query>>) -> BooleanQue
 }
 
 /// Full text: every word (or a synonym variant of the whole query) must match in some field.
-/// A word matches exactly, with typos (1 from 4 letters of its stem, 2 from 8) or as a prefix.
+/// The applicant's own words match exactly, with typos (1 from 4 letters of the stem, 2 from 8)
+/// or as a prefix in the short fields (title, classification, places), and exactly in the text;
+/// synonym variants match exactly. Typos on synonyms would mostly find noise and cost the most.
 fn text_query(f: &Fields, text: &str) -> Option<Box<dyn Query>> {
     let variants: Vec<Box<dyn Query>> = synonyms::variants(text, 8)
         .iter()
-        .filter_map(|variant| {
+        .enumerate()
+        .filter_map(|(i, variant)| {
             let tokens: Vec<String> = analyzer::tokens(variant)
                 .into_iter()
                 .filter(|t| !analyzer::is_query_stopword(t))
@@ -156,7 +159,7 @@ fn text_query(f: &Fields, text: &str) -> Option<Box<dyn Query>> {
             }
             let words: Vec<(Occur, Box<dyn Query>)> = tokens
                 .iter()
-                .map(|t| (Occur::Must, word_query(f, t)))
+                .map(|t| (Occur::Must, word_query(f, t, i == 0)))
                 .collect();
             Some(Box::new(BooleanQuery::new(words)) as Box<dyn Query>)
         })
@@ -168,7 +171,7 @@ fn text_query(f: &Fields, text: &str) -> Option<Box<dyn Query>> {
     }
 }
 
-fn word_query(f: &Fields, token: &str) -> Box<dyn Query> {
+fn word_query(f: &Fields, token: &str, tolerant: bool) -> Box<dyn Query> {
     let len = token.chars().count();
     let typos = match len {
         0..=3 => 0,
@@ -185,6 +188,9 @@ fn word_query(f: &Fields, token: &str) -> Box<dyn Query> {
                 weight,
             )),
         ));
+        if !tolerant || field == f.body {
+            continue;
+        }
         if typos > 0 {
             alternatives.push((
                 Occur::Should,

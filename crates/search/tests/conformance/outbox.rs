@@ -184,10 +184,12 @@ conformance! {
             published.push(publish(db, draft(&format!("R-{i}"), &format!("Gärtner {i} (m/w/d)"), now), naunhof, now).await);
         }
         mutations::create_posting(db, naunhof, draft("R-9", "Entwurf (m/w/d)", now), &Actor::user(1), now).await.unwrap();
+        assert_eq!(outbox::pending_count(db).await.unwrap(), 11);
         let progress = std::sync::Mutex::new(Vec::new());
         let n = indexer::reindex(db, &engine.index, |done, total| progress.lock().unwrap().push((done, total))).await.unwrap();
         assert_eq!(n, 5);
         assert_eq!(progress.into_inner().unwrap(), [(5, 5)]);
+        assert_eq!(outbox::pending_count(db).await.unwrap(), 0, "the rebuild covered every row committed before it");
         assert_eq!(found(&engine.index, "", Utc::now()).await, published);
         assert_eq!(engine.index.prepare().await.unwrap(), jobboard_search::Readiness::Ready);
     }
