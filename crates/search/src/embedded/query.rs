@@ -320,6 +320,16 @@ fn filters(f: &Fields, q: &SearchQuery, except: Option<Dimension>) -> Vec<Box<dy
                 )
             })
             .into();
+        // A bounding box on the coordinate columns first: cheap, and the exact distance is then
+        // computed only for documents inside it.
+        let dlat = radius / 111.2;
+        let dlng = radius / (111.2 * near.lat.to_radians().cos().abs().max(0.01));
+        for (field, centre, delta) in [(f.lat, near.lat, dlat), (f.lng, near.lng, dlng)] {
+            out.push(Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_f64(field, centre - delta)),
+                Bound::Included(Term::from_field_f64(field, centre + delta)),
+            )));
+        }
         out.push(Box::new(within));
     }
     out
