@@ -156,7 +156,8 @@ fn settings_without_synonyms() -> Settings {
                 one_typo: Some(5),
                 two_typos: Some(9),
             }),
-            disable_on_numbers: Some(false),
+            // Left unset (server default: typos allowed on numbers) so older servers accept it.
+            disable_on_numbers: None,
         })
         .with_pagination(PaginationSetting {
             max_total_hits: MAX_RESULT_WINDOW as usize,
