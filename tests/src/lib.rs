@@ -69,6 +69,22 @@ impl TestApp {
             .expect("request reaches the server")
     }
 
+    /// GET `path` until its body contains `needle` (the indexer works in the background).
+    pub async fn wait_for(&self, path: &str, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        loop {
+            let body = self.get(path).await.text().await.expect("body");
+            if body.contains(needle) {
+                return body;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{path} never showed {needle:?}:\n{body}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     /// Stop gracefully and report how the server ended.
     pub async fn shutdown(mut self) -> Result<(), String> {
         if let Some(stop) = self.stop.take() {

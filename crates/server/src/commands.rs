@@ -170,19 +170,35 @@ pub async fn run_server(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let (stop, stopped) = watch::channel(false);
-    let jobs = tokio::spawn(scheduler::run(
+    let mut jobs = vec![tokio::spawn(scheduler::run(
         db.clone(),
         config.scheduler_interval,
-        stopped,
-    ));
-    let state = jobboard_web::AppState { db: db.clone() };
+        stopped.clone(),
+    ))];
+    let index = std::sync::Arc::new(open_index(config)?);
+    if config.indexer_in_serve {
+        tracing::info!(search = %config.search, "search indexer running");
+        jobs.push(tokio::spawn(indexer::run(
+            db.clone(),
+            index.clone(),
+            IndexerOptions::default(),
+            stopped,
+        )));
+    }
+    let state = jobboard_web::AppState {
+        db: db.clone(),
+        search: index,
+        site: std::sync::Arc::new(jobboard_web::Site::new(&config.public_url)),
+    };
     jobboard_web::serve(listener, state, shutdown)
         .await
         .context("HTTP server failed")?;
 
     tracing::info!("shutting down");
     let _ = stop.send(true);
-    let _ = jobs.await;
+    for job in jobs {
+        let _ = job.await;
+    }
     db.close().await?;
     Ok(())
 }

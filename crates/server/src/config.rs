@@ -65,6 +65,9 @@ pub struct Config {
     pub search: SearchBackend,
     /// `JOBBOARD_INDEXER`: run the search indexer inside `serve` (default on).
     pub indexer_in_serve: bool,
+    /// `JOBBOARD_PUBLIC_URL`: the address people use, for canonical links, the sitemap and
+    /// sharing (default `http://<JOBBOARD_BIND>`).
+    pub public_url: String,
 }
 
 impl std::fmt::Display for SearchBackend {
@@ -208,16 +211,34 @@ impl Config {
             Some("off" | "false" | "0" | "no") => false,
             Some(other) => return Err(invalid("JOBBOARD_INDEXER", other, "on or off")),
         };
+        let bind: SocketAddr = parse(
+            &var,
+            "JOBBOARD_BIND",
+            SocketAddr::from(([127, 0, 0, 1], 8080)),
+            "host:port, e.g. 127.0.0.1:8080",
+        )?;
+        let public_url = match var("JOBBOARD_PUBLIC_URL") {
+            None => format!("http://{bind}"),
+            Some(u)
+                if (u.starts_with("http://") || u.starts_with("https://"))
+                    && url::Url::parse(&u).is_ok() =>
+            {
+                u.trim_end_matches('/').to_owned()
+            }
+            Some(u) => {
+                return Err(invalid(
+                    "JOBBOARD_PUBLIC_URL",
+                    &u,
+                    "an http(s) URL, e.g. https://stellen.partheland.de",
+                ));
+            }
+        };
         Ok(Self {
             search,
             indexer_in_serve,
+            public_url,
             database_url,
-            bind: parse(
-                &var,
-                "JOBBOARD_BIND",
-                SocketAddr::from(([127, 0, 0, 1], 8080)),
-                "host:port, e.g. 127.0.0.1:8080",
-            )?,
+            bind,
             demo_data,
             demo_count: parse(&var, "JOBBOARD_DEMO_COUNT", 250, "a whole number, e.g. 250")?,
             scheduler_interval: Duration::from_secs(interval),

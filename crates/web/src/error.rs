@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jobboard_domain::DomainError;
 
-use crate::page::render;
+use crate::page::{Meta, render};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -20,6 +20,8 @@ pub enum AppError {
     Db(#[from] sea_orm::DbErr),
     #[error(transparent)]
     Template(#[from] askama::Error),
+    #[error("search unavailable: {0}")]
+    SearchUnavailable(String),
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -27,6 +29,7 @@ pub type AppResult<T> = Result<T, AppError>;
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
+    meta: Meta,
     status: u16,
     heading: &'static str,
     message: String,
@@ -50,6 +53,14 @@ impl IntoResponse for AppError {
             Self::Domain(DomainError::Lifecycle(e)) => {
                 (StatusCode::CONFLICT, "Nicht möglich", e.to_string())
             }
+            Self::SearchUnavailable(why) => {
+                tracing::warn!(error = %why, "search unavailable");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Suche vorübergehend nicht erreichbar",
+                    "Die Suche ist gerade nicht erreichbar. Bitte versuchen Sie es in einigen Minuten erneut.".to_owned(),
+                )
+            }
             Self::Domain(DomainError::Db(_)) | Self::Db(_) | Self::Template(_) => {
                 tracing::error!(error = %self, "request failed");
                 (
@@ -59,7 +70,15 @@ impl IntoResponse for AppError {
                 )
             }
         };
+        let meta = Meta {
+            title: heading.to_owned(),
+            description: message.clone(),
+            canonical: String::new(),
+            stylesheet: crate::site::stylesheet_path().to_owned(),
+            section: "",
+        };
         let page = ErrorPage {
+            meta,
             status: status.as_u16(),
             heading,
             message,

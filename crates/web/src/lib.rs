@@ -1,33 +1,43 @@
 //! HTTP frontend of the Partheland Stellenbörse: the axum router, pages, JSON API and their
-//! errors. Handlers parse and authorise, then call `jobboard-domain`; no SQL lives here.
+//! errors. Handlers parse and authorise, then call `jobboard-domain` and `jobboard-search`; no
+//! SQL lives here.
 
 mod error;
 mod headers;
 mod health;
 mod page;
-mod postings;
+mod pages;
+mod site;
+mod view;
 
 use std::future::Future;
+use std::sync::Arc;
 
 use axum::Router;
+use jobboard_search::AnyIndex;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
 pub use error::{AppError, AppResult};
+pub use site::Site;
 
 /// Everything a handler may use; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    pub search: Arc<AnyIndex>,
+    pub site: Arc<Site>,
 }
 
 /// The whole application, as tests and the binary run it.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
-        .merge(postings::router())
+        .merge(pages::router())
+        .merge(site::router())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(headers::security_headers))
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
 

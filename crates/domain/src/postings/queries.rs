@@ -111,3 +111,35 @@ pub async fn partners_of(
 pub async fn count_all(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     posting::Entity::find().count(db).await
 }
+
+/// Several postings by id, in no particular order.
+pub async fn find_many(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Posting>, DbErr> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    posting::Entity::find()
+        .filter(posting::Column::Id.is_in(ids.to_vec()))
+        .all(db)
+        .await
+}
+
+/// Confirmed partner municipalities of several postings: posting id → municipality ids.
+pub async fn confirmed_partners(
+    db: &impl ConnectionTrait,
+    posting_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<i64>>, DbErr> {
+    let mut map: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    if posting_ids.is_empty() {
+        return Ok(map);
+    }
+    for p in posting_partner::Entity::find()
+        .filter(posting_partner::Column::PostingId.is_in(posting_ids.to_vec()))
+        .filter(posting_partner::Column::Confirmed.eq(true))
+        .order_by_asc(posting_partner::Column::MunicipalityId)
+        .all(db)
+        .await?
+    {
+        map.entry(p.posting_id).or_default().push(p.municipality_id);
+    }
+    Ok(map)
+}

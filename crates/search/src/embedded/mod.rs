@@ -266,6 +266,10 @@ impl SearchIndex for EmbeddedIndex {
 
     async fn search(&self, q: &SearchQuery) -> Result<SearchResults, SearchError> {
         q.validate()?;
+        // Searching needs no rebuild; open the index if no indexer did yet.
+        if self.inner.get().is_none() {
+            self.prepare().await?;
+        }
         let q = q.clone();
         self.blocking(move |inner| {
             query::run(&inner.index, &inner.reader.searcher(), &inner.fields, &q)

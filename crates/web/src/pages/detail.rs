@@ -1,0 +1,265 @@
+//! A posting's own page, with schema.org JobPosting data for search engines. A posting whose
+//! deadline is over or that was archived answers 410 with a page saying so; one that was never
+//! public is 404.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use chrono_tz::Europe::Berlin;
+use jobboard_domain::municipalities::{self, Municipality};
+use jobboard_domain::postings::queries::{self, Posting};
+use jobboard_domain::postings::{Contract, Employment, PostingKind, PostingStatus};
+use jobboard_domain::{berlin, markdown};
+use jobboard_search::{SearchIndex, SearchQuery};
+use serde_json::{Value, json};
+
+use super::search::search_error;
+use crate::page::{Meta, render_status};
+use crate::view::{self, Card, cards};
+use crate::{AppError, AppResult, AppState};
+
+pub struct Partner {
+    pub name: String,
+    pub slug: String,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/detail.html")]
+struct DetailPage {
+    meta: Meta,
+    p: Posting,
+    owner: Municipality,
+    partners: Vec<Partner>,
+    kind: &'static str,
+    category: &'static str,
+    employment: String,
+    contract: String,
+    pay: String,
+    start: String,
+    deadline: String,
+    published: String,
+    description_html: String,
+    tasks_html: String,
+    profile_html: String,
+    benefits_html: String,
+    json_ld: String,
+    related: Vec<Card>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/gone.html")]
+struct GonePage {
+    meta: Meta,
+    title: String,
+    owner: Municipality,
+    similar: String,
+}
+
+pub async fn show_posting(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
+    let now = Utc::now();
+    let p = queries::find_by_slug(&state.db, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let members = municipalities::list(&state.db).await?;
+    let owner = members
+        .iter()
+        .find(|m| m.id == p.municipality_id)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    if !queries::is_publicly_visible(&p, now) {
+        let was_public = matches!(p.status, PostingStatus::Published | PostingStatus::Expired)
+            || (p.status == PostingStatus::Archived && p.published_at.is_some());
+        if !was_public {
+            return Err(AppError::NotFound);
+        }
+        let page = GonePage {
+            meta: Meta::new(
+                &state.site,
+                &format!("Nicht mehr ausgeschrieben: {}", p.title),
+                "Diese Ausschreibung ist beendet.",
+                None,
+                "stellen",
+            ),
+            similar: format!("/stellen?bereich={}", p.category.code()),
+            title: p.title,
+            owner,
+        };
+        return Ok(render_status(StatusCode::GONE, &page)?);
+    }
+
+    let partner_rows = queries::partners_of(&state.db, p.id).await?;
+    let partners: Vec<Partner> = partner_rows
+        .iter()
+        .filter(|x| x.confirmed)
+        .filter_map(|x| {
+            let m = members.iter().find(|m| m.id == x.municipality_id)?;
+            Some(Partner {
+                name: m.name.clone(),
+                slug: m.slug.clone(),
+                note: x.note.clone().unwrap_or_default(),
+            })
+        })
+        .collect();
+
+    let mut related_query = SearchQuery {
+        categories: vec![p.category],
+        per_page: 4,
+        ..SearchQuery::new(now)
+    };
+    related_query.sort = jobboard_search::Sort::Newest;
+    let related = state
+        .search
+        .search(&related_query)
+        .await
+        .map_err(search_error)?;
+    let related_hits: Vec<_> = related
+        .hits
+        .into_iter()
+        .filter(|h| h.id != p.id)
+        .take(3)
+        .collect();
+
+    let path = format!("/stellen/{}", p.slug);
+    let canonical = state.site.url(&path);
+    let description_html = markdown::render(&p.description);
+    let page = DetailPage {
+        meta: Meta::new(
+            &state.site,
+            &format!("{} – {}", p.title, owner.name),
+            &teaser(&p),
+            Some(&path),
+            "stellen",
+        ),
+        json_ld: json_ld(&p, &owner, &canonical, &description_html),
+        kind: p.kind.label(),
+        category: p.category.label(),
+        employment: view::employment_text(&p),
+        contract: match (p.contract, p.contract_end_date) {
+            (Contract::Permanent, _) => "unbefristet".into(),
+            (c, Some(end)) => format!("{} bis {}", c.label(), berlin::format_date(end)),
+            (c, None) => c.label().into(),
+        },
+        pay: view::pay_text(&p),
+        start: p.start_date.map_or("ab sofort".into(), |d| {
+            format!("ab {}", berlin::format_date(d))
+        }),
+        deadline: view::deadline_text(p.application_deadline, now),
+        published: p
+            .published_at
+            .map(|t| berlin::format_date(berlin::today(t)))
+            .unwrap_or_default(),
+        description_html,
+        tasks_html: markdown::render(&p.tasks),
+        profile_html: markdown::render(&p.profile),
+        benefits_html: markdown::render(&p.benefits),
+        related: cards(&state.db, &members, &related_hits, now).await?,
+        partners,
+        owner,
+        p,
+    };
+    Ok(render_status(StatusCode::OK, &page)?)
+}
+
+fn teaser(p: &Posting) -> String {
+    let text = markdown::to_plain_text(&p.description).replace('\n', " ");
+    let mut out: String = text.chars().take(155).collect();
+    if text.chars().count() > 155 {
+        out.push('…');
+    }
+    out
+}
+
+fn berlin_iso(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Berlin)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// schema.org JobPosting as Google reads it; every value is also visible on the page.
+fn json_ld(p: &Posting, owner: &Municipality, url: &str, description_html: &str) -> String {
+    let mut employment: Vec<&str> = match p.kind {
+        PostingKind::Internship => vec!["INTERN"],
+        PostingKind::VolunteerService => vec!["VOLUNTEER"],
+        _ => match p.employment {
+            Employment::FullTime => vec!["FULL_TIME"],
+            Employment::PartTime => vec!["PART_TIME"],
+            Employment::Either => vec!["FULL_TIME", "PART_TIME"],
+        },
+    };
+    if p.contract.is_fixed_term()
+        && !employment.contains(&"INTERN")
+        && !employment.contains(&"VOLUNTEER")
+    {
+        employment.push("TEMPORARY");
+    }
+    let mut organisation =
+        json!({ "@type": "Organization", "name": owner.name, "sameAs": owner.website });
+    if let Some(logo) = &owner.logo_url {
+        organisation["logo"] = json!(logo);
+    }
+    let sections = [
+        description_html.to_owned(),
+        section("Ihre Aufgaben", &p.tasks),
+        section("Ihr Profil", &p.profile),
+        section("Wir bieten", &p.benefits),
+    ]
+    .concat();
+    let mut ld = json!({
+        "@context": "https://schema.org/",
+        "@type": "JobPosting",
+        "title": p.title,
+        "description": sections,
+        "identifier": { "@type": "PropertyValue", "name": owner.name, "value": p.reference_number },
+        "datePosted": p.published_at.map(berlin_iso),
+        // The last second of the deadline day in Berlin.
+        "validThrough": berlin_iso(p.expires_at - chrono::Duration::seconds(1)),
+        "employmentType": employment,
+        "hiringOrganization": organisation,
+        "jobLocation": {
+            "@type": "Place",
+            "address": {
+                "@type": "PostalAddress",
+                "addressLocality": p.location_place,
+                "postalCode": p.location_postcode,
+                "addressRegion": "Sachsen",
+                "addressCountry": "DE"
+            }
+        },
+        "directApply": false,
+        "url": url,
+    });
+    if let Some(start) = p.start_date {
+        ld["jobStartDate"] = json!(start.to_string());
+    }
+    if p.pay_monthly_min_eur.is_some() || p.pay_monthly_max_eur.is_some() {
+        let mut value = json!({ "@type": "QuantitativeValue", "unitText": "MONTH" });
+        match (p.pay_monthly_min_eur, p.pay_monthly_max_eur) {
+            (Some(a), Some(b)) if a != b => {
+                value["minValue"] = json!(a);
+                value["maxValue"] = json!(b);
+            }
+            (Some(a), _) | (None, Some(a)) => value["value"] = json!(a),
+            _ => {}
+        }
+        ld["baseSalary"] = json!({ "@type": "MonetaryAmount", "currency": "EUR", "value": value });
+    }
+    if let Some(h) = p.weekly_hours {
+        ld["workHours"] = json!(format!("{} Stunden pro Woche", view::format_decimal(h, 1)));
+    }
+    // Inside <script>, "</" must not appear.
+    serde_json::to_string(&ld)
+        .unwrap_or_else(|_| Value::Null.to_string())
+        .replace('<', "\\u003c")
+}
+
+fn section(heading: &str, markdown_text: &str) -> String {
+    if markdown_text.trim().is_empty() {
+        return String::new();
+    }
+    format!("<h2>{heading}</h2>{}", markdown::render(markdown_text))
+}

@@ -1,0 +1,24 @@
+//! The public pages applicants see.
+
+mod detail;
+mod legal;
+mod municipality;
+mod search;
+mod start;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(start::show_start))
+        .route("/stellen", get(search::search_postings))
+        .route("/ausbildung", get(search::search_training))
+        .route("/stellen/{slug}", get(detail::show_posting))
+        .route("/kommunen/{slug}", get(municipality::show_municipality))
+        .route("/impressum", get(legal::imprint))
+        .route("/datenschutz", get(legal::privacy))
+        .route("/barrierefreiheit", get(legal::accessibility))
+}

@@ -1,0 +1,66 @@
+//! A member municipality: its employer profile, its postings and the shared offers it takes part in.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use chrono::Utc;
+use jobboard_domain::{markdown, municipalities};
+use jobboard_search::{SearchIndex, SearchQuery, Sort};
+
+use super::search::search_error;
+use crate::page::{Meta, render};
+use crate::view::{Card, cards};
+use crate::{AppError, AppResult, AppState};
+
+#[derive(Template)]
+#[template(path = "pages/municipality.html")]
+struct MunicipalityPage {
+    meta: Meta,
+    name: String,
+    website: String,
+    email: String,
+    profile_html: String,
+    total: u64,
+    cards: Vec<Card>,
+}
+
+pub async fn show_municipality(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> AppResult<Html<String>> {
+    let members = municipalities::list(&state.db).await?;
+    let m = members
+        .iter()
+        .find(|m| m.slug == slug)
+        .ok_or(AppError::NotFound)?;
+    let query = SearchQuery {
+        municipalities: vec![m.id],
+        sort: Sort::Newest,
+        per_page: 100,
+        ..SearchQuery::new(Utc::now())
+    };
+    let results = state.search.search(&query).await.map_err(search_error)?;
+    let page = MunicipalityPage {
+        meta: Meta::new(
+            &state.site,
+            &format!("Arbeiten in {}", m.name),
+            &format!(
+                "Stellen, Ausbildung und gemeinsame Angebote von {} im Partheland.",
+                m.name
+            ),
+            Some(&format!("/kommunen/{}", m.slug)),
+            "kommunen",
+        ),
+        name: m.name.clone(),
+        website: m.website.clone(),
+        email: m.contact_email.clone(),
+        profile_html: m
+            .employer_profile
+            .as_deref()
+            .map(markdown::render)
+            .unwrap_or_default(),
+        total: results.total,
+        cards: cards(&state.db, &members, &results.hits, query.now).await?,
+    };
+    Ok(render(&page)?)
+}

@@ -1,0 +1,469 @@
+//! The search page: one GET form, facets with counts, removable filters, pagination.
+//!
+//! Parameters (repeatable where a dimension allows several values): `q`, `art`, `kommune`,
+//! `bereich`, `umfang`, `vertrag`, `verguetung`, `umkreis` with `ort`, `sortierung`, `seite`.
+//! Unknown values are ignored; a page number or text that cannot be served is a 400 page.
+
+use askama::Template;
+use axum::extract::{RawQuery, State};
+use axum::response::Html;
+use chrono::Utc;
+use jobboard_domain::municipalities::{self, Municipality};
+use jobboard_domain::postings::{Category, Contract, Employment, PayScheme, PostingKind};
+use jobboard_search::query::{Dimension, GeoFilter};
+use jobboard_search::{SearchIndex, SearchQuery, SearchResults, Sort};
+
+use crate::page::{Meta, render};
+use crate::view::{Card, cards};
+use crate::{AppError, AppResult, AppState};
+
+pub const PER_PAGE: u32 = 20;
+const MAX_QUERY_BYTES: usize = 4096;
+const TRAINING: [PostingKind; 4] = [
+    PostingKind::Apprenticeship,
+    PostingKind::DualStudy,
+    PostingKind::Internship,
+    PostingKind::VolunteerService,
+];
+const RADII: [u32; 5] = [5, 10, 20, 30, 50];
+
+/// The understood parameters, in the order given.
+#[derive(Clone, Debug, Default)]
+pub struct Params(Vec<(&'static str, String)>);
+
+impl Params {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn has(&self, key: &str, value: &str) -> bool {
+        self.0.iter().any(|(k, v)| *k == key && v == value)
+    }
+
+    /// Link to `path` with these parameters, minus `drop` (key, and value or all values).
+    fn link(&self, path: &str, drop: &[(&str, Option<&str>)], page: Option<u32>) -> String {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &self.0 {
+            let dropped = *k == "seite"
+                || drop
+                    .iter()
+                    .any(|(dk, dv)| dk == k && dv.is_none_or(|dv| dv == v));
+            if !dropped {
+                out.append_pair(k, v);
+            }
+        }
+        if let Some(p) = page.filter(|p| *p > 1) {
+            out.append_pair("seite", &p.to_string());
+        }
+        let query = out.finish();
+        if query.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{query}")
+        }
+    }
+}
+
+/// Parse the query string into a search; `training` limits kinds to the training offers.
+pub fn parse(
+    raw: Option<&str>,
+    members: &[Municipality],
+    training: bool,
+) -> Result<(SearchQuery, Params), AppError> {
+    let raw = raw.unwrap_or_default();
+    if raw.len() > MAX_QUERY_BYTES {
+        return Err(AppError::BadRequest("Die Suchanfrage ist zu lang. Bitte kürzen Sie den Suchbegriff oder entfernen Sie Filter.".into()));
+    }
+    let mut q = SearchQuery::new(Utc::now());
+    q.per_page = PER_PAGE;
+    let mut kept = Params::default();
+    let mut centre: Option<&Municipality> = None;
+    let mut radius: Option<u32> = None;
+    for (key, value) in url::form_urlencoded::parse(raw.as_bytes()) {
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        let member = |slug: &str| members.iter().find(|m| m.slug == slug);
+        let keep: Option<&'static str> = match key.as_ref() {
+            "q" => {
+                if value.chars().count() > 200 {
+                    return Err(AppError::BadRequest(
+                        "Der Suchbegriff ist zu lang: höchstens 200 Zeichen.".into(),
+                    ));
+                }
+                q.text = value.to_owned();
+                Some("q")
+            }
+            "art" => PostingKind::from_code(value)
+                .filter(|k| !training || TRAINING.contains(k))
+                .filter(|k| !q.kinds.contains(k))
+                .map(|k| q.kinds.push(k))
+                .map(|()| "art"),
+            "kommune" => member(value)
+                .filter(|m| !q.municipalities.contains(&m.id))
+                .map(|m| q.municipalities.push(m.id))
+                .map(|()| "kommune"),
+            "bereich" => Category::from_code(value)
+                .filter(|c| !q.categories.contains(c))
+                .map(|c| q.categories.push(c))
+                .map(|()| "bereich"),
+            "umfang" => Employment::from_code(value)
+                .filter(|e| !q.employments.contains(e))
+                .map(|e| q.employments.push(e))
+                .map(|()| "umfang"),
+            "vertrag" => Contract::from_code(value)
+                .filter(|c| !q.contracts.contains(c))
+                .map(|c| q.contracts.push(c))
+                .map(|()| "vertrag"),
+            "verguetung" => PayScheme::from_code(value)
+                .filter(|p| !q.pay_schemes.contains(p))
+                .map(|p| q.pay_schemes.push(p))
+                .map(|()| "verguetung"),
+            "ort" => member(value).map(|m| centre = Some(m)).map(|()| "ort"),
+            "umkreis" => value
+                .parse::<u32>()
+                .ok()
+                .filter(|r| RADII.contains(r))
+                .map(|r| radius = Some(r))
+                .map(|()| "umkreis"),
+            "sortierung" => {
+                q.sort = match value {
+                    "neueste" => Sort::Newest,
+                    "frist" => Sort::Deadline,
+                    "entfernung" => Sort::Distance,
+                    _ => Sort::Relevance,
+                };
+                (q.sort != Sort::Relevance).then_some("sortierung")
+            }
+            "seite" => {
+                let max = (jobboard_search::query::MAX_RESULT_WINDOW / u64::from(PER_PAGE)) as u32;
+                match value.parse::<u32>() {
+                    Ok(p) if (1..=max).contains(&p) => q.page = p,
+                    _ => {
+                        return Err(AppError::BadRequest(format!(
+                            "Die Seitenzahl „{}“ ist ungültig. Es gibt höchstens {max} Seiten.",
+                            value.chars().take(20).collect::<String>()
+                        )));
+                    }
+                }
+                None
+            }
+            _ => None,
+        };
+        if let Some(k) = keep {
+            kept.0.push((k, value.to_owned()));
+        }
+    }
+    if training && q.kinds.is_empty() {
+        q.kinds = TRAINING.to_vec();
+    }
+    if let Some(m) = centre {
+        q.near = Some(GeoFilter {
+            lat: m.latitude,
+            lng: m.longitude,
+            radius_km: radius.map(f64::from),
+        });
+    }
+    if q.sort == Sort::Distance && q.near.is_none() {
+        q.sort = Sort::Relevance;
+    }
+    Ok((q, kept))
+}
+
+pub struct FacetOption {
+    pub value: String,
+    pub label: String,
+    pub count: u64,
+    pub checked: bool,
+}
+
+pub struct FacetGroup {
+    pub param: &'static str,
+    pub legend: &'static str,
+    pub options: Vec<FacetOption>,
+}
+
+pub struct ActiveFilter {
+    pub label: String,
+    pub remove: String,
+}
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "pages/search.html")]
+struct SearchPage {
+    meta: Meta,
+    heading: &'static str,
+    action: &'static str,
+    text: String,
+    total: u64,
+    cards: Vec<Card>,
+    facets: Vec<FacetGroup>,
+    active: Vec<ActiveFilter>,
+    places: Vec<Choice>,
+    radii: Vec<Choice>,
+    sorts: Vec<Choice>,
+    page: u32,
+    pages: u32,
+    previous: String,
+    next: String,
+    reset: String,
+}
+
+pub async fn search_postings(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Html<String>> {
+    search_page(state, raw, false).await
+}
+
+pub async fn search_training(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Html<String>> {
+    search_page(state, raw, true).await
+}
+
+async fn search_page(
+    state: AppState,
+    raw: Option<String>,
+    training: bool,
+) -> AppResult<Html<String>> {
+    let members = municipalities::list(&state.db).await?;
+    let (query, params) = parse(raw.as_deref(), &members, training)?;
+    let results = state.search.search(&query).await.map_err(search_error)?;
+    let cards = cards(&state.db, &members, &results.hits, query.now).await?;
+    let path = if training { "/ausbildung" } else { "/stellen" };
+    let pages = results
+        .total
+        .div_ceil(u64::from(PER_PAGE))
+        .min(u64::from(u32::MAX)) as u32;
+    let (heading, title, description) = if training {
+        (
+            "Ausbildung & Studium",
+            "Ausbildung, duales Studium, Praktikum und Freiwilligendienst",
+            "Ausbildungsplätze, duale Studiengänge, Praktika und Freiwilligendienste der Partheland-Kommunen, oft im Verbund.",
+        )
+    } else {
+        (
+            "Stellenangebote",
+            "Stellen suchen",
+            "Alle Stellenangebote und Ausbildungsplätze der sieben Partheland-Kommunen.",
+        )
+    };
+    let page = SearchPage {
+        // Filtered result pages are not indexed by search engines; the plain list is canonical.
+        meta: Meta::new(
+            &state.site,
+            title,
+            description,
+            params.0.is_empty().then_some(path),
+            if training { "ausbildung" } else { "stellen" },
+        ),
+        heading,
+        action: path,
+        text: query.text.clone(),
+        total: results.total,
+        facets: facet_groups(&results, &params, &members, training),
+        active: active_filters(&params, &members, path),
+        places: std::iter::once(Choice {
+            value: String::new(),
+            label: "keine Angabe".into(),
+            selected: params.get("ort").is_none(),
+        })
+        .chain(members.iter().map(|m| Choice {
+            value: m.slug.clone(),
+            label: m.name.clone(),
+            selected: params.has("ort", &m.slug),
+        }))
+        .collect(),
+        radii: std::iter::once(Choice {
+            value: String::new(),
+            label: "beliebig".into(),
+            selected: params.get("umkreis").is_none(),
+        })
+        .chain(RADII.iter().map(|r| Choice {
+            value: r.to_string(),
+            label: format!("{r} km"),
+            selected: params.has("umkreis", &r.to_string()),
+        }))
+        .collect(),
+        sorts: [
+            ("", "Relevanz"),
+            ("neueste", "Neueste zuerst"),
+            ("frist", "Bewerbungsfrist zuerst"),
+            ("entfernung", "Entfernung (mit Ort)"),
+        ]
+        .iter()
+        .map(|(v, l)| Choice {
+            value: (*v).into(),
+            label: (*l).into(),
+            selected: params.get("sortierung").unwrap_or_default() == *v,
+        })
+        .collect(),
+        page: query.page,
+        pages,
+        previous: if query.page > 1 {
+            params.link(path, &[], Some(query.page - 1))
+        } else {
+            String::new()
+        },
+        next: if query.page < pages {
+            params.link(path, &[], Some(query.page + 1))
+        } else {
+            String::new()
+        },
+        reset: path.to_owned(),
+        cards,
+    };
+    Ok(render(&page)?)
+}
+
+pub fn search_error(e: jobboard_search::SearchError) -> AppError {
+    match e {
+        jobboard_search::SearchError::InvalidQuery(why) => AppError::BadRequest(format!(
+            "Diese Suche ist nicht möglich ({why}). Bitte ändern Sie die Angaben."
+        )),
+        other => AppError::SearchUnavailable(other.to_string()),
+    }
+}
+
+fn facet_groups(
+    results: &SearchResults,
+    params: &Params,
+    members: &[Municipality],
+    training: bool,
+) -> Vec<FacetGroup> {
+    /// One facet group over a vocabulary given as (code, label) pairs.
+    fn group(
+        results: &SearchResults,
+        params: &Params,
+        dim: Dimension,
+        param: &'static str,
+        legend: &'static str,
+        values: Vec<(&'static str, &'static str)>,
+    ) -> FacetGroup {
+        let options = values
+            .into_iter()
+            .map(|(code, label)| FacetOption {
+                value: code.into(),
+                label: label.into(),
+                count: results.facets.count(dim, code),
+                checked: params.has(param, code),
+            })
+            .filter(|o| o.count > 0 || o.checked)
+            .collect();
+        FacetGroup {
+            param,
+            legend,
+            options,
+        }
+    }
+    macro_rules! vocab {
+        ($all:expr) => {
+            $all.iter().map(|v| (v.code(), v.label())).collect()
+        };
+    }
+    let kinds: &[PostingKind] = if training {
+        &TRAINING
+    } else {
+        PostingKind::ALL
+    };
+    let mut groups = vec![group(
+        results,
+        params,
+        Dimension::Kind,
+        "art",
+        "Art des Angebots",
+        vocab!(kinds),
+    )];
+    groups.push(FacetGroup {
+        param: "kommune",
+        legend: "Kommune",
+        options: members
+            .iter()
+            .map(|m| FacetOption {
+                value: m.slug.clone(),
+                label: m.name.clone(),
+                count: results
+                    .facets
+                    .count(Dimension::Municipality, &m.id.to_string()),
+                checked: params.has("kommune", &m.slug),
+            })
+            .filter(|o| o.count > 0 || o.checked)
+            .collect(),
+    });
+    groups.push(group(
+        results,
+        params,
+        Dimension::Category,
+        "bereich",
+        "Bereich",
+        vocab!(Category::ALL),
+    ));
+    groups.push(group(
+        results,
+        params,
+        Dimension::Employment,
+        "umfang",
+        "Arbeitszeit",
+        vocab!(Employment::ALL),
+    ));
+    groups.push(group(
+        results,
+        params,
+        Dimension::Contract,
+        "vertrag",
+        "Vertrag",
+        vocab!(Contract::ALL),
+    ));
+    groups.push(group(
+        results,
+        params,
+        Dimension::PayScheme,
+        "verguetung",
+        "Vergütung",
+        vocab!(PayScheme::ALL),
+    ));
+    groups
+}
+
+fn active_filters(params: &Params, members: &[Municipality], path: &str) -> Vec<ActiveFilter> {
+    let name = |slug: &str| {
+        members
+            .iter()
+            .find(|m| m.slug == slug)
+            .map_or(slug.to_owned(), |m| m.name.clone())
+    };
+    params
+        .0
+        .iter()
+        .filter_map(|(k, v)| {
+            let label = match *k {
+                "q" => format!("Suchbegriff: {v}"),
+                "art" => format!("Art: {}", PostingKind::from_code(v)?.label()),
+                "kommune" => format!("Kommune: {}", name(v)),
+                "bereich" => format!("Bereich: {}", Category::from_code(v)?.label()),
+                "umfang" => format!("Arbeitszeit: {}", Employment::from_code(v)?.label()),
+                "vertrag" => format!("Vertrag: {}", Contract::from_code(v)?.label()),
+                "verguetung" => format!("Vergütung: {}", PayScheme::from_code(v)?.label()),
+                "ort" => format!("Ort: {}", name(v)),
+                "umkreis" => format!("Umkreis: {v} km"),
+                _ => return None,
+            };
+            Some(ActiveFilter {
+                label,
+                remove: params.link(path, &[(k, Some(v))], None),
+            })
+        })
+        .collect()
+}

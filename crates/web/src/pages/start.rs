@@ -1,0 +1,72 @@
+//! The start page: search box, latest postings, the seven municipalities, teasers.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use chrono::Utc;
+use jobboard_domain::municipalities;
+use jobboard_search::query::Dimension;
+use jobboard_search::{SearchIndex, SearchQuery, Sort};
+
+use super::search::search_error;
+use crate::page::{Meta, render};
+use crate::view::{Card, cards};
+use crate::{AppResult, AppState};
+
+pub struct MemberLink {
+    pub slug: String,
+    pub name: String,
+    pub count: u64,
+}
+
+#[derive(Template)]
+#[template(path = "pages/start.html")]
+struct StartPage {
+    meta: Meta,
+    total: u64,
+    latest: Vec<Card>,
+    members: Vec<MemberLink>,
+    training: u64,
+}
+
+pub async fn show_start(State(state): State<AppState>) -> AppResult<Html<String>> {
+    let members = municipalities::list(&state.db).await?;
+    let query = SearchQuery {
+        sort: Sort::Newest,
+        per_page: 6,
+        ..SearchQuery::new(Utc::now())
+    };
+    let results = state.search.search(&query).await.map_err(search_error)?;
+    let training = [
+        "apprenticeship",
+        "dual_study",
+        "internship",
+        "volunteer_service",
+    ]
+    .iter()
+    .map(|k| results.facets.count(Dimension::Kind, k))
+    .sum();
+    let page = StartPage {
+        meta: Meta::new(
+            &state.site,
+            "Partheland Stellenbörse",
+            "Stellen, Ausbildung und duales Studium bei Borsdorf, Brandis, Großpösna, Naunhof, Belgershain, Parthenstein und Machern.",
+            Some("/"),
+            "start",
+        ),
+        total: results.total,
+        latest: cards(&state.db, &members, &results.hits, query.now).await?,
+        members: members
+            .iter()
+            .map(|m| MemberLink {
+                slug: m.slug.clone(),
+                name: m.name.clone(),
+                count: results
+                    .facets
+                    .count(Dimension::Municipality, &m.id.to_string()),
+            })
+            .collect(),
+        training,
+    };
+    Ok(render(&page)?)
+}
