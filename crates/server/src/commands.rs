@@ -185,11 +185,11 @@ pub async fn run_server(
             stopped,
         )));
     }
-    let state = jobboard_web::AppState {
-        db: db.clone(),
-        search: index,
-        site: std::sync::Arc::new(jobboard_web::Site::new(&config.public_url)),
-    };
+    let state = jobboard_web::AppState::new(
+        db.clone(),
+        index,
+        jobboard_web::Site::new(&config.public_url),
+    );
     jobboard_web::serve(listener, state, shutdown)
         .await
         .context("HTTP server failed")?;

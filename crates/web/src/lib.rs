@@ -5,6 +5,7 @@
 mod error;
 mod headers;
 mod health;
+mod members;
 mod page;
 mod pages;
 mod site;
@@ -27,6 +28,25 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub search: Arc<AnyIndex>,
     pub site: Arc<Site>,
+    members: Arc<members::MemberCache>,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, search: Arc<AnyIndex>, site: Site) -> Self {
+        Self {
+            db,
+            search,
+            site: Arc::new(site),
+            members: Arc::default(),
+        }
+    }
+
+    /// The member municipalities, alphabetically (cached briefly).
+    pub async fn members(
+        &self,
+    ) -> Result<Arc<Vec<jobboard_domain::municipalities::Municipality>>, sea_orm::DbErr> {
+        self.members.get(&self.db).await
+    }
 }
 
 /// The whole application, as tests and the binary run it.
@@ -37,7 +57,10 @@ pub fn router(state: AppState) -> Router {
         .merge(site::router())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(headers::security_headers))
-        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .quality(tower_http::CompressionLevel::Fastest),
+        )
         .with_state(state)
 }
 

@@ -106,7 +106,7 @@ async fn sitemap(State(state): State<AppState>) -> AppResult<Response> {
     for path in ["/", "/stellen", "/ausbildung"] {
         push(path, None);
     }
-    for m in jobboard_domain::municipalities::list(&state.db).await? {
+    for m in state.members().await?.iter() {
         push(&format!("/kommunen/{}", m.slug), None);
     }
     let total = queries::count_published(&state.db, now).await?;

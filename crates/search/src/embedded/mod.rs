@@ -11,7 +11,7 @@ mod query;
 mod schema;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::TantivyDocument;
@@ -31,7 +31,8 @@ const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 
 pub struct EmbeddedIndex {
     root: PathBuf,
-    inner: OnceLock<Arc<Inner>>,
+    /// Opened once, by whichever of indexer and search comes first.
+    inner: tokio::sync::OnceCell<Arc<Inner>>,
 }
 
 struct Inner {
@@ -47,8 +48,20 @@ impl EmbeddedIndex {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self {
             root: root.into(),
-            inner: OnceLock::new(),
+            inner: tokio::sync::OnceCell::new(),
         }
+    }
+
+    /// Open the index once, whoever asks first (the indexer or a search).
+    async fn open_once(&self) -> Result<&Arc<Inner>, SearchError> {
+        let root = self.root.clone();
+        self.inner
+            .get_or_try_init(|| async move {
+                tokio::task::spawn_blocking(move || Self::open(&root).map(Arc::new))
+                    .await
+                    .map_err(|e| SearchError::Engine(e.to_string()))?
+            })
+            .await
     }
 
     fn inner(&self) -> Result<Arc<Inner>, SearchError> {
@@ -58,7 +71,7 @@ impl EmbeddedIndex {
             .ok_or_else(|| SearchError::Engine("embedded index used before prepare()".into()))
     }
 
-    fn open(root: &Path) -> Result<(Inner, Readiness), SearchError> {
+    fn open(root: &Path) -> Result<Inner, SearchError> {
         let dir = root.join(format!("v{SCHEMA_VERSION}"));
         std::fs::create_dir_all(&dir)?;
         for entry in std::fs::read_dir(root)? {
@@ -74,11 +87,6 @@ impl EmbeddedIndex {
             }
         }
         let (schema, fields) = schema::build();
-        let readiness = if dir.join(COMPLETE_MARKER).exists() {
-            Readiness::Ready
-        } else {
-            Readiness::NeedsRebuild
-        };
         let index =
             match Index::open_or_create(MmapDirectory::open(&dir).map_err(io)?, schema.clone()) {
                 Ok(index) => index,
@@ -97,16 +105,13 @@ impl EmbeddedIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        Ok((
-            Inner {
-                dir,
-                index,
-                reader,
-                writer: Mutex::new(writer),
-                fields,
-            },
-            readiness,
-        ))
+        Ok(Inner {
+            dir,
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+        })
     }
 
     async fn blocking<T: Send + 'static>(
@@ -194,22 +199,13 @@ pub(crate) fn ordinal<T: PartialEq>(all: &[T], value: T) -> u64 {
 
 impl SearchIndex for EmbeddedIndex {
     async fn prepare(&self) -> Result<Readiness, SearchError> {
-        if self.inner.get().is_some() {
-            let inner = self.inner()?;
-            let complete = inner.dir.join(COMPLETE_MARKER).exists();
-            return Ok(if complete {
-                Readiness::Ready
-            } else {
-                Readiness::NeedsRebuild
-            });
-        }
-        let root = self.root.clone();
-        let (inner, readiness) = tokio::task::spawn_blocking(move || Self::open(&root))
-            .await
-            .map_err(|e| SearchError::Engine(e.to_string()))??;
-        // A concurrent prepare() may have won; tantivy's directory lock makes the loser fail above.
-        let _ = self.inner.set(Arc::new(inner));
-        Ok(readiness)
+        let inner = self.open_once().await?;
+        let complete = inner.dir.join(COMPLETE_MARKER).exists();
+        Ok(if complete {
+            Readiness::Ready
+        } else {
+            Readiness::NeedsRebuild
+        })
     }
 
     async fn upsert(&self, docs: Vec<SearchDocument>) -> Result<(), SearchError> {
@@ -267,9 +263,7 @@ impl SearchIndex for EmbeddedIndex {
     async fn search(&self, q: &SearchQuery) -> Result<SearchResults, SearchError> {
         q.validate()?;
         // Searching needs no rebuild; open the index if no indexer did yet.
-        if self.inner.get().is_none() {
-            self.prepare().await?;
-        }
+        self.open_once().await?;
         let q = q.clone();
         self.blocking(move |inner| {
             query::run(&inner.index, &inner.reader.searcher(), &inner.fields, &q)

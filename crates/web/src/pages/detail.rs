@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Berlin;
-use jobboard_domain::municipalities::{self, Municipality};
+use jobboard_domain::municipalities::Municipality;
 use jobboard_domain::postings::queries::{self, Posting};
 use jobboard_domain::postings::{Contract, Employment, PostingKind, PostingStatus};
 use jobboard_domain::{berlin, markdown};
@@ -66,7 +66,7 @@ pub async fn show_posting(
     let p = queries::find_by_slug(&state.db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let members = municipalities::list(&state.db).await?;
+    let members = state.members().await?;
     let owner = members
         .iter()
         .find(|m| m.id == p.municipality_id)

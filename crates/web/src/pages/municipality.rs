@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 use chrono::Utc;
-use jobboard_domain::{markdown, municipalities};
+use jobboard_domain::markdown;
 use jobboard_search::{SearchIndex, SearchQuery, Sort};
 
 use super::search::search_error;
@@ -28,7 +28,7 @@ pub async fn show_municipality(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> AppResult<Html<String>> {
-    let members = municipalities::list(&state.db).await?;
+    let members = state.members().await?;
     let m = members
         .iter()
         .find(|m| m.slug == slug)

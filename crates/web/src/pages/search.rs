@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::response::Html;
 use chrono::Utc;
-use jobboard_domain::municipalities::{self, Municipality};
+use jobboard_domain::municipalities::Municipality;
 use jobboard_domain::postings::{Category, Contract, Employment, PayScheme, PostingKind};
 use jobboard_search::query::{Dimension, GeoFilter};
 use jobboard_search::{SearchIndex, SearchQuery, SearchResults, Sort};
@@ -238,7 +238,7 @@ async fn search_page(
     raw: Option<String>,
     training: bool,
 ) -> AppResult<Html<String>> {
-    let members = municipalities::list(&state.db).await?;
+    let members = state.members().await?;
     let (query, params) = parse(raw.as_deref(), &members, training)?;
     let results = state.search.search(&query).await.map_err(search_error)?;
     let cards = cards(&state.db, &members, &results.hits, query.now).await?;

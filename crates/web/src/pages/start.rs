@@ -4,7 +4,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 use chrono::Utc;
-use jobboard_domain::municipalities;
 use jobboard_search::query::Dimension;
 use jobboard_search::{SearchIndex, SearchQuery, Sort};
 
@@ -30,7 +29,7 @@ struct StartPage {
 }
 
 pub async fn show_start(State(state): State<AppState>) -> AppResult<Html<String>> {
-    let members = municipalities::list(&state.db).await?;
+    let members = state.members().await?;
     let query = SearchQuery {
         sort: Sort::Newest,
         per_page: 6,
