@@ -123,3 +123,45 @@ macro_rules! e2e_tests {
         }
     )*};
 }
+
+/// A realistic apprenticeship-style posting of Borsdorf (deadline in 20 days, start "ab sofort").
+pub fn draft(
+    reference: &str,
+    title: &str,
+    kind: jobboard_domain::postings::PostingKind,
+) -> jobboard_domain::postings::PostingDraft {
+    jobboard_domain::postings::PostingDraft {
+        kind,
+        reference_number: reference.into(),
+        title: title.into(),
+        department: Some("Hauptamt".into()),
+        category: jobboard_domain::postings::Category::Verwaltung,
+        employment: jobboard_domain::postings::Employment::FullTime,
+        weekly_hours: Some(39.0),
+        contract: jobboard_domain::postings::Contract::FixedTerm,
+        contract_end_date: Some(
+            (chrono::Utc::now() + chrono::Duration::days(3 * 365)).date_naive(),
+        ),
+        pay_scheme: jobboard_domain::postings::PayScheme::Tvaoed,
+        pay_grade_from: None,
+        pay_grade_to: None,
+        pay_monthly_min_eur: Some(1340),
+        pay_monthly_max_eur: Some(1490),
+        location_place: "Borsdorf".into(),
+        location_postcode: "04451".into(),
+        latitude: None,
+        longitude: None,
+        start_date: None,
+        application_deadline: (chrono::Utc::now() + chrono::Duration::days(20)).date_naive(),
+        description: "Drei Jahre Ausbildung im **Rathaus**.".into(),
+        tasks: "- Bürgerbüro\n- Standesamt".into(),
+        profile: String::new(),
+        benefits: "- 30 Tage Urlaub".into(),
+        contact_name: Some("Frau Richter".into()),
+        contact_phone: Some("034291 20-110".into()),
+        contact_email: None,
+        apply_url: None,
+        apply_email: Some("ausbildung@borsdorf.de".into()),
+        partners: vec![],
+    }
+}

@@ -81,11 +81,24 @@ async fn serve_loads_demo_data_once_answers_health_checks_and_stops_on_sigterm()
 
         let health = reqwest::get(format!("{address}/healthz")).await.unwrap();
         assert_eq!(health.status(), 200);
-        let page = reqwest::get(&address).await.unwrap().text().await.unwrap();
-        assert!(
-            page.contains("(m/w/d)") || page.contains("Ausbildung"),
-            "demo postings are listed: {page}"
-        );
+        // The index is built in the background on first start: wait until demo postings show.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let page = reqwest::get(format!("{address}/stellen"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if page.contains("(m/w/d)") && !page.contains(">0 Angebote gefunden") {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "demo postings never appeared in the search: {page}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
 
         Command::new("kill")
             .arg("-TERM")

@@ -1,46 +1,8 @@
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use jobboard_domain::postings::publishing::{Request, transition};
-use jobboard_domain::postings::{
-    Category, Contract, Employment, PartnerDraft, PayScheme, PostingDraft, PostingKind, mutations,
-    queries,
-};
+use jobboard_domain::postings::{PartnerDraft, PostingDraft, PostingKind, mutations, queries};
 use jobboard_domain::{Actor, municipalities};
-use jobboard_e2e::{TestApp, e2e_tests};
-
-fn draft(reference: &str, title: &str, kind: PostingKind) -> PostingDraft {
-    PostingDraft {
-        kind,
-        reference_number: reference.into(),
-        title: title.into(),
-        department: Some("Hauptamt".into()),
-        category: Category::Verwaltung,
-        employment: Employment::FullTime,
-        weekly_hours: Some(39.0),
-        contract: Contract::FixedTerm,
-        contract_end_date: Some((Utc::now() + Duration::days(3 * 365)).date_naive()),
-        pay_scheme: PayScheme::Tvaoed,
-        pay_grade_from: None,
-        pay_grade_to: None,
-        pay_monthly_min_eur: Some(1340),
-        pay_monthly_max_eur: Some(1490),
-        location_place: "Borsdorf".into(),
-        location_postcode: "04451".into(),
-        latitude: None,
-        longitude: None,
-        start_date: None,
-        application_deadline: (Utc::now() + Duration::days(20)).date_naive(),
-        description: "Drei Jahre Ausbildung im **Rathaus**.".into(),
-        tasks: "- Bürgerbüro\n- Standesamt".into(),
-        profile: String::new(),
-        benefits: "- 30 Tage Urlaub".into(),
-        contact_name: Some("Frau Richter".into()),
-        contact_phone: Some("034291 20-110".into()),
-        contact_email: None,
-        apply_url: None,
-        apply_email: Some("ausbildung@borsdorf.de".into()),
-        partners: vec![],
-    }
-}
+use jobboard_e2e::{TestApp, draft, e2e_tests};
 
 async fn member(app: &TestApp, slug: &str) -> i64 {
     municipalities::find_by_slug(&app.db, slug)
@@ -96,11 +58,10 @@ e2e_tests! {
         assert!(results.contains("1.340 bis 1.490 € im Monat (TVAöD)"), "{results}");
         assert!(results.contains("(noch 20 Tage)") || results.contains("(noch 19 Tage)"), "{results}");
 
-        // The shared offer is listed under its partner and on the partner's page.
-        let by_partner = app.get("/stellen?kommune=brandis").await.text().await.unwrap();
-        assert!(by_partner.contains("Ausbildung Verwaltungsfachangestellte 2027"));
-        let partner_page = app.get("/kommunen/brandis").await.text().await.unwrap();
-        assert!(partner_page.contains("Ausbildung Verwaltungsfachangestellte 2027"));
+        // The shared offer is listed under its partner and on the partner's page, once the
+        // partner's confirmation has reached the index.
+        app.wait_for("/stellen?kommune=brandis", "Ausbildung Verwaltungsfachangestellte 2027").await;
+        app.wait_for("/kommunen/brandis", "Ausbildung Verwaltungsfachangestellte 2027").await;
         assert!(app.get("/stellen?q=Stra%C3%9Fenw%C3%A4rter").await.text().await.unwrap().contains("0 Angebote gefunden"));
         app.shutdown().await.unwrap();
     }

@@ -10,46 +10,22 @@ use std::process::Command;
 use chrono::{Duration, Utc};
 use jobboard_domain::postings::publishing::{Request, transition};
 use jobboard_domain::postings::{
-    Category, Contract, Employment, PartnerDraft, PayScheme, PostingDraft, PostingKind, mutations,
+    Contract, PartnerDraft, PayScheme, PostingDraft, PostingKind, mutations,
 };
 use jobboard_domain::testing::TestDb;
 use jobboard_domain::{Actor, municipalities};
 use jobboard_e2e::{TestApp, spawn_app};
 
+/// The shared fixture with every optional field filled in, so the pages show all of them.
 fn draft(reference: &str, title: &str) -> PostingDraft {
-    PostingDraft {
-        kind: PostingKind::Apprenticeship,
-        reference_number: reference.into(),
-        title: title.into(),
-        department: Some("Hauptamt".into()),
-        category: Category::Verwaltung,
-        employment: Employment::FullTime,
-        weekly_hours: Some(39.0),
-        contract: Contract::FixedTerm,
-        contract_end_date: Some((Utc::now() + Duration::days(3 * 365)).date_naive()),
-        pay_scheme: PayScheme::Tvaoed,
-        pay_grade_from: None,
-        pay_grade_to: None,
-        pay_monthly_min_eur: Some(1340),
-        pay_monthly_max_eur: Some(1490),
-        location_place: "Borsdorf".into(),
-        location_postcode: "04451".into(),
-        latitude: None,
-        longitude: None,
-        start_date: Some((Utc::now() + Duration::days(200)).date_naive()),
-        application_deadline: (Utc::now() + Duration::days(20)).date_naive(),
-        description:
-            "Drei Jahre Ausbildung im **Rathaus** – mit [Infotag](https://www.borsdorf.de).".into(),
-        tasks: "- Bürgerbüro\n- Standesamt".into(),
-        profile: "- Realschulabschluss".into(),
-        benefits: "- 30 Tage Urlaub".into(),
-        contact_name: Some("Frau Richter".into()),
-        contact_phone: Some("034291 20-110".into()),
-        contact_email: Some("personal@borsdorf.de".into()),
-        apply_url: Some("https://www.borsdorf.de/karriere".into()),
-        apply_email: Some("ausbildung@borsdorf.de".into()),
-        partners: vec![],
-    }
+    let mut d = jobboard_e2e::draft(reference, title, PostingKind::Apprenticeship);
+    d.start_date = Some((Utc::now() + Duration::days(200)).date_naive());
+    d.description =
+        "Drei Jahre Ausbildung im **Rathaus** – mit [Infotag](https://www.borsdorf.de).".into();
+    d.profile = "- Realschulabschluss".into();
+    d.contact_email = Some("personal@borsdorf.de".into());
+    d.apply_url = Some("https://www.borsdorf.de/karriere".into());
+    d
 }
 
 /// An app with a shared offer, an ordinary posting and a closed one; returns the page URLs.
