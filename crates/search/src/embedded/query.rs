@@ -9,7 +9,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery,
-    TermQuery, TermSetQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -230,9 +230,17 @@ fn filters(f: &Fields, q: &SearchQuery, except: Option<Dimension>) -> Vec<Box<dy
     let mut any_of = |dim: Dimension, values: Vec<u64>| {
         if except != Some(dim) && !values.is_empty() {
             let field = f.dimension(dim);
-            out.push(Box::new(TermSetQuery::new(
-                values.into_iter().map(|v| Term::from_field_u64(field, v)),
-            )));
+            // A handful of values: a plain disjunction (TermSetQuery builds an FST per query).
+            let terms: Vec<Box<dyn Query>> = values
+                .into_iter()
+                .map(|v| {
+                    Box::new(TermQuery::new(
+                        Term::from_field_u64(field, v),
+                        IndexRecordOption::Basic,
+                    )) as Box<dyn Query>
+                })
+                .collect();
+            out.push(Box::new(BooleanQuery::union(terms)));
         }
     };
     any_of(
