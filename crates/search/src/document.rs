@@ -108,9 +108,10 @@ pub async fn load(
         .filter(posting::Column::Id.is_in(ids.to_vec()))
         .all(db)
         .await?;
-    let (visible, hidden): (Vec<_>, Vec<_>) = rows
+    let visible: Vec<Posting> = rows
         .into_iter()
-        .partition(|p| queries::is_publicly_visible(p, now));
+        .filter(|p| queries::is_publicly_visible(p, now))
+        .collect();
     let mut remove: Vec<i64> = ids
         .iter()
         .copied()
@@ -118,7 +119,6 @@ pub async fn load(
         .collect();
     remove.sort_unstable();
     remove.dedup();
-    drop(hidden);
     let docs = build_all(db, visible).await?;
     Ok((docs, remove))
 }

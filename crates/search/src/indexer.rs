@@ -31,21 +31,13 @@ pub struct IndexerOptions {
 impl Default for IndexerOptions {
     fn default() -> Self {
         Self {
-            worker: format!("indexer-{}-{:08x}", std::process::id(), fastrand_u32()),
+            worker: format!("indexer-{}-{:08x}", std::process::id(), fastrand::u32(..)),
             batch: 500,
             lease: Duration::from_secs(60),
             idle: Duration::from_millis(100),
             max_backoff: Duration::from_secs(30),
         }
     }
-}
-
-fn fastrand_u32() -> u32 {
-    // Good enough to tell processes apart; no extra dependency.
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    t.subsec_nanos() ^ (t.as_secs() as u32)
 }
 
 /// What one step did.

@@ -298,7 +298,7 @@ async fn outbox_lag(
     let mut lags = Vec::with_capacity(edits);
     let targets = queries::list_published(db, Utc::now(), edits as u64, 0).await?;
     for (i, (p, _)) in targets.into_iter().enumerate() {
-        let marker = format!("Messlauf{i}x{}", fastrand_suffix());
+        let marker = format!("Messlauf{i}x{}", fastrand::u32(..));
         let partners = queries::partners_of(db, p.id)
             .await?
             .into_iter()
@@ -343,11 +343,4 @@ async fn outbox_lag(
     let _ = stop.send(true);
     let _ = task.await;
     Ok(lags)
-}
-
-fn fastrand_suffix() -> u32 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default()
-        .subsec_micros()
 }

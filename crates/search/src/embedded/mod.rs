@@ -37,7 +37,6 @@ pub struct EmbeddedIndex {
 
 struct Inner {
     dir: PathBuf,
-    index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
@@ -107,7 +106,6 @@ impl EmbeddedIndex {
             .try_into()?;
         Ok(Inner {
             dir,
-            index,
             reader,
             writer: Mutex::new(writer),
             fields,
@@ -265,10 +263,8 @@ impl SearchIndex for EmbeddedIndex {
         // Searching needs no rebuild; open the index if no indexer did yet.
         self.open_once().await?;
         let q = q.clone();
-        self.blocking(move |inner| {
-            query::run(&inner.index, &inner.reader.searcher(), &inner.fields, &q)
-        })
-        .await
+        self.blocking(move |inner| query::run(&inner.reader.searcher(), &inner.fields, &q))
+            .await
     }
 
     async fn count(&self) -> Result<u64, SearchError> {

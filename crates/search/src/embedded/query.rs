@@ -13,7 +13,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Index, Order, Searcher, Term};
+use tantivy::{DocAddress, Order, Searcher, Term};
 
 use super::facets::DimensionCounts;
 use super::schema::Fields;
@@ -28,12 +28,7 @@ pub fn day_number(d: NaiveDate) -> i64 {
     i64::from(d.num_days_from_ce())
 }
 
-pub fn run(
-    index: &Index,
-    searcher: &Searcher,
-    f: &Fields,
-    q: &SearchQuery,
-) -> Result<SearchResults, SearchError> {
+pub fn run(searcher: &Searcher, f: &Fields, q: &SearchQuery) -> Result<SearchResults, SearchError> {
     let text = text_query(f, &q.text);
     let main = combine(text.as_deref(), filters(f, q, None));
     let offset = q.offset()?;
@@ -118,7 +113,7 @@ pub fn run(
         );
     }
 
-    let hits = hits(index, searcher, f, q, text.as_deref(), &addresses)?;
+    let hits = hits(searcher, f, q, text.as_deref(), &addresses)?;
     Ok(SearchResults {
         total: total as u64,
         hits,
@@ -356,7 +351,6 @@ fn value_code(dim: Dimension, v: u64) -> Option<String> {
 }
 
 fn hits(
-    index: &Index,
     searcher: &Searcher,
     f: &Fields,
     q: &SearchQuery,
@@ -373,7 +367,6 @@ fn hits(
         }
         None => None,
     };
-    let _ = index;
     let mut out = Vec::with_capacity(addresses.len());
     let mut coordinates: HashMap<
         u32,

@@ -31,7 +31,7 @@ impl Engine {
             "jobboard_test_{}_{}_{}",
             std::process::id(),
             N.fetch_add(1, Ordering::Relaxed),
-            fastrand()
+            fastrand::u32(..)
         );
         let index = AnyIndex::Meili(MeiliIndex::new(&url, key, &uid).unwrap());
         index.prepare().await.unwrap();
@@ -47,13 +47,6 @@ impl Engine {
             m.drop_all().await.unwrap();
         }
     }
-}
-
-fn fastrand() -> u32 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos()
 }
 
 /// `conformance! { async fn name(engine) { … } }`: the body runs on every configured backend.
