@@ -104,17 +104,14 @@ impl Config {
                 });
             }
         };
-        let demo_data = match var("JOBBOARD_DEMO_DATA")
-            .as_deref()
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            None | Some("auto") => DemoData::Auto,
-            Some("on" | "true" | "1" | "yes") => DemoData::On,
-            Some("off" | "false" | "0" | "no") => DemoData::Off,
-            Some(other) => {
-                return Err(invalid("JOBBOARD_DEMO_DATA", other, "one of auto, on, off"));
-            }
+        let demo_data = match var("JOBBOARD_DEMO_DATA") {
+            None => DemoData::Auto,
+            Some(v) if v.eq_ignore_ascii_case("auto") => DemoData::Auto,
+            Some(v) => match switch(&v) {
+                Some(true) => DemoData::On,
+                Some(false) => DemoData::Off,
+                None => return Err(invalid("JOBBOARD_DEMO_DATA", &v, "one of auto, on, off")),
+            },
         };
         let log_format = match var("JOBBOARD_LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
@@ -202,14 +199,9 @@ impl Config {
                 ));
             }
         };
-        let indexer_in_serve = match var("JOBBOARD_INDEXER")
-            .as_deref()
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            None | Some("on" | "true" | "1" | "yes") => true,
-            Some("off" | "false" | "0" | "no") => false,
-            Some(other) => return Err(invalid("JOBBOARD_INDEXER", other, "on or off")),
+        let indexer_in_serve = match var("JOBBOARD_INDEXER") {
+            None => true,
+            Some(v) => switch(&v).ok_or_else(|| invalid("JOBBOARD_INDEXER", &v, "on or off"))?,
         };
         let bind: SocketAddr = parse(
             &var,
@@ -274,6 +266,15 @@ fn parse<T: FromStr>(
     match var(name) {
         None => Ok(default),
         Some(v) => v.trim().parse().map_err(|_| invalid(name, &v, expected)),
+    }
+}
+
+/// on/true/1/yes or off/false/0/no, any case.
+fn switch(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "on" | "true" | "1" | "yes" => Some(true),
+        "off" | "false" | "0" | "no" => Some(false),
+        _ => None,
     }
 }
 
@@ -344,6 +345,17 @@ mod tests {
                 .expect_err("bad")
                 .var,
             "JOBBOARD_DEMO_DATA"
+        );
+        assert_eq!(
+            from(&[("JOBBOARD_INDEXER", "vielleicht")])
+                .expect_err("bad")
+                .var,
+            "JOBBOARD_INDEXER"
+        );
+        assert!(
+            !from(&[("JOBBOARD_INDEXER", "OFF")])
+                .expect("valid")
+                .indexer_in_serve
         );
         assert_eq!(
             from(&[("JOBBOARD_SCHEDULER_INTERVAL_SECS", "0")])
