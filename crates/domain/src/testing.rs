@@ -130,3 +130,40 @@ macro_rules! db_tests {
         }
     )*};
 }
+
+/// A realistic posting to start tests from: "Sachbearbeiter Bürgerbüro" of Naunhof with
+/// deadline `deadline`.
+pub fn sample_draft(reference: &str, deadline: chrono::NaiveDate) -> crate::postings::PostingDraft {
+    crate::postings::PostingDraft {
+        kind: crate::postings::PostingKind::Job,
+        reference_number: reference.to_owned(),
+        title: "Sachbearbeiter Bürgerbüro (m/w/d)".to_owned(),
+        department: Some("Hauptamt".to_owned()),
+        category: crate::postings::Category::Verwaltung,
+        employment: crate::postings::Employment::FullTime,
+        weekly_hours: Some(39.0),
+        contract: crate::postings::Contract::Permanent,
+        contract_end_date: None,
+        pay_scheme: crate::postings::PayScheme::TvoedVkaEg,
+        pay_grade_from: Some("8".to_owned()),
+        pay_grade_to: Some("9a".to_owned()),
+        pay_monthly_min_eur: None,
+        pay_monthly_max_eur: None,
+        location_place: "Naunhof".to_owned(),
+        location_postcode: "04683".to_owned(),
+        latitude: Some(51.2772),
+        longitude: Some(12.5883),
+        start_date: None,
+        application_deadline: deadline,
+        description: "Die Stadt Naunhof sucht Verstärkung für das **Bürgerbüro**.".to_owned(),
+        tasks: "- Pass- und Meldewesen\n- Beratung der Bürgerinnen und Bürger".to_owned(),
+        profile: "- Abschluss als Verwaltungsfachangestellte/r".to_owned(),
+        benefits: "- 30 Tage Urlaub\n- Jobticket".to_owned(),
+        contact_name: Some("Frau Keller".to_owned()),
+        contact_phone: Some("034293 42-110".to_owned()),
+        contact_email: Some("personal@naunhof.de".to_owned()),
+        apply_url: Some("https://www.naunhof.de/karriere".to_owned()),
+        apply_email: None,
+        partners: vec![],
+    }
+}

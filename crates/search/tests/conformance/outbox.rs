@@ -3,9 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use jobboard_domain::postings::publishing::{Request, transition};
-use jobboard_domain::postings::{
-    Category, Contract, Employment, PartnerDraft, PayScheme, PostingDraft, PostingKind, mutations,
-};
+use jobboard_domain::postings::{PartnerDraft, PostingDraft, mutations};
 use jobboard_domain::testing::TestDb;
 use jobboard_domain::{Actor, municipalities, outbox};
 use jobboard_search::indexer::{self, IndexerOptions};
@@ -16,39 +14,12 @@ use sea_orm::DatabaseConnection;
 use crate::engine::conformance;
 use crate::fixtures::sorted;
 
+/// The shared sample posting under another title, deadline in 20 days.
 fn draft(reference: &str, title: &str, now: DateTime<Utc>) -> PostingDraft {
-    PostingDraft {
-        kind: PostingKind::Job,
-        reference_number: reference.into(),
-        title: title.into(),
-        department: Some("Bauamt".into()),
-        category: Category::BauhofTechnik,
-        employment: Employment::FullTime,
-        weekly_hours: Some(39.0),
-        contract: Contract::Permanent,
-        contract_end_date: None,
-        pay_scheme: PayScheme::TvoedVkaEg,
-        pay_grade_from: Some("5".into()),
-        pay_grade_to: Some("6".into()),
-        pay_monthly_min_eur: None,
-        pay_monthly_max_eur: None,
-        location_place: "Machern".into(),
-        location_postcode: "04827".into(),
-        latitude: None,
-        longitude: None,
-        start_date: None,
-        application_deadline: (now + Duration::days(20)).date_naive(),
-        description: "Pflege der gemeindlichen Grünanlagen.".into(),
-        tasks: "- Winterdienst".into(),
-        profile: String::new(),
-        benefits: String::new(),
-        contact_name: None,
-        contact_phone: None,
-        contact_email: None,
-        apply_url: Some("https://www.machern.de/karriere".into()),
-        apply_email: None,
-        partners: vec![],
-    }
+    let mut d =
+        jobboard_domain::testing::sample_draft(reference, (now + Duration::days(20)).date_naive());
+    title.clone_into(&mut d.title);
+    d
 }
 
 async fn id_of(db: &DatabaseConnection, slug: &str) -> i64 {
