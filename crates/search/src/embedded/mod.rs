@@ -43,7 +43,7 @@ struct Inner {
 }
 
 impl EmbeddedIndex {
-    /// An index under `root` (e.g. `./data/search`), opened by [`SearchIndex::prepare`].
+    /// An index under `root` (e.g. `./data/search`), opened on first use.
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self {
             root: root.into(),
@@ -61,13 +61,6 @@ impl EmbeddedIndex {
                     .map_err(|e| SearchError::Engine(e.to_string()))?
             })
             .await
-    }
-
-    fn inner(&self) -> Result<Arc<Inner>, SearchError> {
-        self.inner
-            .get()
-            .cloned()
-            .ok_or_else(|| SearchError::Engine("embedded index used before prepare()".into()))
     }
 
     fn open(root: &Path) -> Result<Inner, SearchError> {
@@ -116,7 +109,9 @@ impl EmbeddedIndex {
         &self,
         f: impl FnOnce(&Inner) -> Result<T, SearchError> + Send + 'static,
     ) -> Result<T, SearchError> {
-        let inner = self.inner()?;
+        // Every operation opens the index if nobody did yet; the indexer's prepare() only adds
+        // the rebuild decision.
+        let inner = self.open_once().await?.clone();
         tokio::task::spawn_blocking(move || f(&inner))
             .await
             .map_err(|e| SearchError::Engine(format!("search task failed: {e}")))?
@@ -260,8 +255,6 @@ impl SearchIndex for EmbeddedIndex {
 
     async fn search(&self, q: &SearchQuery) -> Result<SearchResults, SearchError> {
         q.validate()?;
-        // Searching needs no rebuild; open the index if no indexer did yet.
-        self.open_once().await?;
         let q = q.clone();
         self.blocking(move |inner| query::run(&inner.reader.searcher(), &inner.fields, &q))
             .await
