@@ -107,12 +107,13 @@ pub async fn show_posting(
         })
         .collect();
 
-    let mut related_query = SearchQuery {
+    // One more than shown: the posting itself may be among them.
+    let related_query = SearchQuery {
         categories: vec![p.category],
         per_page: 4,
+        sort: jobboard_search::Sort::Newest,
         ..SearchQuery::new(now)
     };
-    related_query.sort = jobboard_search::Sort::Newest;
     let related = state
         .search
         .search(&related_query)
