@@ -23,6 +23,20 @@ pub fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
     }
 }
 
+/// A wall-clock time on `day` in Berlin as an instant. `None` for the hour skipped when clocks
+/// go forward; in the hour that repeats when they go back, the earlier instant.
+pub fn local_to_utc(day: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
+    match Berlin.from_local_datetime(&day.and_time(time)) {
+        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Some(t.with_timezone(&Utc)),
+        LocalResult::None => None,
+    }
+}
+
+/// Format a time of day in Berlin for people: "14:05".
+pub fn format_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Berlin).format("%H:%M").to_string()
+}
+
 /// The calendar day in Berlin at instant `now`.
 pub fn today(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&Berlin).date_naive()

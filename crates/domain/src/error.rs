@@ -16,6 +16,10 @@ pub enum DomainError {
         "Die Anzeige wurde inzwischen geändert (Version {current}, Ihre Version {expected}). Bitte laden Sie sie neu."
     )]
     Conflict { expected: i32, current: i32 },
+    /// A rule of the board refuses the request (e.g. registration after the deadline); the
+    /// message says why, in German, and nothing was written.
+    #[error("{0}")]
+    Refused(String),
     #[error("Datenbankfehler: {0}")]
     Db(#[from] DbErr),
 }

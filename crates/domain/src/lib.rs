@@ -8,6 +8,7 @@
 pub mod actor;
 pub mod audit;
 pub mod berlin;
+pub mod courses;
 pub mod db;
 pub mod demo;
 pub mod entities;

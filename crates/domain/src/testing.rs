@@ -167,3 +167,27 @@ pub fn sample_draft(reference: &str, deadline: chrono::NaiveDate) -> crate::post
         partners: vec![],
     }
 }
+
+/// A realistic course to start tests from: a one-day chainsaw course with `seats` seats,
+/// registration until `deadline`, held a week later 08:00–16:00 in Brandis.
+pub fn sample_course(seats: i32, deadline: chrono::NaiveDate) -> crate::courses::CourseDraft {
+    let day = deadline + chrono::Days::new(7);
+    crate::courses::CourseDraft {
+        title: "Motorsägenlehrgang Modul A".to_owned(),
+        category: crate::courses::CourseCategory::BauhofTechnik,
+        target_group: "Beschäftigte der Bauhöfe".to_owned(),
+        description: "Sicherer Umgang mit der **Motorsäge** nach DGUV 214-059.".to_owned(),
+        seats,
+        registration_deadline: deadline,
+        cost_cents: 12_000,
+        contact_email: Some("bauhof@brandis.de".to_owned()),
+        partners: vec![],
+        quotas: vec![],
+        sessions: vec![crate::courses::SessionDraft {
+            day,
+            start: chrono::NaiveTime::from_hms_opt(8, 0, 0).expect("valid time"),
+            end: chrono::NaiveTime::from_hms_opt(16, 0, 0).expect("valid time"),
+            place: "Bauhof Brandis, Am Wasserturm 2".to_owned(),
+        }],
+    }
+}

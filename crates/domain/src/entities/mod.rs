@@ -1,6 +1,12 @@
 //! sea-orm entities, one file per table: the stored shape only, no behaviour.
 
 pub mod audit_entry;
+pub mod course;
+pub mod course_attendance;
+pub mod course_partner;
+pub mod course_quota;
+pub mod course_registration;
+pub mod course_session;
 pub mod municipality;
 pub mod posting;
 pub mod posting_partner;

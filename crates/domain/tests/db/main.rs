@@ -5,6 +5,7 @@
 mod fixtures;
 
 mod audit_outbox;
+mod courses;
 mod locking;
 mod migrations;
 mod outbox;
