@@ -1,5 +1,5 @@
 //! Feeds of the Partheland Stellenbörse: RSS 2.0, Atom 1.0, JSON Feed and iCalendar rendering of
 //! search results and courses, parsing of municipalities' own feeds, and the import harvester
 //! that hands harvested postings to the domain. No HTTP framework in here.
-//!
-//! Filled by the feeds issue.
+
+pub mod ical;
