@@ -38,7 +38,10 @@ fn course(id: i64, status: CourseStatus) -> Course {
 }
 
 fn parse(ics: &str) -> Value {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/python/ical_dump.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/python/ical_dump.py"
+    );
     let mut child = Command::new("python3")
         .arg(script)
         .stdin(Stdio::piped())
@@ -46,9 +49,18 @@ fn parse(ics: &str) -> Value {
         .stderr(Stdio::piped())
         .spawn()
         .expect("python3 with icalendar (scripts/test installs it)");
-    child.stdin.take().unwrap().write_all(ics.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(ics.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -57,38 +69,89 @@ fn local_times_are_right_on_both_sides_of_the_spring_clock_change() {
     let c = course(7, CourseStatus::Open);
     // 09:00–12:30 in Berlin on Saturday (CET) and on Monday after the change (CEST).
     let sessions = [
-        Session { id: 70, course_id: 7, starts_at: at("2027-03-27T08:00:00Z"), ends_at: at("2027-03-27T11:30:00Z"), place: "Rathaus Brandis, Markt 1, Saal".into() },
-        Session { id: 71, course_id: 7, starts_at: at("2027-03-29T07:00:00Z"), ends_at: at("2027-03-29T10:30:00Z"), place: "Bauhof Naunhof".into() },
+        Session {
+            id: 70,
+            course_id: 7,
+            starts_at: at("2027-03-27T08:00:00Z"),
+            ends_at: at("2027-03-27T11:30:00Z"),
+            place: "Rathaus Brandis, Markt 1, Saal".into(),
+        },
+        Session {
+            id: 71,
+            course_id: 7,
+            starts_at: at("2027-03-29T07:00:00Z"),
+            ends_at: at("2027-03-29T10:30:00Z"),
+            place: "Bauhof Naunhof".into(),
+        },
     ];
     let ics = course_calendar(
         "Lehrgänge im Partheland",
         "stellen.partheland.de",
-        &[CalendarCourse { course: &c, sessions: &sessions, provider: "Brandis", url: "https://stellen.partheland.de/lehrgaenge/kurs-7".into() }],
+        &[CalendarCourse {
+            course: &c,
+            sessions: &sessions,
+            provider: "Brandis",
+            url: "https://stellen.partheland.de/lehrgaenge/kurs-7".into(),
+        }],
     );
-    assert!(ics.lines().all(|l| l.len() <= 75), "lines are folded at 75 octets");
+    assert!(
+        ics.lines().all(|l| l.len() <= 75),
+        "lines are folded at 75 octets"
+    );
     assert!(ics.contains("\r\n"), "CRLF line ends");
     let v = parse(&ics);
     assert_eq!(v["version"], "2.0");
     let events = v["events"].as_array().unwrap();
     assert_eq!(events.len(), 2);
-    assert_eq!(events[0]["uid"], "course-7-session-70@stellen.partheland.de");
+    assert_eq!(
+        events[0]["uid"],
+        "course-7-session-70@stellen.partheland.de"
+    );
     assert_eq!(events[0]["start"], "2027-03-27T09:00:00+01:00");
     assert_eq!(events[0]["end"], "2027-03-27T12:30:00+01:00");
     assert_eq!(events[1]["start"], "2027-03-29T09:00:00+02:00");
     assert_eq!(events[1]["end"], "2027-03-29T12:30:00+02:00");
-    assert_eq!(events[0]["summary"], "Erste Hilfe; Auffrischung, Modul 2 – für Bauhöfe (Termin 1 von 2)");
+    assert_eq!(
+        events[0]["summary"],
+        "Erste Hilfe; Auffrischung, Modul 2 – für Bauhöfe (Termin 1 von 2)"
+    );
     assert_eq!(events[0]["location"], "Rathaus Brandis, Markt 1, Saal");
     assert_eq!(events[0]["status"], "CONFIRMED");
-    assert!(events[0]["description"].as_str().unwrap().contains("Theorie, Praxis; Prüfung"));
-    assert!(events[0]["description"].as_str().unwrap().ends_with("https://stellen.partheland.de/lehrgaenge/kurs-7"));
+    assert!(
+        events[0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("Theorie, Praxis; Prüfung")
+    );
+    assert!(
+        events[0]["description"]
+            .as_str()
+            .unwrap()
+            .ends_with("https://stellen.partheland.de/lehrgaenge/kurs-7")
+    );
     assert_eq!(events[0]["dtstamp"], "2026-11-02T10:00:00+00:00");
 }
 
 #[test]
 fn a_cancelled_course_keeps_its_events_marked_cancelled() {
     let c = course(8, CourseStatus::Cancelled);
-    let sessions = [Session { id: 80, course_id: 8, starts_at: at("2027-10-31T08:00:00Z"), ends_at: at("2027-10-31T10:00:00Z"), place: "Machern".into() }];
-    let ics = course_calendar("x", "h", &[CalendarCourse { course: &c, sessions: &sessions, provider: "Machern", url: "https://h/l".into() }]);
+    let sessions = [Session {
+        id: 80,
+        course_id: 8,
+        starts_at: at("2027-10-31T08:00:00Z"),
+        ends_at: at("2027-10-31T10:00:00Z"),
+        place: "Machern".into(),
+    }];
+    let ics = course_calendar(
+        "x",
+        "h",
+        &[CalendarCourse {
+            course: &c,
+            sessions: &sessions,
+            provider: "Machern",
+            url: "https://h/l".into(),
+        }],
+    );
     let v = parse(&ics);
     let e = &v["events"][0];
     assert_eq!(e["status"], "CANCELLED");

@@ -316,8 +316,10 @@ pub(crate) async fn seed_demo(
     })
     .await?;
     bar.finish_and_clear();
+    let courses = jobboard_domain::courses::demo::seed(db, Utc::now()).await?;
     let secs = started.elapsed().as_secs_f64();
     tracing::info!(
+        courses,
         created = report.created,
         published = report.published,
         seconds = secs,

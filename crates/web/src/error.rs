@@ -50,6 +50,9 @@ impl IntoResponse for AppError {
             Self::Domain(DomainError::Validation(e)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "Angaben unvollständig", e.to_string())
             }
+            Self::Domain(DomainError::Refused(why)) => {
+                (StatusCode::CONFLICT, "Nicht möglich", why.clone())
+            }
             Self::Domain(DomainError::Lifecycle(e)) => {
                 (StatusCode::CONFLICT, "Nicht möglich", e.to_string())
             }

@@ -92,6 +92,25 @@ async fn app_with_every_page_type() -> (TestApp, Vec<String>) {
     transition(db, c.id, c.version, Request::Archive, &actor, now)
         .await
         .unwrap();
+    let mut course = jobboard_domain::testing::sample_course(
+        10,
+        jobboard_domain::berlin::today(now) + chrono::Days::new(10),
+    );
+    course.partners = vec![borsdorf];
+    let course =
+        jobboard_domain::courses::mutations::create_course(db, brandis, course, &actor, now)
+            .await
+            .unwrap();
+    jobboard_domain::courses::mutations::change_status(
+        db,
+        course.id,
+        course.version,
+        jobboard_domain::courses::mutations::CourseAction::Open,
+        &actor,
+        now,
+    )
+    .await
+    .unwrap();
     app.wait_for("/stellen", "2 Angebote gefunden").await;
 
     let urls = [
@@ -104,6 +123,9 @@ async fn app_with_every_page_type() -> (TestApp, Vec<String>) {
         format!("/stellen/{}", c.slug),
         "/kommunen/brandis".to_owned(),
         "/ausbildung".to_owned(),
+        "/lehrgaenge".to_owned(),
+        "/lehrgaenge?q=Säge&bereich=bauhof_technik&kommune=borsdorf&freie=1".to_owned(),
+        format!("/lehrgaenge/{}", course.slug),
         "/impressum".to_owned(),
         "/datenschutz".to_owned(),
         "/barrierefreiheit".to_owned(),
@@ -168,7 +190,7 @@ async fn every_page_type_has_no_wcag_a_or_aa_violations_in_chromium() {
     assert_eq!(
         statuses,
         [
-            200, 200, 200, 200, 200, 410, 200, 200, 200, 200, 200, 404, 400
+            200, 200, 200, 200, 200, 410, 200, 200, 200, 200, 200, 200, 200, 200, 404, 400
         ],
         "every page type was reached"
     );

@@ -190,7 +190,10 @@ fn validate_sessions(d: &CourseDraft, e: &mut ValidationErrors) {
             );
         }
         if s.place.is_empty() {
-            e.add("sessions", format!("Termin {n}: Bitte geben Sie den Ort an."));
+            e.add(
+                "sessions",
+                format!("Termin {n}: Bitte geben Sie den Ort an."),
+            );
         } else if s.place.chars().count() > PLACE_MAX {
             e.add(
                 "sessions",

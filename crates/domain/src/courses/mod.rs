@@ -6,6 +6,7 @@
 //! write transaction that first locks the course row (`SELECT … FOR UPDATE` on PostgreSQL,
 //! `BEGIN IMMEDIATE` on SQLite), so they are serialised per course.
 
+pub mod demo;
 pub mod draft;
 pub mod mutations;
 pub mod queries;

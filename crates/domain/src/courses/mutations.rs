@@ -123,7 +123,8 @@ where
         .err()
         .unwrap_or_default();
     check_municipalities(&txn, &draft, &mut errors).await?;
-    let confirmed = registrations::count_with_status(&txn, id, RegistrationStatus::Confirmed).await?;
+    let confirmed =
+        registrations::count_with_status(&txn, id, RegistrationStatus::Confirmed).await?;
     if u64::try_from(draft.seats).unwrap_or(0) < confirmed {
         errors.add(
             "seats",
@@ -311,7 +312,10 @@ async fn replace_children(db: &impl ConnectionTrait, id: i64, d: &CourseDraft) -
     for (i, s) in d.sessions.iter().enumerate() {
         let (starts_at, ends_at) = s.instants().ok_or_else(|| {
             let mut e = ValidationErrors::default();
-            e.add("sessions", "Diese Uhrzeit gibt es wegen der Zeitumstellung nicht.");
+            e.add(
+                "sessions",
+                "Diese Uhrzeit gibt es wegen der Zeitumstellung nicht.",
+            );
             DomainError::Validation(e)
         })?;
         match existing.get(i) {
@@ -395,7 +399,10 @@ async fn check_municipalities(
         .count(db)
         .await?;
     if known != wanted.len() as u64 {
-        errors.add("partners", "Mindestens eine gewählte Kommune gibt es nicht.");
+        errors.add(
+            "partners",
+            "Mindestens eine gewählte Kommune gibt es nicht.",
+        );
     }
     Ok(())
 }
@@ -450,10 +457,7 @@ async fn trail(
     Ok(())
 }
 
-async fn cancellation_notices(
-    db: &impl ConnectionTrait,
-    c: &Course,
-) -> DomainResult<Vec<Notice>> {
+async fn cancellation_notices(db: &impl ConnectionTrait, c: &Course) -> DomainResult<Vec<Notice>> {
     let people = course_registration::Entity::find()
         .filter(course_registration::Column::CourseId.eq(c.id))
         .filter(course_registration::Column::Status.ne(RegistrationStatus::Cancelled))

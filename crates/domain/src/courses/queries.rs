@@ -141,7 +141,10 @@ async fn listings(
         .all(db)
         .await?
     {
-        partners.entry(p.course_id).or_default().push(p.municipality_id);
+        partners
+            .entry(p.course_id)
+            .or_default()
+            .push(p.municipality_id);
     }
     let counts = course_registration::Entity::find()
         .select_only()

@@ -56,7 +56,11 @@ impl RegistrationDraft {
                 "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. m.muster@gemeinde.de.",
             );
         }
-        if self.note.as_ref().is_some_and(|n| n.chars().count() > NOTE_MAX) {
+        if self
+            .note
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > NOTE_MAX)
+        {
             e.add(
                 "note",
                 format!("Die Bemerkung darf höchstens {NOTE_MAX} Zeichen lang sein."),
@@ -444,10 +448,7 @@ async fn trail(
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
     let mut changes = serde_json::Map::new();
-    changes.insert(
-        "status".into(),
-        json!({ "from": null, "to": reg.status }),
-    );
+    changes.insert("status".into(), json!({ "from": null, "to": reg.status }));
     changes.insert("course_id".into(), json!({ "from": null, "to": course.id }));
     audit::record(
         db,

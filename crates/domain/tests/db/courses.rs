@@ -4,7 +4,9 @@ use std::sync::Arc;
 use chrono::NaiveTime;
 use jobboard_domain::courses::mutations::{self, CourseAction};
 use jobboard_domain::courses::registrations::{self, RegistrationDraft};
-use jobboard_domain::courses::{CourseStatus, QuotaDraft, RegistrationStatus, SessionDraft, queries};
+use jobboard_domain::courses::{
+    CourseStatus, QuotaDraft, RegistrationStatus, SessionDraft, queries,
+};
 use jobboard_domain::testing::sample_course;
 use jobboard_domain::{Actor, DomainError, audit};
 use sea_orm::DatabaseConnection;
@@ -24,9 +26,15 @@ fn person(n: usize) -> RegistrationDraft {
 async fn open_course(db: &DatabaseConnection, seats: i32) -> jobboard_domain::courses::Course {
     let brandis = municipality_id(db, "brandis").await;
     let now = at("2026-11-21T10:00:00Z");
-    let c = mutations::create_course(db, brandis, sample_course(seats, day(2026, 12, 10)), &Actor::user(1), now)
-        .await
-        .unwrap();
+    let c = mutations::create_course(
+        db,
+        brandis,
+        sample_course(seats, day(2026, 12, 10)),
+        &Actor::user(1),
+        now,
+    )
+    .await
+    .unwrap();
     mutations::change_status(db, c.id, 1, CourseAction::Open, &Actor::user(1), now)
         .await
         .unwrap()

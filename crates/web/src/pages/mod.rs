@@ -1,5 +1,6 @@
 //! The public pages applicants see.
 
+mod courses;
 mod detail;
 mod legal;
 mod municipality;
@@ -18,6 +19,13 @@ pub fn router() -> Router<AppState> {
         .route("/ausbildung", get(search::search_training))
         .route("/stellen/{slug}", get(detail::show_posting))
         .route("/kommunen/{slug}", get(municipality::show_municipality))
+        .route("/lehrgaenge", get(courses::list_courses))
+        .route("/lehrgaenge/kalender.ics", get(courses::calendar_of_all))
+        .route("/lehrgaenge/{slug}", get(courses::show_course))
+        .route(
+            "/lehrgaenge/{slug}/kalender.ics",
+            get(courses::calendar_of_course),
+        )
         .route("/impressum", get(legal::imprint))
         .route("/datenschutz", get(legal::privacy))
         .route("/barrierefreiheit", get(legal::accessibility))
