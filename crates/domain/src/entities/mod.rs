@@ -1,7 +1,11 @@
 //! sea-orm entities, one file per table: the stored shape only, no behaviour.
 
+pub mod account_token;
 pub mod audit_entry;
+pub mod login_failure;
 pub mod municipality;
 pub mod posting;
 pub mod posting_partner;
 pub mod search_outbox;
+pub mod session;
+pub mod user;
