@@ -2,4 +2,6 @@
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
+mod editor;
+mod hr;
 mod pages;
