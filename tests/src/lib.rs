@@ -12,6 +12,8 @@ pub use jobboard_domain::testing::TestDb as Database;
 
 pub struct TestApp {
     pub address: String,
+    /// Where the board writes its mail (`.eml` files).
+    pub mail_outbox: std::path::PathBuf,
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     stop: Option<oneshot::Sender<()>>,
@@ -31,17 +33,19 @@ pub async fn spawn_app(database: TestDb) -> TestApp {
         .try_init();
     let data_dir = tempfile::tempdir().expect("temp data dir");
     let data_path = data_dir.path().display().to_string();
-    let config = Config::from_lookup(|name| match name {
-        "JOBBOARD_DEMO_DATA" => Some("off".into()),
-        "JOBBOARD_SCHEDULER_INTERVAL_SECS" => Some("1".into()),
-        "JOBBOARD_DATA_DIR" => Some(data_path.clone()),
-        _ => None,
-    })
-    .expect("test configuration is valid");
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback port");
     let address = format!("http://{}", listener.local_addr().expect("local address"));
+    // The public address is the real one, so origin checks see what a browser would send.
+    let config = Config::from_lookup(|name| match name {
+        "JOBBOARD_DEMO_DATA" => Some("off".into()),
+        "JOBBOARD_SCHEDULER_INTERVAL_SECS" => Some("1".into()),
+        "JOBBOARD_DATA_DIR" => Some(data_path.clone()),
+        "JOBBOARD_PUBLIC_URL" => Some(address.clone()),
+        _ => None,
+    })
+    .expect("test configuration is valid");
     let db = database.db.clone();
     let (stop, stopped) = oneshot::channel::<()>();
     let server_db = db.clone();
@@ -57,6 +61,7 @@ pub async fn spawn_app(database: TestDb) -> TestApp {
         .build()
         .expect("http client");
     TestApp {
+        mail_outbox: data_dir.path().join("mail-outbox"),
         address,
         client,
         db,

@@ -5,6 +5,7 @@
 //! sea-orm connection. Every change writes its audit entry and a search-outbox row in the same
 //! transaction. Nothing here knows about HTTP, templates or the search engine.
 
+pub mod accounts;
 pub mod actor;
 pub mod audit;
 pub mod berlin;

@@ -13,7 +13,7 @@ use tokio::sync::watch;
 
 use crate::config::Config;
 use crate::config::SearchBackend;
-use crate::{BenchCommand, Cli, Command, bench, scheduler};
+use crate::{BenchCommand, Cli, Command, UserCommand, bench, scheduler};
 use jobboard_search::AnyIndex;
 use jobboard_search::embedded::EmbeddedIndex;
 use jobboard_search::indexer::{self, IndexerOptions};
@@ -71,6 +71,25 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 rounds,
                 edits,
             }) => bench::search(&config, postings, rounds, edits).await,
+            Command::User(UserCommand::Create {
+                admin,
+                municipality,
+                email,
+                name,
+                password_stdin,
+            }) => {
+                let db = open(&config).await?;
+                create_user(
+                    &db,
+                    &config,
+                    admin,
+                    municipality,
+                    &email,
+                    name,
+                    password_stdin,
+                )
+                .await
+            }
             Command::Expire => {
                 let db = open(&config).await?;
                 let report = postings::publishing::run_due(&db, Utc::now()).await?;
@@ -189,7 +208,8 @@ pub async fn run_server(
         db.clone(),
         index,
         jobboard_web::Site::new(&config.public_url),
-    );
+    )
+    .with_hr(hr_settings(config)?);
     jobboard_web::serve(listener, state, shutdown)
         .await
         .context("HTTP server failed")?;
@@ -201,6 +221,23 @@ pub async fn run_server(
     }
     db.close().await?;
     Ok(())
+}
+
+/// Mail, cookie and proxy settings of the HR workspace.
+fn hr_settings(config: &Config) -> anyhow::Result<jobboard_web::hr::HrSettings> {
+    let mailer = match &config.smtp_url {
+        Some(url) => jobboard_mail::Mailer::smtp(url, &config.mail_from),
+        None => jobboard_mail::Mailer::file_outbox(
+            config.data_dir.join("mail-outbox"),
+            &config.mail_from,
+        ),
+    }
+    .context("cannot set up sending mail (JOBBOARD_SMTP_URL, JOBBOARD_MAIL_FROM)")?;
+    tracing::info!(mail = %mailer.describe(), "mail");
+    let mut hr = jobboard_web::hr::HrSettings::new(&config.public_url, mailer);
+    hr.cookie_secure = config.cookie_secure;
+    hr.trust_forwarded_for = config.trust_forwarded_for;
+    Ok(hr)
 }
 
 /// The search engine the configuration names.
@@ -334,4 +371,72 @@ pub(crate) fn say(line: std::fmt::Arguments<'_>) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+}
+
+/// `jobboard user create`: an admin (or an officer of a municipality). With `--password-stdin`
+/// the password is read from the first line of stdin (for scripts); otherwise an invitation
+/// link is printed.
+async fn create_user(
+    db: &DatabaseConnection,
+    config: &Config,
+    admin: bool,
+    municipality: Option<String>,
+    email: &str,
+    name: Option<String>,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    use jobboard_domain::accounts::{NewUser, Role, TokenPurpose, tokens, users};
+    let now = Utc::now();
+    let actor = jobboard_domain::Actor::system("cli");
+    let (role, municipality_id) = if admin {
+        (Role::Admin, None)
+    } else {
+        let slug = municipality
+            .context("--municipality <slug> is needed for an officer (or use --admin)")?;
+        let m = jobboard_domain::municipalities::find_by_slug(db, &slug)
+            .await?
+            .with_context(|| format!("no municipality with slug {slug:?}"))?;
+        (Role::Officer, Some(m.id))
+    };
+    let password = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("cannot read the password from stdin")?;
+        let pw = line.trim_end_matches(['\r', '\n']).to_owned();
+        // Check the rules before anything is created.
+        jobboard_domain::accounts::password::check_rules(&pw)?;
+        Some(pw)
+    } else {
+        None
+    };
+    let new = NewUser {
+        email: email.to_owned(),
+        name: name.unwrap_or_else(|| email.to_owned()),
+        role,
+        municipality_id,
+    };
+    let user = users::create_user(db, new, &actor, now).await?;
+    match password {
+        Some(pw) => {
+            users::set_password(db, user.id, &pw, &actor, now).await?;
+            say(format_args!(
+                "created {} {} (id {}); the password is set",
+                role.as_str(),
+                user.email,
+                user.id
+            ));
+        }
+        None => {
+            let token = tokens::issue(db, user.id, TokenPurpose::Invitation, now).await?;
+            say(format_args!(
+                "created {} {} (id {}); set the password within 7 days at:\n{}/einladung/{token}",
+                role.as_str(),
+                user.email,
+                user.id,
+                config.public_url.trim_end_matches('/')
+            ));
+        }
+    }
+    Ok(())
 }

@@ -68,6 +68,17 @@ pub struct Config {
     /// `JOBBOARD_PUBLIC_URL`: the address people use, for canonical links, the sitemap and
     /// sharing (default `http://<JOBBOARD_BIND>`).
     pub public_url: String,
+    /// `JOBBOARD_SMTP_URL`: send mail over SMTP (`smtps://user:pass@host`, `smtp://host:587?tls=required`);
+    /// unset: `.eml` files in `<data dir>/mail-outbox`. Never logged.
+    pub smtp_url: Option<String>,
+    /// `JOBBOARD_MAIL_FROM`: sender of the board's mail.
+    pub mail_from: String,
+    /// `JOBBOARD_COOKIE_SECURE`: `Secure` session cookie; default on unless the public URL is
+    /// plain http on localhost.
+    pub cookie_secure: bool,
+    /// `JOBBOARD_TRUST_FORWARDED_FOR`: take the client address from `X-Forwarded-For` (only
+    /// behind a reverse proxy that sets it); default off.
+    pub trust_forwarded_for: bool,
 }
 
 impl std::fmt::Display for SearchBackend {
@@ -225,7 +236,47 @@ impl Config {
                 ));
             }
         };
+        let smtp_url = match var("JOBBOARD_SMTP_URL") {
+            None => None,
+            Some(u) if u.starts_with("smtp://") || u.starts_with("smtps://") => Some(u),
+            Some(u) => {
+                return Err(invalid(
+                    "JOBBOARD_SMTP_URL",
+                    &redact(&u),
+                    "an smtp:// or smtps:// URL, e.g. smtps://user:pass@mail.example.de",
+                ));
+            }
+        };
+        let mail_from = var("JOBBOARD_MAIL_FROM")
+            .unwrap_or_else(|| "Partheland Stellenbörse <noreply@localhost>".into());
+        let local_http = url::Url::parse(&public_url).is_ok_and(|u| {
+            u.scheme() == "http"
+                && matches!(u.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"))
+        });
+        let cookie_secure = match var("JOBBOARD_COOKIE_SECURE") {
+            None => !local_http,
+            Some(v) => match switch(&v) {
+                Some(false) if !local_http => {
+                    return Err(invalid(
+                        "JOBBOARD_COOKIE_SECURE",
+                        &v,
+                        "on (off is allowed only for a JOBBOARD_PUBLIC_URL of http://localhost or http://127.0.0.1)",
+                    ));
+                }
+                Some(b) => b,
+                None => return Err(invalid("JOBBOARD_COOKIE_SECURE", &v, "on or off")),
+            },
+        };
+        let trust_forwarded_for = match var("JOBBOARD_TRUST_FORWARDED_FOR") {
+            None => false,
+            Some(v) => switch(&v)
+                .ok_or_else(|| invalid("JOBBOARD_TRUST_FORWARDED_FOR", &v, "on or off"))?,
+        };
         Ok(Self {
+            smtp_url,
+            mail_from,
+            cookie_secure,
+            trust_forwarded_for,
             search,
             indexer_in_serve,
             public_url,

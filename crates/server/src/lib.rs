@@ -54,9 +54,33 @@ pub enum Command {
     Indexer,
     /// Rebuild the search index from the database.
     Reindex,
+    /// Manage user accounts of the HR workspace.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Benchmarks that print figures.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user: prints a one-time invitation link, or sets the password read from stdin.
+    Create {
+        /// A platform admin (manages municipalities and users).
+        #[arg(long, conflicts_with = "municipality")]
+        admin: bool,
+        /// Slug of the municipality of an HR officer, e.g. naunhof.
+        #[arg(long, value_name = "SLUG", required_unless_present = "admin")]
+        municipality: Option<String>,
+        #[arg(long)]
+        email: String,
+        /// Display name (default: the e-mail address).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from the first line of stdin instead of printing an invitation link.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

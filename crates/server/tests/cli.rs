@@ -45,6 +45,9 @@ fn a_bad_setting_stops_with_one_line_naming_the_variable_and_creates_nothing() {
         ("JOBBOARD_DEMO_COUNT", "viele"),
         ("JOBBOARD_DATABASE_URL", "mysql://root@localhost/jobs"),
         ("JOBBOARD_LOG_FORMAT", "xml"),
+        ("JOBBOARD_SMTP_URL", "http://mail.example.de"),
+        ("JOBBOARD_COOKIE_SECURE", "vielleicht"),
+        ("JOBBOARD_TRUST_FORWARDED_FOR", "manchmal"),
     ] {
         let out = jobboard(&data)
             .env(var, value)
@@ -153,8 +156,11 @@ async fn seeding_is_deterministic_for_a_seed() {
 #[test]
 fn migrations_roll_back_report_their_status_and_apply_again() {
     let tmp = tempfile::tempdir().unwrap();
+    // Every migration, however many there are by now.
+    use jobboard_migrations::MigratorTrait;
+    let all = jobboard_migrations::Migrator::migrations().len();
     let out = run(jobboard(tmp.path()).arg("migrate"));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("applied 5 migration(s)"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("applied {all} migration(s)")));
     run(jobboard(tmp.path()).args(["migrate", "--down", "4"]));
     let status =
         String::from_utf8(run(jobboard(tmp.path()).args(["migrate", "--status"])).stdout).unwrap();
@@ -167,4 +173,124 @@ fn migrations_roll_back_report_their_status_and_apply_again() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("applied 4 migration(s)"));
     let out = run(jobboard(tmp.path()).arg("expire"));
     assert!(String::from_utf8_lossy(&out.stdout).contains("expired 0 postings"));
+}
+
+#[test]
+fn user_create_prints_an_invitation_link_or_sets_a_password_from_stdin() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let out = run(jobboard(&data)
+        .env("JOBBOARD_PUBLIC_URL", "https://stellen.partheland.example")
+        .args([
+            "user",
+            "create",
+            "--admin",
+            "--email",
+            "Admin@Partheland.example",
+        ]));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("created admin admin@partheland.example"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("https://stellen.partheland.example/einladung/"),
+        "{stdout}"
+    );
+
+    // A weak password from stdin is refused and creates nothing.
+    let mut child = jobboard(&data)
+        .args([
+            "user",
+            "create",
+            "--municipality",
+            "naunhof",
+            "--email",
+            "personal@naunhof.de",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"passwort1234\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("verbreitet"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let mut child = jobboard(&data)
+        .args([
+            "user",
+            "create",
+            "--municipality",
+            "naunhof",
+            "--email",
+            "personal@naunhof.de",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Parthe-Aue im Herbstnebel\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("the password is set")
+    );
+
+    // The same address again (any case) is refused.
+    let out = jobboard(&data)
+        .args([
+            "user",
+            "create",
+            "--admin",
+            "--email",
+            "ADMIN@partheland.example",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let db = open(&data).await;
+        let users = jobboard_domain::accounts::users::list(&db).await.unwrap();
+        assert_eq!(users.len(), 2);
+        let officer = users
+            .iter()
+            .find(|u| u.email == "personal@naunhof.de")
+            .unwrap();
+        assert!(officer.has_password && officer.municipality_id.is_some());
+        jobboard_domain::accounts::users::authenticate(
+            &db,
+            "personal@naunhof.de",
+            "Parthe-Aue im Herbstnebel",
+            "127.0.0.1",
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    });
 }

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jobboard_domain::DomainError;
+use jobboard_domain::accounts::AccountError;
 
 use crate::page::{Meta, render};
 
@@ -22,6 +23,14 @@ pub enum AppError {
     Template(#[from] askama::Error),
     #[error("search unavailable: {0}")]
     SearchUnavailable(String),
+    /// Signed in, but not allowed here.
+    #[error("forbidden")]
+    Forbidden,
+    /// A request refused with a status and a German reason (CSRF, oversized body, …).
+    #[error("refused ({0}): {1}")]
+    Refused(StatusCode, String),
+    #[error(transparent)]
+    Account(#[from] jobboard_domain::accounts::AccountError),
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -44,6 +53,32 @@ impl IntoResponse for AppError {
                 "Die aufgerufene Seite gibt es nicht (mehr). Zur Startseite geht es über den Link oben.".to_owned(),
             ),
             Self::BadRequest(why) => (StatusCode::BAD_REQUEST, "Ungültige Anfrage", why.clone()),
+            Self::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "Kein Zugriff",
+                "Diese Seite gehört nicht zu Ihrem Zugang.".to_owned(),
+            ),
+            Self::Refused(status, why) => (*status, "Nicht ausgeführt", why.clone()),
+            Self::Account(AccountError::NotFound) => (
+                StatusCode::NOT_FOUND,
+                "Seite nicht gefunden",
+                "Die aufgerufene Seite gibt es nicht (mehr).".to_owned(),
+            ),
+            Self::Account(AccountError::Db(_) | AccountError::Hash(_)) => {
+                tracing::error!(error = %self, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Ein Fehler ist aufgetreten",
+                    "Bitte versuchen Sie es in einigen Minuten erneut.".to_owned(),
+                )
+            }
+            Self::Account(AccountError::Throttled) => {
+                (StatusCode::TOO_MANY_REQUESTS, "Bitte warten", self.to_string())
+            }
+            Self::Account(AccountError::InvalidToken) => {
+                (StatusCode::GONE, "Link ungültig", self.to_string())
+            }
+            Self::Account(e) => (StatusCode::UNPROCESSABLE_ENTITY, "Nicht möglich", e.to_string()),
             Self::Domain(DomainError::Conflict { .. }) => {
                 (StatusCode::CONFLICT, "Zwischenzeitlich geändert", self.to_string())
             }

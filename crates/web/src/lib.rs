@@ -5,6 +5,7 @@
 mod error;
 mod headers;
 mod health;
+pub mod hr;
 mod members;
 mod page;
 mod pages;
@@ -29,16 +30,35 @@ pub struct AppState {
     pub search: Arc<AnyIndex>,
     pub site: Arc<Site>,
     members: Arc<members::MemberCache>,
+    pub hr: hr::Shared,
 }
 
 impl AppState {
     pub fn new(db: DatabaseConnection, search: Arc<AnyIndex>, site: Site) -> Self {
+        // Until the server says otherwise: mail into a folder beside the other temporary files.
+        let outbox = std::env::temp_dir().join("jobboard-mail-outbox");
+        let hr = match jobboard_mail::Mailer::file_outbox(outbox, "noreply@localhost") {
+            Ok(mailer) => hr::HrSettings::new(&site.base_url, mailer),
+            Err(e) => unreachable!("fixed sender address is valid: {e}"),
+        };
         Self {
             db,
             search,
             site: Arc::new(site),
             members: Arc::default(),
+            hr: Arc::new(hr),
         }
+    }
+
+    /// Settings of the HR workspace (mail, cookies, sessions).
+    pub fn with_hr(mut self, settings: hr::HrSettings) -> Self {
+        self.hr = Arc::new(settings);
+        self
+    }
+
+    /// Forget the cached member list after a municipality changed.
+    pub fn forget_members(&self) {
+        self.members.clear();
     }
 
     /// The member municipalities, alphabetically (cached briefly).
@@ -55,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(pages::router())
         .merge(site::router())
+        .merge(hr::router(state.clone()))
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(
@@ -70,7 +91,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The peer address is needed for sign-in throttling.
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -26,4 +26,10 @@ impl MemberCache {
         }
         Ok(fresh)
     }
+
+    pub fn clear(&self) {
+        if let Ok(mut guard) = self.0.lock() {
+            *guard = None;
+        }
+    }
 }

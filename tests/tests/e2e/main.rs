@@ -3,4 +3,6 @@
 #![expect(clippy::unwrap_used, reason = "tests")]
 
 mod courses;
+mod editor;
+mod hr;
 mod pages;

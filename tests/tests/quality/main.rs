@@ -7,6 +7,8 @@
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
+mod hr;
+
 use std::path::PathBuf;
 use std::process::Command;
 

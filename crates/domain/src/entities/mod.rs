@@ -1,5 +1,6 @@
 //! sea-orm entities, one file per table: the stored shape only, no behaviour.
 
+pub mod account_token;
 pub mod audit_entry;
 pub mod course;
 pub mod course_attendance;
@@ -7,7 +8,10 @@ pub mod course_partner;
 pub mod course_quota;
 pub mod course_registration;
 pub mod course_session;
+pub mod login_failure;
 pub mod municipality;
 pub mod posting;
 pub mod posting_partner;
 pub mod search_outbox;
+pub mod session;
+pub mod user;

@@ -1,8 +1,15 @@
 //! The member municipalities and their employer profiles.
 
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, prelude::*};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, TransactionSession, TransactionTrait, prelude::*,
+};
 
-use crate::entities::municipality;
+use crate::audit::{self, AuditRecord};
+use crate::entities::{municipality, posting};
+use crate::postings::validation::ValidationErrors;
+use crate::{Actor, DomainError, DomainResult, outbox};
 
 pub use municipality::Model as Municipality;
 
@@ -26,4 +33,170 @@ pub async fn find_by_slug(
 
 pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Municipality>, DbErr> {
     municipality::Entity::find_by_id(id).one(db).await
+}
+
+/// A municipality as the platform admin enters it.
+#[derive(Clone, Debug, Default)]
+pub struct NewMunicipality {
+    pub name: String,
+    pub slug: String,
+    pub website: String,
+    pub contact_email: String,
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+/// Add a municipality. Field errors name the form fields (`name`, `slug`, …).
+pub async fn create<C>(
+    db: &C,
+    new: NewMunicipality,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> DomainResult<Municipality>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let name = new.name.trim().to_owned();
+    let slug = new.slug.trim().to_lowercase();
+    let website = new.website.trim().to_owned();
+    let email = new.contact_email.trim().to_owned();
+    let mut errors = ValidationErrors::default();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.add(
+            "name",
+            "Bitte geben Sie den Namen an (höchstens 200 Zeichen).",
+        );
+    }
+    if slug.is_empty()
+        || slug.len() > 64
+        || !slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        errors.add(
+            "slug",
+            "Bitte geben Sie ein Kürzel für die Adresse an: Kleinbuchstaben, Ziffern und Bindestriche, z. B. „naunhof“.",
+        );
+    }
+    if !(website.starts_with("https://") || website.starts_with("http://"))
+        || url::Url::parse(&website).is_err()
+        || website.len() > 500
+    {
+        errors.add("website", "Bitte geben Sie die Website mit https:// an.");
+    }
+    if !email_address::EmailAddress::is_valid(&email) || email.len() > 254 {
+        errors.add(
+            "contact_email",
+            "Bitte geben Sie eine gültige E-Mail-Adresse an.",
+        );
+    }
+    if !(50.0..=53.0).contains(&new.latitude) || !(11.0..=15.5).contains(&new.longitude) {
+        errors.add(
+            "latitude",
+            "Die Koordinaten liegen nicht in Sachsen (Breite etwa 51,3, Länge etwa 12,6).",
+        );
+    }
+    let txn = crate::db::begin_write(db).await?;
+    if errors.is_empty() && find_by_slug(&txn, &slug).await?.is_some() {
+        errors.add("slug", format!("Das Kürzel „{slug}“ ist schon vergeben."));
+    }
+    errors.into_result()?;
+    let created = municipality::ActiveModel {
+        slug: Set(slug),
+        name: Set(name),
+        website: Set(website),
+        contact_email: Set(email),
+        latitude: Set(new.latitude),
+        longitude: Set(new.longitude),
+        logo_url: Set(None),
+        employer_profile: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let changes = audit::diff(
+        &serde_json::Value::Null,
+        &serde_json::to_value(&created).unwrap_or_default(),
+        &["id", "created_at", "updated_at"],
+    );
+    audit::record(
+        &txn,
+        AuditRecord {
+            entity_type: "municipality",
+            entity_id: created.id,
+            municipality_id: Some(created.id),
+            action: "created",
+            actor,
+            changes,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Replace the employer profile (Markdown; empty removes it). Its postings are queued for the
+/// search index in the same transaction, so their documents pick up the change.
+pub async fn update_profile<C>(
+    db: &C,
+    municipality_id: i64,
+    profile: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> DomainResult<Municipality>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let profile = profile.trim_end();
+    if profile.chars().count() > crate::postings::validation::MARKDOWN_MAX {
+        let mut errors = ValidationErrors::default();
+        errors.add(
+            "employer_profile",
+            "Das Profil darf höchstens 20.000 Zeichen lang sein.",
+        );
+        return Err(errors.into());
+    }
+    let new_value = (!profile.trim().is_empty()).then(|| profile.to_owned());
+    let txn = crate::db::begin_write(db).await?;
+    let before = find_by_id(&txn, municipality_id)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    if before.employer_profile == new_value {
+        return Ok(before);
+    }
+    let mut am = before.clone().into_active_model();
+    am.employer_profile = Set(new_value.clone());
+    am.updated_at = Set(now);
+    let after = am.update(&txn).await?;
+    let mut changes = serde_json::Map::new();
+    changes.insert(
+        "employer_profile".into(),
+        serde_json::json!({ "from": before.employer_profile, "to": new_value }),
+    );
+    audit::record(
+        &txn,
+        AuditRecord {
+            entity_type: "municipality",
+            entity_id: municipality_id,
+            municipality_id: Some(municipality_id),
+            action: "profile_updated",
+            actor,
+            changes,
+        },
+        now,
+    )
+    .await?;
+    let ids: Vec<i64> = posting::Entity::find()
+        .select_only()
+        .column(posting::Column::Id)
+        .filter(posting::Column::MunicipalityId.eq(municipality_id))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    outbox::enqueue_many(&txn, &ids, now).await?;
+    txn.commit().await?;
+    Ok(after)
 }

@@ -4,6 +4,7 @@
 
 mod fixtures;
 
+mod accounts;
 mod audit_outbox;
 mod courses;
 mod locking;

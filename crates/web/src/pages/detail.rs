@@ -93,6 +93,21 @@ pub async fn show_posting(
         return Ok(render_status(StatusCode::GONE, &page)?);
     }
 
+    render_detail(&state, p, now).await
+}
+
+/// The public page of `p`, whatever its status (the HR preview shows it before publication).
+pub async fn render_detail(
+    state: &AppState,
+    p: Posting,
+    now: DateTime<Utc>,
+) -> AppResult<Response> {
+    let members = state.members().await?;
+    let owner = members
+        .iter()
+        .find(|m| m.id == p.municipality_id)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
     let partner_rows = queries::partners_of(&state.db, p.id).await?;
     let partners: Vec<Partner> = partner_rows
         .iter()

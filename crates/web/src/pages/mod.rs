@@ -12,6 +12,8 @@ use axum::routing::get;
 
 use crate::AppState;
 
+pub(crate) use detail::render_detail;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(start::show_start))

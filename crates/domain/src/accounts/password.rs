@@ -1,0 +1,105 @@
+//! Password rules and argon2id hashing.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+
+use super::{AccountError, AccountResult};
+
+pub const MIN_CHARS: usize = 12;
+/// Hashing cost grows with the input; nobody types more.
+pub const MAX_CHARS: usize = 256;
+
+/// Passwords that are too common to protect an account, one per line (compared without case).
+/// Shorter ones are refused by the length rule already, so the file lists long ones.
+const COMMON: &str = include_str!("../../data/common-passwords.txt");
+
+fn common() -> &'static HashSet<String> {
+    static SET: OnceLock<HashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| {
+        COMMON
+            .lines()
+            .map(|l| l.trim().to_lowercase())
+            .filter(|l| !l.is_empty())
+            .collect()
+    })
+}
+
+/// Check a new password against the rules; the error is a German message for the form.
+pub fn check_rules(password: &str) -> AccountResult<()> {
+    let chars = password.chars().count();
+    if chars < MIN_CHARS {
+        return Err(AccountError::WeakPassword(
+            "Das Passwort muss mindestens 12 Zeichen lang sein.",
+        ));
+    }
+    if chars > MAX_CHARS {
+        return Err(AccountError::WeakPassword(
+            "Das Passwort darf höchstens 256 Zeichen lang sein.",
+        ));
+    }
+    let lower = password.to_lowercase();
+    let first = lower.chars().next();
+    if common().contains(&lower) || lower.chars().all(|c| Some(c) == first) {
+        return Err(AccountError::WeakPassword(
+            "Dieses Passwort ist zu verbreitet und leicht zu erraten. Bitte wählen Sie ein anderes, z. B. einen Satz aus mehreren Wörtern.",
+        ));
+    }
+    Ok(())
+}
+
+/// argon2id with the crate's recommended parameters and a random salt, as a PHC string.
+pub fn hash(password: &str) -> AccountResult<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| AccountError::Hash(e.to_string()))
+}
+
+/// Does `password` match the stored PHC string? A malformed hash never matches.
+pub fn verify(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash to verify against when the account does not exist, so an unknown address takes as
+/// long as a wrong password.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash("kein-echtes-passwort-nur-zum-zeitausgleich").unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_common_and_monotonous_passwords_are_refused() {
+        assert!(check_rules("kurz").is_err());
+        assert!(check_rules("elf-zeichen").is_err());
+        assert!(check_rules("Passwort1234").is_err());
+        assert!(check_rules("ICHLIEBEDICH").is_err());
+        assert!(check_rules("aaaaaaaaaaaaaaa").is_err());
+        assert!(check_rules(&"x1".repeat(200)).is_err());
+        assert!(check_rules("Partheland-Rathaus-Naunhof").is_ok());
+    }
+
+    #[test]
+    fn hashes_are_argon2id_salted_and_verify_only_the_right_password() {
+        let a = hash("Partheland-Rathaus-Naunhof").unwrap();
+        let b = hash("Partheland-Rathaus-Naunhof").unwrap();
+        assert!(a.starts_with("$argon2id$"));
+        assert_ne!(a, b, "random salt");
+        assert!(verify("Partheland-Rathaus-Naunhof", &a));
+        assert!(!verify("partheland-rathaus-naunhof", &a));
+        assert!(!verify("Partheland-Rathaus-Naunhof", "kein hash"));
+    }
+}

@@ -1,0 +1,136 @@
+//! The HR workspace: sign-in, the platform admin's pages and the officers' posting editor.
+//!
+//! Every route is listed once in [`ROUTES`]; the router is built from that list and the tenant
+//! isolation test walks the same list, so a new route cannot escape the test.
+
+mod admin;
+mod dashboard;
+mod editor;
+mod form;
+mod history;
+mod nav;
+mod postings;
+mod profile;
+pub mod session;
+mod signin;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{MethodRouter, get, post};
+use jobboard_domain::accounts::SessionPolicy;
+use jobboard_mail::Mailer;
+
+use crate::AppState;
+
+/// Settings of the HR workspace, from the server's configuration.
+#[derive(Clone, Debug)]
+pub struct HrSettings {
+    pub mailer: Mailer,
+    /// `Secure` on the session cookie; off only for a board on http://localhost.
+    pub cookie_secure: bool,
+    pub session_policy: SessionPolicy,
+    /// Take the client address for throttling from `X-Forwarded-For` (behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// `scheme://host[:port]` of the public address: what a browser sends as `Origin`.
+    pub origin: String,
+}
+
+impl HrSettings {
+    /// Defaults for a board at `base_url`: cookies `Secure` unless it is plain http on
+    /// localhost, mail into `outbox`.
+    pub fn new(base_url: &str, mailer: Mailer) -> Self {
+        let url = url::Url::parse(base_url).ok();
+        let origin = url
+            .as_ref()
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_else(|| base_url.trim_end_matches('/').to_owned());
+        let local_http = url.as_ref().is_some_and(|u| {
+            u.scheme() == "http"
+                && matches!(u.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"))
+        });
+        Self {
+            mailer,
+            cookie_secure: !local_http,
+            session_policy: SessionPolicy::default(),
+            trust_forwarded_for: false,
+            origin,
+        }
+    }
+}
+
+pub(crate) type Shared = Arc<HrSettings>;
+
+/// Who may call a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (sign-in, invitation, password reset).
+    Public,
+    /// Any signed-in user.
+    SignedIn,
+    Admin,
+    /// HR officers, for their own municipality only.
+    Officer,
+}
+
+pub struct Route {
+    pub method: &'static str,
+    /// axum path; `{id}` is a posting, `{user_id}` a user, `{token}` a one-time token.
+    pub path: &'static str,
+    pub access: Access,
+    handler: fn() -> MethodRouter<AppState>,
+}
+
+macro_rules! routes {
+    ($($method:ident $path:literal $access:ident => $handler:path;)*) => {
+        /// Every route of the HR workspace.
+        pub const ROUTES: &[Route] = &[$(Route {
+            method: routes!(@m $method),
+            path: $path,
+            access: Access::$access,
+            handler: || $method($handler),
+        }),*];
+    };
+    (@m get) => { "GET" };
+    (@m post) => { "POST" };
+}
+
+routes! {
+    get "/anmelden" Public => signin::show_sign_in;
+    post "/anmelden" Public => signin::sign_in;
+    get "/passwort-vergessen" Public => signin::show_reset_request;
+    post "/passwort-vergessen" Public => signin::request_reset;
+    get "/einladung/{token}" Public => signin::show_invitation;
+    post "/einladung/{token}" Public => signin::accept_invitation;
+    get "/passwort-neu/{token}" Public => signin::show_new_password;
+    post "/passwort-neu/{token}" Public => signin::set_new_password;
+    post "/abmelden" SignedIn => signin::sign_out;
+    get "/verwaltung/admin" Admin => admin::show_admin;
+    post "/verwaltung/admin/kommunen" Admin => admin::create_municipality;
+    post "/verwaltung/admin/benutzer" Admin => admin::create_user;
+    post "/verwaltung/admin/benutzer/{user_id}/deaktivieren" Admin => admin::deactivate_user;
+    get "/verwaltung" SignedIn => dashboard::show_dashboard;
+    get "/verwaltung/anzeigen/neu" Officer => editor::new_posting;
+    post "/verwaltung/anzeigen" Officer => editor::create_posting;
+    get "/verwaltung/anzeigen/{id}" Officer => editor::edit_posting;
+    post "/verwaltung/anzeigen/{id}" Officer => editor::update_posting;
+    post "/verwaltung/anzeigen/{id}/status" Officer => postings::change_status;
+    post "/verwaltung/anzeigen/{id}/duplizieren" Officer => postings::duplicate_posting;
+    get "/verwaltung/anzeigen/{id}/vorschau" Officer => postings::preview_posting;
+    get "/verwaltung/anzeigen/{id}/verlauf" Officer => history::show_history;
+    post "/verwaltung/verbund/{id}/bestaetigen" Officer => postings::confirm_partnership;
+    post "/verwaltung/verbund/{id}/ablehnen" Officer => postings::decline_partnership;
+    get "/verwaltung/profil" Officer => profile::show_profile;
+    post "/verwaltung/profil" Officer => profile::update_profile;
+}
+
+pub fn router(state: AppState) -> Router<AppState> {
+    ROUTES
+        .iter()
+        .fold(Router::new(), |r, route| {
+            r.route(route.path, (route.handler)())
+        })
+        .layer(DefaultBodyLimit::max(session::BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(state, session::guard))
+}

@@ -1,0 +1,407 @@
+//! The HR workspace over HTTP: sign-in, invitations, tenant isolation, CSRF, the editor.
+
+use chrono::{Duration, Utc};
+use jobboard_domain::accounts::{NewUser, Role, TokenPurpose, tokens, users};
+use jobboard_domain::entities::{
+    audit_entry, municipality, posting, posting_partner, search_outbox, user,
+};
+use jobboard_domain::postings::publishing::{Request, transition};
+use jobboard_domain::postings::{PartnerDraft, PostingKind, mutations};
+use jobboard_domain::{Actor, municipalities};
+use jobboard_e2e::{TestApp, e2e_tests};
+use jobboard_web::hr::{Access, ROUTES};
+use reqwest::StatusCode;
+use sea_orm::{EntityTrait, QueryOrder};
+
+pub const PASSWORD: &str = "Parthe-Aue im Herbstnebel";
+
+pub async fn municipality_id(app: &TestApp, slug: &str) -> i64 {
+    municipalities::find_by_slug(&app.db, slug)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+/// A user with a password, straight through the domain.
+pub async fn account(app: &TestApp, email: &str, municipality: Option<&str>) -> i64 {
+    let (role, m) = match municipality {
+        Some(slug) => (Role::Officer, Some(municipality_id(app, slug).await)),
+        None => (Role::Admin, None),
+    };
+    let now = Utc::now();
+    let u = users::create_user(
+        &app.db,
+        NewUser {
+            email: email.into(),
+            name: format!("Person {email}"),
+            role,
+            municipality_id: m,
+        },
+        &Actor::system("test"),
+        now,
+    )
+    .await
+    .unwrap();
+    users::set_password(&app.db, u.id, PASSWORD, &Actor::system("test"), now)
+        .await
+        .unwrap();
+    u.id
+}
+
+/// A signed-in browser: its session cookie and the session's CSRF token.
+pub struct Hr {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+pub fn encode(pairs: &[(&str, &str)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+/// POST a form. `origin`: `None` sends the board's own origin.
+pub async fn post(
+    app: &TestApp,
+    hr: Option<&Hr>,
+    path: &str,
+    pairs: &[(&str, &str)],
+    origin: Option<&str>,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .post(format!("{}{path}", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", origin.unwrap_or(&app.address))
+        .body(encode(pairs));
+    if let Some(hr) = hr {
+        req = req.header("cookie", &hr.cookie);
+    }
+    req.send().await.unwrap()
+}
+
+pub async fn get_as(app: &TestApp, hr: &Hr, path: &str) -> reqwest::Response {
+    app.client
+        .get(format!("{}{path}", app.address))
+        .header("cookie", &hr.cookie)
+        .send()
+        .await
+        .unwrap()
+}
+
+pub fn cookie_of(resp: &reqwest::Response) -> Option<String> {
+    resp.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("sitzung=") && !c.starts_with("sitzung=;"))
+        .map(|c| c.split(';').next().unwrap().to_owned())
+}
+
+pub fn csrf_in(html: &str) -> String {
+    let at = html
+        .find("name=\"csrf\" value=\"")
+        .expect("page has a CSRF field")
+        + 19;
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+pub async fn sign_in(app: &TestApp, email: &str) -> Hr {
+    let resp = post(
+        app,
+        None,
+        "/anmelden",
+        &[("email", email), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    assert_eq!(
+        resp.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        resp.text().await.unwrap()
+    );
+    let cookie = cookie_of(&resp).expect("session cookie");
+    let page = app
+        .client
+        .get(format!("{}/verwaltung", app.address))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    let target = page
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned());
+    let html = match target {
+        Some(t) => get_as(
+            app,
+            &Hr {
+                cookie: cookie.clone(),
+                csrf: String::new(),
+            },
+            &t,
+        )
+        .await
+        .text()
+        .await
+        .unwrap(),
+        None => page.text().await.unwrap(),
+    };
+    Hr {
+        csrf: csrf_in(&html),
+        cookie,
+    }
+}
+
+/// Everything an officer could change, as text: postings, partners, audit, outbox, users,
+/// municipalities (sessions and throttling counts excepted).
+pub async fn snapshot(app: &TestApp) -> String {
+    let db = &app.db;
+    format!(
+        "{:?}\n{:?}\n{}\n{}\n{:?}\n{:?}",
+        posting::Entity::find()
+            .order_by_asc(posting::Column::Id)
+            .all(db)
+            .await
+            .unwrap(),
+        posting_partner::Entity::find()
+            .order_by_asc(posting_partner::Column::PostingId)
+            .all(db)
+            .await
+            .unwrap(),
+        audit_entry::Entity::find().all(db).await.unwrap().len(),
+        search_outbox::Entity::find().all(db).await.unwrap().len(),
+        user::Entity::find()
+            .order_by_asc(user::Column::Id)
+            .all(db)
+            .await
+            .unwrap(),
+        municipality::Entity::find()
+            .order_by_asc(municipality::Column::Id)
+            .all(db)
+            .await
+            .unwrap(),
+    )
+}
+
+/// Borsdorf's published shared offer (partner Brandis, unconfirmed), and its id.
+async fn borsdorf_posting(app: &TestApp) -> i64 {
+    let borsdorf = municipality_id(app, "borsdorf").await;
+    let brandis = municipality_id(app, "brandis").await;
+    let mut d = jobboard_e2e::draft(
+        "BOR-1",
+        "Ausbildung Verwaltungsfachangestellte (m/w/d)",
+        PostingKind::Apprenticeship,
+    );
+    d.partners = vec![PartnerDraft {
+        municipality_id: brandis,
+        note: Some("Bauamt".into()),
+    }];
+    let now = Utc::now();
+    let p = mutations::create_posting(&app.db, borsdorf, d, &Actor::user(1), now)
+        .await
+        .unwrap();
+    transition(
+        &app.db,
+        p.id,
+        p.version,
+        Request::Publish,
+        &Actor::user(1),
+        now,
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+/// The messages in the board's mail outbox, quoted-printable soft line breaks joined.
+pub fn mails(app: &TestApp) -> Vec<String> {
+    std::fs::read_dir(&app.mail_outbox)
+        .unwrap()
+        .map(|e| {
+            std::fs::read_to_string(e.unwrap().path())
+                .unwrap()
+                .replace("=\r\n", "")
+                .replace("=\n", "")
+        })
+        .collect()
+}
+
+fn concrete(path: &str, posting_id: i64, user_id: i64) -> String {
+    path.replace("{id}", &posting_id.to_string())
+        .replace("{user_id}", &user_id.to_string())
+        .replace("{token}", "x")
+}
+
+e2e_tests! {
+    async fn an_officer_of_another_municipality_gets_403_or_404_on_every_hr_route_and_changes_nothing(app) {
+        let owner_user = account(&app, "personal@borsdorf.de", Some("borsdorf")).await;
+        account(&app, "personal@naunhof.de", Some("naunhof")).await;
+        let id = borsdorf_posting(&app).await;
+        let other = sign_in(&app, "personal@naunhof.de").await;
+        let before = snapshot(&app).await;
+        let mut checked = 0;
+        for r in ROUTES.iter().filter(|r| matches!(r.access, Access::Officer | Access::Admin)) {
+            // Routes without a foreign id act on the officer's own municipality.
+            if ["/verwaltung/anzeigen/neu", "/verwaltung/anzeigen", "/verwaltung/profil"].contains(&r.path) {
+                continue;
+            }
+            let path = concrete(r.path, id, owner_user);
+            let status = if r.method == "GET" {
+                get_as(&app, &other, &path).await.status()
+            } else {
+                post(&app, Some(&other), &path, &[("csrf", &other.csrf), ("version", "2"), ("action", "archive"), ("title", "Übernommen"), ("employer_profile", "x")], None).await.status()
+            };
+            assert!(
+                status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
+                "{} {path} answered {status} to another municipality's officer",
+                r.method
+            );
+            checked += 1;
+        }
+        assert!(checked >= 10, "only {checked} routes checked");
+        // The own dashboard does not list the other municipality's posting.
+        let dash = get_as(&app, &other, "/verwaltung").await.text().await.unwrap();
+        assert!(!dash.contains("BOR-1"));
+        assert_eq!(snapshot(&app).await, before, "nothing changed");
+    }
+
+    async fn anonymous_requests_are_sent_to_sign_in_and_change_nothing(app) {
+        let owner_user = account(&app, "personal@borsdorf.de", Some("borsdorf")).await;
+        let id = borsdorf_posting(&app).await;
+        let before = snapshot(&app).await;
+        for r in ROUTES.iter().filter(|r| r.access != Access::Public) {
+            let path = concrete(r.path, id, owner_user);
+            let resp = if r.method == "GET" {
+                app.get(&path).await
+            } else {
+                post(&app, None, &path, &[("version", "2"), ("action", "archive")], None).await
+            };
+            assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{} {path}", r.method);
+            let location = resp.headers()["location"].to_str().unwrap().to_owned();
+            assert!(location.starts_with("/anmelden?weiter="), "{location}");
+        }
+        assert_eq!(snapshot(&app).await, before);
+    }
+
+    async fn posts_without_the_session_csrf_token_or_from_a_foreign_origin_are_refused(app) {
+        let owner_user = account(&app, "personal@borsdorf.de", Some("borsdorf")).await;
+        account(&app, "admin@partheland.de", None).await;
+        let id = borsdorf_posting(&app).await;
+        let officer = sign_in(&app, "personal@borsdorf.de").await;
+        let admin = sign_in(&app, "admin@partheland.de").await;
+        let before = snapshot(&app).await;
+        for r in ROUTES.iter().filter(|r| r.method == "POST" && r.access != Access::Public) {
+            let path = concrete(r.path, id, owner_user);
+            let who = if r.access == Access::Admin { &admin } else { &officer };
+            let fields = [("version", "2"), ("action", "archive"), ("title", "X"), ("employer_profile", "Neu")];
+            let missing = post(&app, Some(who), &path, &fields, None).await.status();
+            assert_eq!(missing, StatusCode::FORBIDDEN, "{path} without token");
+            let mut with_wrong = fields.to_vec();
+            with_wrong.push(("csrf", "falsch"));
+            assert_eq!(post(&app, Some(who), &path, &with_wrong, None).await.status(), StatusCode::FORBIDDEN, "{path} wrong token");
+            let mut with_token = fields.to_vec();
+            with_token.push(("csrf", &who.csrf));
+            let foreign = post(&app, Some(who), &path, &with_token, Some("https://boese.example")).await.status();
+            assert_eq!(foreign, StatusCode::FORBIDDEN, "{path} foreign origin");
+        }
+        // Sign-in itself refuses a foreign origin too.
+        let resp = post(&app, None, "/anmelden", &[("email", "personal@borsdorf.de"), ("password", PASSWORD)], Some("https://boese.example")).await;
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+        assert!(cookie_of(&resp).is_none());
+        assert_eq!(snapshot(&app).await, before);
+    }
+
+    async fn sign_in_refuses_alike_throttles_and_rotates_the_session_id(app) {
+        let uid = account(&app, "personal@naunhof.de", Some("naunhof")).await;
+        let first = sign_in(&app, "personal@naunhof.de").await;
+        // Signing in again with the old cookie gives a new id and ends the old session.
+        let resp = app.client.post(format!("{}/anmelden", app.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", &app.address)
+            .header("cookie", &first.cookie)
+            .body(encode(&[("email", "personal@naunhof.de"), ("password", PASSWORD)]))
+            .send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        let set = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Path=/"), "{set}");
+        let second = cookie_of(&resp).unwrap();
+        assert_ne!(second, first.cookie);
+        assert_eq!(get_as(&app, &first, "/verwaltung").await.status(), StatusCode::SEE_OTHER);
+        let fresh = Hr { cookie: second, csrf: String::new() };
+        assert_eq!(get_as(&app, &fresh, "/verwaltung").await.status(), StatusCode::OK);
+
+        let generic = "E-Mail-Adresse oder Passwort ist falsch.";
+        let wrong = post(&app, None, "/anmelden", &[("email", "personal@naunhof.de"), ("password", "daneben-daneben")], None).await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+        assert!(cookie_of(&wrong).is_none());
+        let wrong = wrong.text().await.unwrap();
+        let unknown = post(&app, None, "/anmelden", &[("email", "niemand@naunhof.de"), ("password", PASSWORD)], None).await;
+        assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+        let unknown = unknown.text().await.unwrap();
+        assert!(wrong.contains(generic) && unknown.contains(generic));
+        users::set_active(&app.db, uid, false, &Actor::system("test"), Utc::now()).await.unwrap();
+        let inactive = post(&app, None, "/anmelden", &[("email", "personal@naunhof.de"), ("password", PASSWORD)], None).await;
+        assert_eq!(inactive.status(), StatusCode::UNAUTHORIZED);
+        assert!(inactive.text().await.unwrap().contains(generic));
+        assert_eq!(get_as(&app, &fresh, "/verwaltung").await.status(), StatusCode::SEE_OTHER, "deactivation ends sessions");
+        users::set_active(&app.db, uid, true, &Actor::system("test"), Utc::now()).await.unwrap();
+        // Two failures so far against the account (wrong + deactivated); three more lock it.
+        for _ in 0..3 {
+            post(&app, None, "/anmelden", &[("email", "personal@naunhof.de"), ("password", "daneben-daneben")], None).await;
+        }
+        let locked = post(&app, None, "/anmelden", &[("email", "personal@naunhof.de"), ("password", PASSWORD)], None).await;
+        assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(cookie_of(&locked).is_none());
+    }
+
+    async fn an_invitation_sets_the_password_once_and_expired_or_used_links_are_refused(app) {
+        account(&app, "admin@partheland.de", None).await;
+        let admin = sign_in(&app, "admin@partheland.de").await;
+        let naunhof = municipality_id(&app, "naunhof").await.to_string();
+        let resp = post(&app, Some(&admin), "/verwaltung/admin/benutzer", &[("csrf", &admin.csrf), ("email", "Neu@Naunhof.de"), ("name", "Herr Neu"), ("role", "officer"), ("municipality_id", &naunhof)], None).await;
+        assert_eq!(resp.status(), StatusCode::OK);
+        let html = resp.text().await.unwrap();
+        let at = html.find("/einladung/").unwrap();
+        let path: String = html[at..].chars().take_while(|c| *c != '<' && *c != '"').collect();
+        // The link was mailed too.
+        let mails = mails(&app);
+        assert_eq!(mails.len(), 1);
+        assert!(mails[0].contains("neu@naunhof.de") && mails[0].contains(&path), "{}", mails[0]);
+
+        assert_eq!(app.get(&path).await.status(), StatusCode::OK);
+        let weak = post(&app, None, &path, &[("password", "passwort1234"), ("password_repeat", "passwort1234")], None).await;
+        assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(weak.text().await.unwrap().contains("zu verbreitet"));
+        let ok = post(&app, None, &path, &[("password", PASSWORD), ("password_repeat", PASSWORD)], None).await;
+        assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+        sign_in(&app, "neu@naunhof.de").await;
+        let again = post(&app, None, &path, &[("password", "Noch ein anderes Passwort"), ("password_repeat", "Noch ein anderes Passwort")], None).await;
+        assert_eq!(again.status(), StatusCode::GONE);
+        assert_eq!(app.get(&path).await.status(), StatusCode::GONE);
+
+        let u = users::find_by_email(&app.db, "neu@naunhof.de").await.unwrap().unwrap();
+        let old = tokens::issue(&app.db, u.id, TokenPurpose::Invitation, Utc::now() - Duration::days(8)).await.unwrap();
+        assert_eq!(app.get(&format!("/einladung/{old}")).await.status(), StatusCode::GONE);
+        let resp = post(&app, None, &format!("/einladung/{old}"), &[("password", "Noch ein anderes Passwort"), ("password_repeat", "Noch ein anderes Passwort")], None).await;
+        assert_eq!(resp.status(), StatusCode::GONE);
+        sign_in(&app, "neu@naunhof.de").await;
+    }
+
+    async fn a_password_reset_mails_a_link_and_answers_the_same_for_unknown_addresses(app) {
+        account(&app, "personal@naunhof.de", Some("naunhof")).await;
+        let known = post(&app, None, "/passwort-vergessen", &[("email", "personal@naunhof.de")], None).await.text().await.unwrap();
+        let unknown = post(&app, None, "/passwort-vergessen", &[("email", "niemand@naunhof.de")], None).await.text().await.unwrap();
+        assert_eq!(known, unknown);
+        let mails = mails(&app);
+        assert_eq!(mails.len(), 1);
+        let at = mails[0].find("/passwort-neu/").unwrap();
+        let path: String = mails[0][at..].chars().take_while(|c| !c.is_whitespace()).collect();
+        let ok = post(&app, None, &path, &[("password", "Ganz neues Passwort 2026"), ("password_repeat", "Ganz neues Passwort 2026")], None).await;
+        assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+        let old = post(&app, None, "/anmelden", &[("email", "personal@naunhof.de"), ("password", PASSWORD)], None).await;
+        assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+    }
+}
