@@ -3,7 +3,8 @@
 use chrono::{Duration, Utc};
 use jobboard_domain::accounts::{NewUser, Role, TokenPurpose, tokens, users};
 use jobboard_domain::entities::{
-    audit_entry, municipality, posting, posting_partner, search_outbox, user,
+    audit_entry, course, course_registration, municipality, posting, posting_partner,
+    search_outbox, user,
 };
 use jobboard_domain::postings::publishing::{Request, transition};
 use jobboard_domain::postings::{PartnerDraft, PostingKind, mutations};
@@ -160,7 +161,17 @@ pub async fn sign_in(app: &TestApp, email: &str) -> Hr {
 pub async fn snapshot(app: &TestApp) -> String {
     let db = &app.db;
     format!(
-        "{:?}\n{:?}\n{}\n{}\n{:?}\n{:?}",
+        "{:?}\n{:?}\n{:?}\n{:?}\n{}\n{}\n{:?}\n{:?}",
+        course::Entity::find()
+            .order_by_asc(course::Column::Id)
+            .all(db)
+            .await
+            .unwrap(),
+        course_registration::Entity::find()
+            .order_by_asc(course_registration::Column::Id)
+            .all(db)
+            .await
+            .unwrap(),
         posting::Entity::find()
             .order_by_asc(posting::Column::Id)
             .all(db)
@@ -229,10 +240,65 @@ pub fn mails(app: &TestApp) -> Vec<String> {
         .collect()
 }
 
-fn concrete(path: &str, posting_id: i64, user_id: i64) -> String {
+/// Borsdorf's draft course (`{course_id}`) and a Borsdorf registration on another, open
+/// Borsdorf course (`{registration_id}`): no other municipality may see or touch either.
+async fn borsdorf_course_ids(app: &TestApp) -> (i64, i64) {
+    use jobboard_domain::courses::{mutations as courses, registrations};
+    let borsdorf = municipality_id(app, "borsdorf").await;
+    let now = Utc::now();
+    let deadline = jobboard_domain::berlin::today(now) + chrono::Days::new(10);
+    let actor = Actor::user(1);
+    let draft = courses::create_course(
+        &app.db,
+        borsdorf,
+        jobboard_domain::testing::sample_course(5, deadline),
+        &actor,
+        now,
+    )
+    .await
+    .unwrap();
+    let open = courses::create_course(
+        &app.db,
+        borsdorf,
+        jobboard_domain::testing::sample_course(5, deadline),
+        &actor,
+        now,
+    )
+    .await
+    .unwrap();
+    courses::change_status(
+        &app.db,
+        open.id,
+        open.version,
+        courses::CourseAction::Open,
+        &actor,
+        now,
+    )
+    .await
+    .unwrap();
+    let (r, _) = registrations::register(
+        &app.db,
+        open.id,
+        borsdorf,
+        registrations::RegistrationDraft {
+            name: "Bauhof Borsdorf".into(),
+            email: "bauhof@borsdorf.de".into(),
+            note: None,
+        },
+        &actor,
+        now,
+    )
+    .await
+    .unwrap();
+    (draft.id, r.id)
+}
+
+fn concrete(path: &str, posting_id: i64, user_id: i64, course: (i64, i64)) -> String {
     path.replace("{id}", &posting_id.to_string())
         .replace("{user_id}", &user_id.to_string())
         .replace("{token}", "x")
+        .replace("{course_id}", &course.0.to_string())
+        .replace("{registration_id}", &course.1.to_string())
 }
 
 e2e_tests! {
@@ -240,15 +306,16 @@ e2e_tests! {
         let owner_user = account(&app, "personal@borsdorf.de", Some("borsdorf")).await;
         account(&app, "personal@naunhof.de", Some("naunhof")).await;
         let id = borsdorf_posting(&app).await;
+        let course_ids = borsdorf_course_ids(&app).await;
         let other = sign_in(&app, "personal@naunhof.de").await;
         let before = snapshot(&app).await;
         let mut checked = 0;
         for r in ROUTES.iter().filter(|r| matches!(r.access, Access::Officer | Access::Admin)) {
             // Routes without a foreign id act on the officer's own municipality.
-            if ["/verwaltung/anzeigen/neu", "/verwaltung/anzeigen", "/verwaltung/profil"].contains(&r.path) {
+            if ["/verwaltung/anzeigen/neu", "/verwaltung/anzeigen", "/verwaltung/profil", "/verwaltung/lehrgaenge", "/verwaltung/lehrgaenge/neu"].contains(&r.path) {
                 continue;
             }
-            let path = concrete(r.path, id, owner_user);
+            let path = concrete(r.path, id, owner_user, course_ids);
             let status = if r.method == "GET" {
                 get_as(&app, &other, &path).await.status()
             } else {
@@ -271,9 +338,10 @@ e2e_tests! {
     async fn anonymous_requests_are_sent_to_sign_in_and_change_nothing(app) {
         let owner_user = account(&app, "personal@borsdorf.de", Some("borsdorf")).await;
         let id = borsdorf_posting(&app).await;
+        let course_ids = borsdorf_course_ids(&app).await;
         let before = snapshot(&app).await;
         for r in ROUTES.iter().filter(|r| r.access != Access::Public) {
-            let path = concrete(r.path, id, owner_user);
+            let path = concrete(r.path, id, owner_user, course_ids);
             let resp = if r.method == "GET" {
                 app.get(&path).await
             } else {
@@ -290,11 +358,12 @@ e2e_tests! {
         let owner_user = account(&app, "personal@borsdorf.de", Some("borsdorf")).await;
         account(&app, "admin@partheland.de", None).await;
         let id = borsdorf_posting(&app).await;
+        let course_ids = borsdorf_course_ids(&app).await;
         let officer = sign_in(&app, "personal@borsdorf.de").await;
         let admin = sign_in(&app, "admin@partheland.de").await;
         let before = snapshot(&app).await;
         for r in ROUTES.iter().filter(|r| r.method == "POST" && r.access != Access::Public) {
-            let path = concrete(r.path, id, owner_user);
+            let path = concrete(r.path, id, owner_user, course_ids);
             let who = if r.access == Access::Admin { &admin } else { &officer };
             let fields = [("version", "2"), ("action", "archive"), ("title", "X"), ("employer_profile", "Neu")];
             let missing = post(&app, Some(who), &path, &fields, None).await.status();

@@ -5,4 +5,5 @@
 mod courses;
 mod editor;
 mod hr;
+mod hr_courses;
 mod pages;

@@ -4,6 +4,9 @@
 //! isolation test walks the same list, so a new route cannot escape the test.
 
 mod admin;
+mod course_form;
+mod course_participants;
+mod courses;
 mod dashboard;
 mod editor;
 mod form;
@@ -76,7 +79,8 @@ pub enum Access {
 
 pub struct Route {
     pub method: &'static str,
-    /// axum path; `{id}` is a posting, `{user_id}` a user, `{token}` a one-time token.
+    /// axum path; `{id}` is a posting, `{user_id}` a user, `{token}` a one-time token,
+    /// `{course_id}` a course, `{registration_id}` a course registration.
     pub path: &'static str,
     pub access: Access,
     handler: fn() -> MethodRouter<AppState>,
@@ -121,6 +125,17 @@ routes! {
     get "/verwaltung/anzeigen/{id}/verlauf" Officer => history::show_history;
     post "/verwaltung/verbund/{id}/bestaetigen" Officer => postings::confirm_partnership;
     post "/verwaltung/verbund/{id}/ablehnen" Officer => postings::decline_partnership;
+    get "/verwaltung/lehrgaenge" Officer => courses::show_courses;
+    get "/verwaltung/lehrgaenge/neu" Officer => courses::new_course;
+    post "/verwaltung/lehrgaenge" Officer => courses::create_course;
+    get "/verwaltung/lehrgaenge/{course_id}" Officer => courses::edit_course;
+    post "/verwaltung/lehrgaenge/{course_id}" Officer => courses::update_course;
+    post "/verwaltung/lehrgaenge/{course_id}/status" Officer => courses::change_course_status;
+    get "/verwaltung/lehrgaenge/{course_id}/teilnehmende" Officer => course_participants::show_participants;
+    get "/verwaltung/lehrgaenge/{course_id}/teilnehmende.csv" Officer => course_participants::participants_csv;
+    post "/verwaltung/lehrgaenge/{course_id}/anmeldungen" Officer => course_participants::register_participant;
+    post "/verwaltung/lehrgaenge/{course_id}/anwesenheit" Officer => course_participants::record_attendance;
+    post "/verwaltung/anmeldungen/{registration_id}/stornieren" Officer => course_participants::cancel_registration;
     get "/verwaltung/profil" Officer => profile::show_profile;
     post "/verwaltung/profil" Officer => profile::update_profile;
 }
