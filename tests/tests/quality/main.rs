@@ -8,6 +8,7 @@
 #![expect(clippy::unwrap_used, reason = "tests")]
 
 mod hr;
+mod hr_courses;
 
 use std::path::PathBuf;
 use std::process::Command;
