@@ -11,6 +11,8 @@ mod m20261121_000002_create_postings;
 mod m20261121_000003_create_audit_and_outbox;
 mod m20261121_000004_seed_member_municipalities;
 mod m20261121_000005_add_outbox_claims;
+mod m20261121_000020_add_posting_external_id;
+mod m20261121_000021_create_api_tokens;
 
 pub struct Migrator;
 
@@ -23,6 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_create_audit_and_outbox::Migration),
             Box::new(m20261121_000004_seed_member_municipalities::Migration),
             Box::new(m20261121_000005_add_outbox_claims::Migration),
+            Box::new(m20261121_000020_add_posting_external_id::Migration),
+            Box::new(m20261121_000021_create_api_tokens::Migration),
         ]
     }
 }

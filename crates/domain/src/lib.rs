@@ -6,6 +6,7 @@
 //! transaction. Nothing here knows about HTTP, templates or the search engine.
 
 pub mod actor;
+pub mod api_tokens;
 pub mod audit;
 pub mod berlin;
 pub mod db;

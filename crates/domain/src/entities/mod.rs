@@ -1,5 +1,6 @@
 //! sea-orm entities, one file per table: the stored shape only, no behaviour.
 
+pub mod api_token;
 pub mod audit_entry;
 pub mod municipality;
 pub mod posting;
