@@ -2,4 +2,6 @@
 //! search results and courses, parsing of municipalities' own feeds, and the import harvester
 //! that hands harvested postings to the domain. No HTTP framework in here.
 //!
-//! Filled by the feeds issue.
+//! - [`export`]: the outgoing feeds of any search, in RSS 2.0, Atom 1.0 and JSON Feed 1.1.
+
+pub mod export;

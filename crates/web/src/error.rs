@@ -22,6 +22,8 @@ pub enum AppError {
     Template(#[from] askama::Error),
     #[error("search unavailable: {0}")]
     SearchUnavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -61,7 +63,7 @@ impl IntoResponse for AppError {
                     "Die Suche ist gerade nicht erreichbar. Bitte versuchen Sie es in einigen Minuten erneut.".to_owned(),
                 )
             }
-            Self::Domain(DomainError::Db(_)) | Self::Db(_) | Self::Template(_) => {
+            Self::Domain(DomainError::Db(_)) | Self::Db(_) | Self::Template(_) | Self::Internal(_) => {
                 tracing::error!(error = %self, "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,

@@ -2,7 +2,9 @@
 //! errors. Handlers parse and authorise, then call `jobboard-domain` and `jobboard-search`; no
 //! SQL lives here.
 
+mod api;
 mod error;
+mod feeds;
 mod headers;
 mod health;
 mod members;
@@ -22,6 +24,9 @@ use tokio::net::TcpListener;
 pub use error::{AppError, AppResult};
 pub use site::Site;
 
+/// Default of `JOBBOARD_PUSH_RATE_LIMIT`.
+pub const DEFAULT_PUSH_RATE_PER_MINUTE: u32 = 120;
+
 /// Everything a handler may use; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -29,6 +34,7 @@ pub struct AppState {
     pub search: Arc<AnyIndex>,
     pub site: Arc<Site>,
     members: Arc<members::MemberCache>,
+    push_limiter: Arc<api::limiter::RateLimiter>,
 }
 
 impl AppState {
@@ -38,7 +44,14 @@ impl AppState {
             search,
             site: Arc::new(site),
             members: Arc::default(),
+            push_limiter: Arc::new(api::limiter::RateLimiter::new(DEFAULT_PUSH_RATE_PER_MINUTE)),
         }
+    }
+
+    /// Requests per minute and API token the push API accepts (in this process).
+    pub fn with_push_rate_limit(mut self, per_minute: u32) -> Self {
+        self.push_limiter = Arc::new(api::limiter::RateLimiter::new(per_minute));
+        self
     }
 
     /// The member municipalities, alphabetically (cached briefly).
@@ -54,6 +67,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(pages::router())
+        .merge(feeds::router())
+        .merge(api::router())
         .merge(site::router())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(headers::security_headers))

@@ -3,7 +3,7 @@
 mod detail;
 mod legal;
 mod municipality;
-mod search;
+pub(crate) mod search;
 mod start;
 
 use axum::Router;
