@@ -2,4 +2,7 @@
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
+mod api;
+mod feeds;
 mod pages;
+mod push;

@@ -4,6 +4,7 @@
 
 mod fixtures;
 
+mod api_tokens;
 mod audit_outbox;
 mod locking;
 mod migrations;
