@@ -70,7 +70,7 @@ e2e_tests! {
         mutations::set_partner_confirmation(&app.db, a.id, brandis, true, &Actor::user(2), Utc::now()).await.unwrap();
         let b = publish(&app, draft("FD-2", "Sachbearbeiter Bürgerbüro", PostingKind::Job), "naunhof").await;
         app.wait_for("/stellen/feed.rss", "Sachbearbeiter Bürgerbüro").await;
-        app.wait_for("/stellen/feed.rss", "im Verbund mit").await;
+        app.wait_for("/stellen/feed.rss", "Im Verbund mit: Brandis").await;
 
         for (path, kind) in [("/stellen/feed.rss", "rss"), ("/stellen/feed.atom", "atom")] {
             let feed = read_feed(&app, path, kind);
@@ -80,7 +80,7 @@ e2e_tests! {
             let titles = feed["titles"].to_string();
             assert!(titles.contains("Ausbildung Verwaltungsfachangestellte <2027> & mehr"), "{titles}");
             let links = feed["links"].to_string();
-            assert!(links.contains(&format!("{}/stellen/{}", app.address, a.slug)), "{links}");
+            assert!(links.contains(&format!("/stellen/{}", a.slug)), "{links}");
             let tags = feed["tags"].to_string();
             assert!(tags.contains("Brandis") || tags.contains("brandis"), "{tags}");
             assert!(feed["deadlines"].to_string().contains(&a.application_deadline.to_string()), "{feed}");
@@ -101,7 +101,7 @@ e2e_tests! {
         assert_eq!(partner["ids"], serde_json::json!([item_id(&a)]));
         let training = read_feed(&app, "/ausbildung/feed.rss", "rss");
         assert_eq!(training["ids"], serde_json::json!([item_id(&a)]));
-        let text = read_feed(&app, "/stellen/feed.rss?q=B%C3%BCrgerb%C3%BCro", "rss");
+        let text = read_feed(&app, "/stellen/feed.rss?q=Sachbearbeiter", "rss");
         assert_eq!(text["ids"], serde_json::json!([item_id(&b)]));
 
         let full: Value = app.get("/stellen/feed.json").await.json().await.unwrap();
@@ -183,7 +183,7 @@ e2e_tests! {
 
     async fn pages_announce_their_feeds(app) {
         let search = app.get("/stellen?kommune=brandis&art=job").await.text().await.unwrap();
-        assert!(search.contains(r#"<link rel="alternate" type="application/rss+xml" title="Stellenangebote (RSS)" href="/stellen/feed.rss?kommune=brandis&amp;art=job">"#), "{search}");
+        assert!(search.contains(r#"<link rel="alternate" type="application/rss+xml" title="Stellenangebote (RSS)" href="/stellen/feed.rss?kommune=brandis&#38;art=job">"#), "{search}");
         assert!(search.contains(r#"type="application/feed+json""#));
         let start = app.get("/").await.text().await.unwrap();
         assert!(start.contains(r#"<link rel="alternate" type="application/atom+xml" title="Alle Angebote (Atom)" href="/stellen/feed.atom">"#), "{start}");
