@@ -91,7 +91,16 @@ async fn feed(
     // Read before searching: a change after this point makes the next response newer anyway.
     let index_behind = outbox::pending_count(&state.db).await? > 0;
     let last_change = queries::last_public_change(&state.db, query.now).await?;
-    let body = render_search(&state, &query, &params, format, training, last_change).await?;
+    let body = render_search(
+        &state,
+        &members,
+        &query,
+        &params,
+        format,
+        training,
+        last_change,
+    )
+    .await?;
 
     let etag = format!("W/\"{}\"", hex_prefix(&Sha256::digest(body.as_bytes()), 16));
     let last_modified = last_change.filter(|_| !index_behind);
@@ -141,13 +150,13 @@ async fn feed(
 /// The feed document of a search.
 async fn render_search(
     state: &AppState,
+    members: &[jobboard_domain::municipalities::Municipality],
     query: &SearchQuery,
     params: &Params,
     format: Format,
     training: bool,
     last_change: Option<DateTime<Utc>>,
 ) -> AppResult<String> {
-    let members = state.members().await?;
     let results = state.search.search(query).await.map_err(search_error)?;
     let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
     let mut postings = queries::find_many(&state.db, &ids).await?;

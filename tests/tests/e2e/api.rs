@@ -20,13 +20,16 @@ async fn publish(
     let p = mutations::create_posting(&app.db, owner, d, &Actor::user(1), Utc::now())
         .await
         .unwrap();
+    // Published a moment ago: the indexer takes its clock before it claims outbox rows, so a
+    // posting published in between would look not yet online to it (see the closing note).
+    let at = Utc::now() - chrono::Duration::seconds(2);
     transition(
         &app.db,
         p.id,
         p.version,
         Request::Publish,
         &Actor::user(1),
-        Utc::now(),
+        at,
     )
     .await
     .unwrap()

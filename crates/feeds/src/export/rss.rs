@@ -19,7 +19,7 @@ pub fn render(meta: &FeedMeta, entries: &[FeedEntry<'_>]) -> Result<String, Feed
         language: Some("de-de".into()),
         last_build_date: Some(meta.updated.to_rfc2822()),
         generator: Some("Partheland Stellenbörse".into()),
-        ttl: Some("15".into()),
+        ttl: Some("5".into()),
         items: entries.iter().map(item).collect(),
         ..Default::default()
     };

@@ -180,6 +180,20 @@ impl From<AppError> for ApiError {
 
 impl From<DomainError> for ApiError {
     fn from(e: DomainError) -> Self {
+        // Two pushes of the same new posting at once: the second one hits the unique index.
+        if let DomainError::Db(db) = &e
+            && matches!(
+                db.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            )
+        {
+            return Self::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                "Gleichzeitig geändert",
+                "Dieselbe Anzeige wurde gleichzeitig ein zweites Mal gesendet. Bitte senden Sie sie erneut.",
+            );
+        }
         AppError::Domain(e).into()
     }
 }
