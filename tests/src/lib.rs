@@ -24,6 +24,11 @@ pub struct TestApp {
 
 /// Start the server on a fresh, migrated database (`TestDb::sqlite()` or `::postgres()`).
 pub async fn spawn_app(database: TestDb) -> TestApp {
+    spawn_app_with(database, &[]).await
+}
+
+/// [`spawn_app`] with further configuration variables, e.g. `("JOBBOARD_PUSH_RATE_LIMIT", "3")`.
+pub async fn spawn_app_with(database: TestDb, env: &[(&str, &str)]) -> TestApp {
     // The server's warnings (an indexer that cannot index, say) appear in a failing test's output.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(
@@ -43,7 +48,10 @@ pub async fn spawn_app(database: TestDb) -> TestApp {
         "JOBBOARD_SCHEDULER_INTERVAL_SECS" => Some("1".into()),
         "JOBBOARD_DATA_DIR" => Some(data_path.clone()),
         "JOBBOARD_PUBLIC_URL" => Some(address.clone()),
-        _ => None,
+        other => env
+            .iter()
+            .find(|(k, _)| *k == other)
+            .map(|(_, v)| (*v).to_owned()),
     })
     .expect("test configuration is valid");
     let db = database.db.clone();

@@ -1,5 +1,9 @@
 //! Feeds of the Partheland Stellenbörse: RSS 2.0, Atom 1.0, JSON Feed and iCalendar rendering of
 //! search results and courses, parsing of municipalities' own feeds, and the import harvester
 //! that hands harvested postings to the domain. No HTTP framework in here.
+//!
+//! - [`export`]: the outgoing feeds of any search, in RSS 2.0, Atom 1.0 and JSON Feed 1.1.
+//! - [`ical`]: iCalendar export of the training courses.
 
+pub mod export;
 pub mod ical;

@@ -90,6 +90,13 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 )
                 .await
             }
+            Command::Bench(BenchCommand::Feeds { items, rounds }) => {
+                crate::bench_feeds::feeds(items, rounds)
+            }
+            Command::Token(command) => {
+                let db = open(&config).await?;
+                crate::tokens::run(&db, command).await
+            }
             Command::Expire => {
                 let db = open(&config).await?;
                 let report = postings::publishing::run_due(&db, Utc::now()).await?;
@@ -209,7 +216,8 @@ pub async fn run_server(
         index,
         jobboard_web::Site::new(&config.public_url),
     )
-    .with_hr(hr_settings(config)?);
+    .with_hr(hr_settings(config)?)
+    .with_push_rate_limit(config.push_rate_limit);
     jobboard_web::serve(listener, state, shutdown)
         .await
         .context("HTTP server failed")?;

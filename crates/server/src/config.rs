@@ -54,6 +54,8 @@ pub struct Config {
     pub demo_count: u64,
     /// `JOBBOARD_SCHEDULER_INTERVAL_SECS`: how often due postings are published/expired (default 30).
     pub scheduler_interval: Duration,
+    /// `JOBBOARD_PUSH_RATE_LIMIT`: push API requests per minute and token, per process.
+    pub push_rate_limit: u32,
     /// `JOBBOARD_DB_MAX_CONNECTIONS`: pool size (default 8 for SQLite, 16 for PostgreSQL).
     pub db_max_connections: Option<u32>,
     /// `JOBBOARD_LOG_FORMAT`: `text` (default) or `json`.
@@ -285,6 +287,12 @@ impl Config {
             demo_data,
             demo_count: parse(&var, "JOBBOARD_DEMO_COUNT", 250, "a whole number, e.g. 250")?,
             scheduler_interval: Duration::from_secs(interval),
+            push_rate_limit: parse(
+                &var,
+                "JOBBOARD_PUSH_RATE_LIMIT",
+                jobboard_web::DEFAULT_PUSH_RATE_PER_MINUTE,
+                "a whole number of requests per minute, e.g. 120",
+            )?,
             db_max_connections,
             log_format,
             log_filter: var("JOBBOARD_LOG")

@@ -2,10 +2,12 @@
 //! background jobs. Only this crate reads the environment and starts tasks.
 
 mod bench;
+mod bench_feeds;
 mod commands;
 pub mod config;
 mod scheduler;
 pub mod telemetry;
+mod tokens;
 
 use clap::{Parser, Subcommand};
 
@@ -57,6 +59,9 @@ pub enum Command {
     /// Manage user accounts of the HR workspace.
     #[command(subcommand)]
     User(UserCommand),
+    /// API tokens of the municipalities for the push API.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Benchmarks that print figures.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -84,7 +89,40 @@ pub enum UserCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token; its plaintext is printed once and never stored.
+    Create {
+        /// Slug of the municipality, e.g. borsdorf.
+        #[arg(long)]
+        municipality: String,
+        /// What the token is for, e.g. "Website-CMS".
+        #[arg(long)]
+        label: String,
+    },
+    /// List tokens (never their plaintext).
+    List {
+        /// Only the tokens of this municipality (slug).
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+    /// Revoke a token: it is refused from now on.
+    Revoke {
+        /// Id from `token list`.
+        id: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// Rendering of the outgoing feeds (RSS, Atom, JSON Feed) for generated postings, in memory.
+    Feeds {
+        /// Items per feed.
+        #[arg(long, default_value_t = 1000)]
+        items: u64,
+        /// Rounds; the median is printed.
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
+    },
     /// Search on generated postings: reindex rate, query latency, outbox lag, memory. Uses its
     /// own SQLite database and index under <data dir>/bench (kept for the next run).
     Search {

@@ -294,3 +294,76 @@ fn user_create_prints_an_invitation_link_or_sets_a_password_from_stdin() {
         .unwrap();
     });
 }
+
+#[test]
+fn token_commands_create_list_and_revoke_and_the_plaintext_is_shown_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(jobboard(tmp.path()).args([
+        "token",
+        "create",
+        "--municipality",
+        "naunhof",
+        "--label",
+        "Website-CMS",
+    ]));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let token = stdout
+        .split_whitespace()
+        .find(|w| w.starts_with("jbt_"))
+        .unwrap()
+        .to_owned();
+    assert_eq!(token.len(), 68, "{stdout}");
+
+    let listed =
+        String::from_utf8(run(jobboard(tmp.path()).args(["token", "list"])).stdout).unwrap();
+    assert!(
+        listed.contains("naunhof") && listed.contains("active") && listed.contains("Website-CMS"),
+        "{listed}"
+    );
+    assert!(
+        !listed.contains(&token),
+        "the plaintext is never shown again"
+    );
+    let id = listed
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    run(jobboard(tmp.path()).args(["token", "revoke", &id]));
+    let listed = String::from_utf8(
+        run(jobboard(tmp.path()).args(["token", "list", "--municipality", "naunhof"])).stdout,
+    )
+    .unwrap();
+    assert!(listed.contains("revoked"), "{listed}");
+
+    let unknown = jobboard(tmp.path())
+        .args([
+            "token",
+            "create",
+            "--municipality",
+            "leipzig",
+            "--label",
+            "x",
+        ])
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("leipzig"));
+}
+
+#[test]
+fn bench_feeds_prints_a_figure_per_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(jobboard(tmp.path()).args(["bench", "feeds", "--items", "20", "--rounds", "2"]));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    for format in ["RSS", "Atom", "JSON Feed"] {
+        assert!(
+            stdout.contains(format) && stdout.contains(" ms"),
+            "{stdout}"
+        );
+    }
+}

@@ -31,6 +31,8 @@ pub enum AppError {
     Refused(StatusCode, String),
     #[error(transparent)]
     Account(#[from] jobboard_domain::accounts::AccountError),
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -99,7 +101,7 @@ impl IntoResponse for AppError {
                     "Die Suche ist gerade nicht erreichbar. Bitte versuchen Sie es in einigen Minuten erneut.".to_owned(),
                 )
             }
-            Self::Domain(DomainError::Db(_)) | Self::Db(_) | Self::Template(_) => {
+            Self::Domain(DomainError::Db(_)) | Self::Db(_) | Self::Template(_) | Self::Internal(_) => {
                 tracing::error!(error = %self, "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,

@@ -2,7 +2,9 @@
 //! errors. Handlers parse and authorise, then call `jobboard-domain` and `jobboard-search`; no
 //! SQL lives here.
 
+mod api;
 mod error;
+mod feeds;
 mod headers;
 mod health;
 pub mod hr;
@@ -23,6 +25,9 @@ use tokio::net::TcpListener;
 pub use error::{AppError, AppResult};
 pub use site::Site;
 
+/// Default of `JOBBOARD_PUSH_RATE_LIMIT`.
+pub const DEFAULT_PUSH_RATE_PER_MINUTE: u32 = 120;
+
 /// Everything a handler may use; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -31,6 +36,7 @@ pub struct AppState {
     pub site: Arc<Site>,
     members: Arc<members::MemberCache>,
     pub hr: hr::Shared,
+    push_limiter: Arc<api::limiter::RateLimiter>,
 }
 
 impl AppState {
@@ -47,6 +53,7 @@ impl AppState {
             site: Arc::new(site),
             members: Arc::default(),
             hr: Arc::new(hr),
+            push_limiter: Arc::new(api::limiter::RateLimiter::new(DEFAULT_PUSH_RATE_PER_MINUTE)),
         }
     }
 
@@ -59,6 +66,12 @@ impl AppState {
     /// Forget the cached member list after a municipality changed.
     pub fn forget_members(&self) {
         self.members.clear();
+    }
+
+    /// Requests per minute and API token the push API accepts (in this process).
+    pub fn with_push_rate_limit(mut self, per_minute: u32) -> Self {
+        self.push_limiter = Arc::new(api::limiter::RateLimiter::new(per_minute));
+        self
     }
 
     /// The member municipalities, alphabetically (cached briefly).
@@ -74,6 +87,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(pages::router())
+        .merge(feeds::router())
+        .merge(api::router())
         .merge(site::router())
         .merge(hr::router(state.clone()))
         .fallback(error::not_found)

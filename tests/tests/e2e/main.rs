@@ -2,8 +2,11 @@
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
+mod api;
 mod courses;
 mod editor;
+mod feeds;
 mod hr;
 mod hr_courses;
 mod pages;
+mod push;

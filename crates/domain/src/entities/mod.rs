@@ -1,6 +1,7 @@
 //! sea-orm entities, one file per table: the stored shape only, no behaviour.
 
 pub mod account_token;
+pub mod api_token;
 pub mod audit_entry;
 pub mod course;
 pub mod course_attendance;

@@ -54,6 +54,8 @@ pub struct Model {
     pub version: i32,
     pub source_id: Option<i64>,
     pub external_guid: Option<String>,
+    /// Id in the owner's own system, for postings pushed through the API; unique per owner.
+    pub external_id: Option<String>,
     pub created_by: String,
     pub updated_by: String,
     pub created_at: DateTimeUtc,

@@ -4,6 +4,7 @@ pub mod draft;
 pub mod lifecycle;
 pub mod mutations;
 pub mod publishing;
+pub mod push;
 pub mod queries;
 pub mod types;
 pub mod validation;

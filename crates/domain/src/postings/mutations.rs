@@ -41,7 +41,44 @@ pub async fn create_posting<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    insert_posting(db, municipality_id, draft, actor, now, "created", None).await
+    insert_posting(
+        db,
+        municipality_id,
+        draft,
+        actor,
+        now,
+        "created",
+        None,
+        None,
+    )
+    .await
+}
+
+/// Create a draft posting that a municipality's own system pushed under `external_id` (unique
+/// per owner).
+pub async fn create_pushed_posting<C>(
+    db: &C,
+    municipality_id: i64,
+    external_id: &str,
+    draft: PostingDraft,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> DomainResult<Posting>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let external_id = Some(external_id.to_owned());
+    insert_posting(
+        db,
+        municipality_id,
+        draft,
+        actor,
+        now,
+        "created",
+        None,
+        external_id,
+    )
+    .await
 }
 
 /// A new draft with the content of posting `id` and a free reference number derived from its
@@ -71,12 +108,17 @@ where
         now,
         "duplicated",
         Some(id),
+        None,
     )
     .await?;
     txn.commit().await?;
     Ok(copy)
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one private helper behind three entry points"
+)]
 async fn insert_posting<C>(
     db: &C,
     municipality_id: i64,
@@ -85,6 +127,7 @@ async fn insert_posting<C>(
     now: DateTime<Utc>,
     action: &str,
     duplicated_from: Option<i64>,
+    external_id: Option<String>,
 ) -> DomainResult<Posting>
 where
     C: ConnectionTrait + TransactionTrait,
@@ -113,6 +156,7 @@ where
         version: Set(1),
         source_id: Set(None),
         external_guid: Set(None),
+        external_id: Set(external_id),
         created_by: Set(actor.as_str().to_owned()),
         updated_by: Set(actor.as_str().to_owned()),
         created_at: Set(now),

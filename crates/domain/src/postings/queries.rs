@@ -143,3 +143,48 @@ pub async fn confirmed_partners(
     }
     Ok(map)
 }
+
+/// The latest instant at which what the public sees may have changed, up to `now`: the last
+/// write to any posting or municipality, the last publication and the last expiry that took
+/// effect. Feeds send it as `Last-Modified`; a posting leaving a feed moves it forward too.
+pub async fn last_public_change(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    async fn latest(
+        db: &impl ConnectionTrait,
+        column: posting::Column,
+        up_to: Option<DateTime<Utc>>,
+    ) -> Result<Option<DateTime<Utc>>, DbErr> {
+        let mut q = posting::Entity::find()
+            .select_only()
+            .column(column)
+            .filter(column.is_not_null());
+        if let Some(t) = up_to {
+            q = q.filter(column.lte(t));
+        }
+        q.order_by_desc(column)
+            .limit(1)
+            .into_tuple::<Option<DateTime<Utc>>>()
+            .one(db)
+            .await
+            .map(Option::flatten)
+    }
+    let member = municipality::Entity::find()
+        .select_only()
+        .column(municipality::Column::UpdatedAt)
+        .order_by_desc(municipality::Column::UpdatedAt)
+        .limit(1)
+        .into_tuple::<DateTime<Utc>>()
+        .one(db)
+        .await?;
+    Ok([
+        latest(db, posting::Column::UpdatedAt, None).await?,
+        latest(db, posting::Column::PublishedAt, Some(now)).await?,
+        latest(db, posting::Column::ExpiresAt, Some(now)).await?,
+        member,
+    ]
+    .into_iter()
+    .flatten()
+    .max())
+}

@@ -4,7 +4,7 @@ mod courses;
 mod detail;
 mod legal;
 mod municipality;
-mod search;
+pub(crate) mod search;
 mod start;
 
 use axum::Router;

@@ -22,6 +22,7 @@ struct MunicipalityPage {
     profile_html: String,
     total: u64,
     cards: Vec<Card>,
+    feeds: Vec<crate::feeds::FeedLink>,
 }
 
 pub async fn show_municipality(
@@ -59,6 +60,11 @@ pub async fn show_municipality(
             .as_deref()
             .map(markdown::render)
             .unwrap_or_default(),
+        feeds: crate::feeds::links(
+            "/stellen",
+            &format!("?kommune={}", m.slug),
+            &format!("Angebote von {}", m.name),
+        ),
         total: results.total,
         cards: cards(&state.db, &members, &results.hits, query.now).await?,
     };

@@ -29,7 +29,7 @@ const RADII: [u32; 5] = [5, 10, 20, 30, 50];
 
 /// The understood parameters, in the order given.
 #[derive(Clone, Debug, Default)]
-pub struct Params(Vec<(&'static str, String)>);
+pub struct Params(pub(crate) Vec<(&'static str, String)>);
 
 impl Params {
     fn get(&self, key: &str) -> Option<&str> {
@@ -44,7 +44,12 @@ impl Params {
     }
 
     /// Link to `path` with these parameters, minus `drop` (key, and value or all values).
-    fn link(&self, path: &str, drop: &[(&str, Option<&str>)], page: Option<u32>) -> String {
+    pub(crate) fn link(
+        &self,
+        path: &str,
+        drop: &[(&str, Option<&str>)],
+        page: Option<u32>,
+    ) -> String {
         let mut out = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in &self.0 {
             let dropped = *k == "seite"
@@ -217,6 +222,7 @@ struct SearchPage {
     previous: String,
     next: String,
     reset: String,
+    feeds: Vec<crate::feeds::FeedLink>,
 }
 
 pub async fn search_postings(
@@ -323,6 +329,7 @@ async fn search_page(
             String::new()
         },
         reset: path.to_owned(),
+        feeds: crate::feeds::links(path, &crate::feeds::query_of(&params), heading),
         cards,
     };
     Ok(render(&page)?)

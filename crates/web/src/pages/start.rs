@@ -26,6 +26,7 @@ struct StartPage {
     latest: Vec<Card>,
     members: Vec<MemberLink>,
     training: u64,
+    feeds: Vec<crate::feeds::FeedLink>,
 }
 
 pub async fn show_start(State(state): State<AppState>) -> AppResult<Html<String>> {
@@ -66,6 +67,7 @@ pub async fn show_start(State(state): State<AppState>) -> AppResult<Html<String>
             })
             .collect(),
         training,
+        feeds: crate::feeds::links("/stellen", "", "Alle Angebote"),
     };
     Ok(render(&page)?)
 }
