@@ -8,6 +8,7 @@ mod accounts;
 mod audit_outbox;
 mod locking;
 mod migrations;
+mod municipalities;
 mod outbox;
 mod postings;
 mod scheduling;
