@@ -141,6 +141,9 @@ db_tests! {
         assert!(sessions::lookup(&t.db, &id, policy, start + Duration::hours(12) + Duration::minutes(1)).await.unwrap().is_none());
 
         let idle = sessions::create(&t.db, u.id, start).await.unwrap();
+        let fresh = sessions::create(&t.db, u.id, start + Duration::minutes(30)).await.unwrap();
+        assert_eq!(sessions::purge_expired(&t.db, policy, start + Duration::minutes(61)).await.unwrap(), 1, "only the idle one");
+        assert!(sessions::lookup(&t.db, &fresh, policy, start + Duration::minutes(61)).await.unwrap().is_some());
         assert!(sessions::lookup(&t.db, &idle, policy, start + Duration::minutes(61)).await.unwrap().is_none());
 
         let other = sessions::create(&t.db, u.id, start).await.unwrap();
