@@ -32,6 +32,17 @@ async fn officer(db: &sea_orm::DatabaseConnection, email: &str) -> users::User {
 }
 
 db_tests! {
+    async fn reset_links_are_limited_to_three_per_window_and_never_for_unknown_accounts(t) {
+        officer(&t.db, "personal@naunhof.de").await;
+        let now = at("2026-11-21T11:00:00Z");
+        assert!(tokens::request_reset(&t.db, "niemand@naunhof.de", now).await.unwrap().is_none());
+        for _ in 0..3 {
+            assert!(tokens::request_reset(&t.db, "Personal@Naunhof.de", now).await.unwrap().is_some());
+        }
+        assert!(tokens::request_reset(&t.db, "personal@naunhof.de", now).await.unwrap().is_none());
+        assert!(tokens::request_reset(&t.db, "personal@naunhof.de", now + Duration::minutes(16)).await.unwrap().is_some());
+    }
+
     async fn emails_are_unique_without_regard_to_case(t) {
         officer(&t.db, "Personal@Naunhof.de").await;
         let again = users::create_user(
