@@ -1,7 +1,7 @@
 // The HR path in headless Chromium: sign in, create a posting with a validation error, fix it,
 // publish it and find it in the public search. Runs axe-core (WCAG 2.0/2.1 A and AA) on the
-// sign-in page, the dashboard and the form showing errors, and returns their HTML for the Nu
-// checker. Usage: node hr-flow.mjs BASE_URL EMAIL PASSWORD DEADLINE(yyyy-mm-dd)
+// sign-in page, the dashboard, the form showing errors and the other workspace pages, and returns
+// their HTML for the Nu checker. Usage: node hr-flow.mjs BASE_URL EMAIL PASSWORD DEADLINE(yyyy-mm-dd)
 // Prints JSON: { axe: [{ name, url, violations }], html: { name: source }, found: bool, steps: [] }
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
@@ -64,6 +64,14 @@ try {
   out.steps.push(`saved → ${(await page.textContent("[role=status]"))?.trim()}`);
   await Promise.all([page.waitForNavigation(), page.click("button[value=publish]")]);
   out.steps.push(`status → ${(await page.textContent("#status-h"))?.trim()}`);
+  await check("editor");
+  const postingPath = new URL(page.url()).pathname;
+  await page.goto(`${base}${postingPath}/verlauf`);
+  await check("history");
+  await page.goto(`${base}/verwaltung/profil`);
+  await check("profile");
+  await page.goto(`${base}/passwort-vergessen`);
+  await check("reset_request");
 
   // The index follows the outbox in the background: poll the public search.
   const until = Date.now() + 60_000;

@@ -1,5 +1,5 @@
-//! The in-process scheduler: publishes due postings and expires overdue ones at a fixed
-//! interval until shutdown.
+//! The in-process scheduler: publishes due postings, expires overdue ones and removes
+//! timed-out sessions at a fixed interval until shutdown.
 
 use std::time::Duration;
 
@@ -16,6 +16,11 @@ pub async fn run(db: DatabaseConnection, interval: Duration, mut shutdown: watch
             _ = tick.tick() => {
                 if let Err(e) = publishing::run_due(&db, Utc::now()).await {
                     tracing::warn!(error = %e, "scheduler run failed; retrying at the next tick");
+                }
+                // Timed-out sessions are refused anyway; this only keeps the table small.
+                let policy = jobboard_domain::accounts::SessionPolicy::default();
+                if let Err(e) = jobboard_domain::accounts::sessions::purge_expired(&db, policy, Utc::now()).await {
+                    tracing::warn!(error = %e, "purging expired sessions failed");
                 }
             }
             _ = shutdown.changed() => break,

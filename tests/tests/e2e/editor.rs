@@ -93,3 +93,51 @@ e2e_tests! {
         assert_eq!(snapshot(&app).await, before);
     }
 }
+
+async fn status_of(app: &jobboard_e2e::TestApp, id: i64) -> String {
+    queries::find_by_id(&app.db, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .status
+        .code()
+        .to_owned()
+}
+
+e2e_tests! {
+    async fn lifecycle_buttons_schedule_unpublish_archive_republish_and_duplicate(app) {
+        account(&app, "personal@naunhof.de", Some("naunhof")).await;
+        let hr = sign_in(&app, "personal@naunhof.de").await;
+        let deadline = (chrono::Utc::now() + chrono::Duration::days(30)).date_naive().to_string();
+        let created = post(&app, Some(&hr), "/verwaltung/anzeigen", &form(&hr.csrf, "Erzieher Kita Sonnenschein (m/w/d)", &deadline), None).await;
+        let location = created.headers()["location"].to_str().unwrap().to_owned();
+        let id: i64 = location.trim_start_matches("/verwaltung/anzeigen/").split('?').next().unwrap().parse().unwrap();
+        let path = format!("/verwaltung/anzeigen/{id}/status");
+
+        let before = snapshot(&app).await;
+        let bad = post(&app, Some(&hr), &path, &[("csrf", &hr.csrf), ("action", "teleport"), ("version", "1")], None).await;
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+        let no_time = post(&app, Some(&hr), &path, &[("csrf", &hr.csrf), ("action", "schedule"), ("version", "1"), ("at", "")], None).await;
+        assert_eq!(no_time.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let not_allowed = post(&app, Some(&hr), &path, &[("csrf", &hr.csrf), ("action", "unpublish"), ("version", "1")], None).await;
+        assert_eq!(not_allowed.status(), StatusCode::CONFLICT, "a draft cannot be taken offline");
+        assert_eq!(snapshot(&app).await, before);
+
+        let at = (chrono::Utc::now() + chrono::Duration::days(2)).format("%Y-%m-%dT10:00").to_string();
+        let steps: [(&str, &str, &str); 4] = [("schedule", "1", "scheduled"), ("unpublish", "2", "draft"), ("publish", "3", "published"), ("archive", "4", "archived")];
+        for (action, version, expect) in steps {
+            let resp = post(&app, Some(&hr), &path, &[("csrf", &hr.csrf), ("action", action), ("version", version), ("at", &at)], None).await;
+            assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{action}");
+            assert_eq!(status_of(&app, id).await, expect, "{action}");
+        }
+        let resp = post(&app, Some(&hr), &path, &[("csrf", &hr.csrf), ("action", "republish"), ("version", "5")], None).await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        assert_eq!(status_of(&app, id).await, "published");
+
+        let copy = post(&app, Some(&hr), &format!("/verwaltung/anzeigen/{id}/duplizieren"), &[("csrf", &hr.csrf)], None).await;
+        assert_eq!(copy.status(), StatusCode::SEE_OTHER);
+        let dash = get_as(&app, &hr, "/verwaltung?status=draft").await.text().await.unwrap();
+        assert!(dash.contains("NAU-2026-07-Kopie"), "the copy is a draft");
+        assert!(dash.contains("Entwurf (1)") && dash.contains("veröffentlicht (1)"), "counts per status");
+    }
+}

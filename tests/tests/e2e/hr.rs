@@ -474,3 +474,76 @@ e2e_tests! {
         assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
     }
 }
+
+e2e_tests! {
+    async fn a_partner_appears_publicly_only_after_its_officer_confirms(app) {
+        account(&app, "personal@brandis.de", Some("brandis")).await;
+        let id = borsdorf_posting(&app).await;
+        let slug = jobboard_domain::postings::queries::find_by_id(&app.db, id).await.unwrap().unwrap().slug;
+        let public = app.get(&format!("/stellen/{slug}")).await.text().await.unwrap();
+        assert!(!public.contains("im Verbund mit"), "unconfirmed partner not shown");
+        let brandis = sign_in(&app, "personal@brandis.de").await;
+        let dash = get_as(&app, &brandis, "/verwaltung").await.text().await.unwrap();
+        assert!(dash.contains("Ausbildung Verwaltungsfachangestellte") && dash.contains("Bauamt"));
+        let resp = post(&app, Some(&brandis), &format!("/verwaltung/verbund/{id}/bestaetigen"), &[("csrf", &brandis.csrf)], None).await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        let public = app.get(&format!("/stellen/{slug}")).await.text().await.unwrap();
+        assert!(public.contains("im Verbund mit"), "confirmed partner shown");
+        let resp = post(&app, Some(&brandis), &format!("/verwaltung/verbund/{id}/ablehnen"), &[("csrf", &brandis.csrf)], None).await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        assert!(!app.get(&format!("/stellen/{slug}")).await.text().await.unwrap().contains("im Verbund mit"));
+    }
+
+    async fn imported_postings_are_read_only_in_the_editor(app) {
+        account(&app, "personal@borsdorf.de", Some("borsdorf")).await;
+        let id = borsdorf_posting(&app).await;
+        use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, sea_query::Expr};
+        let borsdorf = municipality_id(&app, "borsdorf").await;
+        app.db
+            .execute_unprepared(&format!(
+                "INSERT INTO import_sources (municipality_id, url, format, created_at) VALUES ({borsdorf}, 'https://www.borsdorf.de/stellen.rss', 'rss', '2026-11-21 10:00:00+00:00')"
+            ))
+            .await
+            .unwrap();
+        posting::Entity::update_many()
+            .col_expr(posting::Column::SourceId, Expr::value(1i64))
+            .filter(posting::Column::Id.eq(id))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        let hr = sign_in(&app, "personal@borsdorf.de").await;
+        let page = get_as(&app, &hr, &format!("/verwaltung/anzeigen/{id}")).await.text().await.unwrap();
+        assert!(page.contains("aus einer anderen Quelle übernommen"));
+        assert!(!page.contains("Als Entwurf speichern"));
+        let before = snapshot(&app).await;
+        let resp = post(&app, Some(&hr), &format!("/verwaltung/anzeigen/{id}"), &[("csrf", &hr.csrf), ("version", "2"), ("title", "Geändert")], None).await;
+        assert_eq!(resp.status(), StatusCode::CONFLICT);
+        let resp = post(&app, Some(&hr), &format!("/verwaltung/anzeigen/{id}/status"), &[("csrf", &hr.csrf), ("version", "2"), ("action", "archive")], None).await;
+        assert_eq!(resp.status(), StatusCode::CONFLICT);
+        assert_eq!(snapshot(&app).await, before);
+    }
+
+    async fn the_admin_adds_a_municipality_with_field_checks_and_deactivates_a_user(app) {
+        account(&app, "admin@partheland.de", None).await;
+        let officer = account(&app, "personal@naunhof.de", Some("naunhof")).await;
+        let admin = sign_in(&app, "admin@partheland.de").await;
+        let before = snapshot(&app).await;
+        let bad = post(&app, Some(&admin), "/verwaltung/admin/kommunen", &[("csrf", &admin.csrf), ("name", "Trebsen"), ("slug", "Trebsen an der Mulde"), ("website", "trebsen.de"), ("contact_email", "info@trebsen.de"), ("latitude", "51,29"), ("longitude", "zwölf")], None).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = bad.text().await.unwrap();
+        assert!(html.contains("Kürzel") && html.contains("https://") && html.contains("value=\"Trebsen an der Mulde\""));
+        assert_eq!(snapshot(&app).await, before);
+        let good = post(&app, Some(&admin), "/verwaltung/admin/kommunen", &[("csrf", &admin.csrf), ("name", "Trebsen"), ("slug", "trebsen"), ("website", "https://www.trebsen.de"), ("contact_email", "info@trebsen.de"), ("latitude", "51,29"), ("longitude", "12,75")], None).await;
+        assert_eq!(good.status(), StatusCode::OK);
+        assert_eq!(app.get("/kommunen/trebsen").await.status(), StatusCode::OK);
+
+        let naunhof = sign_in(&app, "personal@naunhof.de").await;
+        // An officer cannot use the admin pages.
+        assert_eq!(get_as(&app, &naunhof, "/verwaltung/admin").await.status(), StatusCode::FORBIDDEN);
+        let resp = post(&app, Some(&admin), &format!("/verwaltung/admin/benutzer/{officer}/deaktivieren"), &[("csrf", &admin.csrf)], None).await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        assert_eq!(get_as(&app, &naunhof, "/verwaltung").await.status(), StatusCode::SEE_OTHER, "session ended");
+        let again = post(&app, None, "/anmelden", &[("email", "personal@naunhof.de"), ("password", PASSWORD)], None).await;
+        assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
+    }
+}

@@ -45,7 +45,10 @@ e2e_tests! {
         assert_eq!(result["found"], true, "published posting found in the public search; steps: {steps}");
 
         let checked: Vec<&str> = result["axe"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
-        assert_eq!(checked, ["signin", "dashboard", "form_errors"]);
+        assert_eq!(
+            checked,
+            ["signin", "dashboard", "form_errors", "editor", "history", "profile", "reset_request"]
+        );
         let violations: Vec<String> = result["axe"]
             .as_array()
             .unwrap()

@@ -94,8 +94,8 @@ mod tests {
 
     #[test]
     fn hashes_are_argon2id_salted_and_verify_only_the_right_password() {
-        let a = hash("Partheland-Rathaus-Naunhof").unwrap();
-        let b = hash("Partheland-Rathaus-Naunhof").unwrap();
+        let a = hash("Partheland-Rathaus-Naunhof").expect("hash");
+        let b = hash("Partheland-Rathaus-Naunhof").expect("hash");
         assert!(a.starts_with("$argon2id$"));
         assert_ne!(a, b, "random salt");
         assert!(verify("Partheland-Rathaus-Naunhof", &a));

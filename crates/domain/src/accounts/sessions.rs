@@ -114,3 +114,20 @@ pub async fn delete_for_user(db: &impl ConnectionTrait, user_id: i64) -> Result<
         .await
         .map(drop)
 }
+
+/// Remove sessions that can no longer be used (timed out); returns how many.
+pub async fn purge_expired(
+    db: &impl ConnectionTrait,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let result = session::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(session::Column::LastSeenAt.lt(now - policy.idle))
+                .add(session::Column::CreatedAt.lt(now - policy.absolute)),
+        )
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}

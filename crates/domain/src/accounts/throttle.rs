@@ -1,6 +1,7 @@
 //! Sign-in throttling, kept in the database so every process of the board sees the same
 //! counts: at most [`ACCOUNT_LIMIT`] failures per e-mail address and [`ADDRESS_LIMIT`] per
-//! client address within [`WINDOW_MINUTES`].
+//! client address within [`WINDOW_MINUTES`], and at most [`RESET_LIMIT`] password-reset mails per
+//! account.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
@@ -12,6 +13,7 @@ use crate::entities::login_failure;
 pub const WINDOW_MINUTES: i64 = 15;
 pub const ACCOUNT_LIMIT: u64 = 5;
 pub const ADDRESS_LIMIT: u64 = 30;
+pub const RESET_LIMIT: u64 = 3;
 
 fn account_key(email: &str) -> String {
     format!("account:{}", email.chars().take(254).collect::<String>())
@@ -71,4 +73,25 @@ pub async fn clear_account(db: &impl ConnectionTrait, email: &str) -> Result<(),
         .exec(db)
         .await
         .map(drop)
+}
+
+/// At most [`RESET_LIMIT`] reset mails per address within the window, so the form cannot be
+/// used to flood someone's inbox. Counts this request; `false` when it is over the limit.
+pub async fn allow_reset_mail(
+    db: &impl ConnectionTrait,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let key = format!("reset:{}", email.chars().take(254).collect::<String>());
+    if count(db, &key, now - Duration::minutes(WINDOW_MINUTES)).await? >= RESET_LIMIT {
+        return Ok(false);
+    }
+    login_failure::ActiveModel {
+        key: Set(key),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(true)
 }

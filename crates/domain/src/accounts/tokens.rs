@@ -118,15 +118,16 @@ where
     Ok(updated)
 }
 
-/// A reset token for the active account with this e-mail address, if there is one. The caller
-/// answers the same either way.
+/// A reset token for the active account with this e-mail address, if there is one and it has
+/// not had [`super::throttle::RESET_LIMIT`] already within the window. The caller answers the
+/// same either way.
 pub async fn request_reset(
     db: &impl ConnectionTrait,
     email: &str,
     now: DateTime<Utc>,
 ) -> AccountResult<Option<(User, String)>> {
     match users::find_by_email(db, email).await? {
-        Some(u) if u.active => {
+        Some(u) if u.active && super::throttle::allow_reset_mail(db, &u.email, now).await? => {
             let token = issue(db, u.id, TokenPurpose::Reset, now).await?;
             Ok(Some((u, token)))
         }

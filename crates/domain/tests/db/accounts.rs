@@ -32,6 +32,17 @@ async fn officer(db: &sea_orm::DatabaseConnection, email: &str) -> users::User {
 }
 
 db_tests! {
+    async fn reset_links_are_limited_to_three_per_window_and_never_for_unknown_accounts(t) {
+        officer(&t.db, "personal@naunhof.de").await;
+        let now = at("2026-11-21T11:00:00Z");
+        assert!(tokens::request_reset(&t.db, "niemand@naunhof.de", now).await.unwrap().is_none());
+        for _ in 0..3 {
+            assert!(tokens::request_reset(&t.db, "Personal@Naunhof.de", now).await.unwrap().is_some());
+        }
+        assert!(tokens::request_reset(&t.db, "personal@naunhof.de", now).await.unwrap().is_none());
+        assert!(tokens::request_reset(&t.db, "personal@naunhof.de", now + Duration::minutes(16)).await.unwrap().is_some());
+    }
+
     async fn emails_are_unique_without_regard_to_case(t) {
         officer(&t.db, "Personal@Naunhof.de").await;
         let again = users::create_user(
@@ -141,6 +152,9 @@ db_tests! {
         assert!(sessions::lookup(&t.db, &id, policy, start + Duration::hours(12) + Duration::minutes(1)).await.unwrap().is_none());
 
         let idle = sessions::create(&t.db, u.id, start).await.unwrap();
+        let fresh = sessions::create(&t.db, u.id, start + Duration::minutes(30)).await.unwrap();
+        assert_eq!(sessions::purge_expired(&t.db, policy, start + Duration::minutes(61)).await.unwrap(), 1, "only the idle one");
+        assert!(sessions::lookup(&t.db, &fresh, policy, start + Duration::minutes(61)).await.unwrap().is_some());
         assert!(sessions::lookup(&t.db, &idle, policy, start + Duration::minutes(61)).await.unwrap().is_none());
 
         let other = sessions::create(&t.db, u.id, start).await.unwrap();

@@ -10,6 +10,7 @@ mod audit_outbox;
 mod courses;
 mod locking;
 mod migrations;
+mod municipalities;
 mod outbox;
 mod postings;
 mod scheduling;

@@ -72,7 +72,10 @@ fn error_links(errors: &ValidationErrors) -> Vec<(String, String)> {
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one render path for every editor outcome"
+)]
 async fn editor(
     state: &AppState,
     officer: &Officer,
@@ -126,33 +129,27 @@ async fn editor(
     Ok(render_status(status, &page)?)
 }
 
-fn empty_draft_form() -> Submitted {
-    Submitted::new(vec![
-        ("kind".into(), "job".into()),
-        ("category".into(), "verwaltung".into()),
-        ("employment".into(), "full_time".into()),
-        ("contract".into(), "permanent".into()),
-        ("pay_scheme".into(), "tvoed_vka_eg".into()),
-    ])
-}
-
 pub async fn new_posting(State(state): State<AppState>, officer: Officer) -> AppResult<Response> {
-    let mut s = empty_draft_form();
+    let mut pairs: Vec<(String, String)> = [
+        ("kind", "job"),
+        ("category", "verwaltung"),
+        ("employment", "full_time"),
+        ("contract", "permanent"),
+        ("pay_scheme", "tvoed_vka_eg"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    // Most postings are in the municipality itself.
     if let Some(m) = state
         .members()
         .await?
         .iter()
         .find(|m| m.id == officer.municipality_id)
     {
-        s = Submitted::new(vec![
-            ("kind".into(), "job".into()),
-            ("category".into(), "verwaltung".into()),
-            ("employment".into(), "full_time".into()),
-            ("contract".into(), "permanent".into()),
-            ("pay_scheme".into(), "tvoed_vka_eg".into()),
-            ("location_place".into(), m.name.clone()),
-        ]);
+        pairs.push(("location_place".into(), m.name.clone()));
     }
+    let s = Submitted::new(pairs);
     editor(
         &state,
         &officer,

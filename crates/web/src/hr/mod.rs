@@ -149,3 +149,39 @@ pub fn router(state: AppState) -> Router<AppState> {
         .layer(DefaultBodyLimit::max(session::BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(state, session::guard))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mailer() -> Mailer {
+        Mailer::file_outbox(std::env::temp_dir().join("unused"), "noreply@localhost")
+            .expect("valid sender")
+    }
+
+    #[test]
+    fn cookies_are_secure_except_for_plain_http_on_localhost() {
+        assert!(!HrSettings::new("http://127.0.0.1:8080", mailer()).cookie_secure);
+        assert!(!HrSettings::new("http://localhost:3000", mailer()).cookie_secure);
+        assert!(HrSettings::new("http://stellen.partheland.de", mailer()).cookie_secure);
+        let s = HrSettings::new("https://stellen.partheland.de/", mailer());
+        assert!(s.cookie_secure);
+        assert_eq!(s.origin, "https://stellen.partheland.de");
+    }
+
+    #[test]
+    fn every_route_is_listed_once_and_every_workspace_route_needs_sign_in() {
+        let mut seen = std::collections::HashSet::new();
+        for r in ROUTES {
+            assert!(
+                seen.insert((r.method, r.path)),
+                "{} {} twice",
+                r.method,
+                r.path
+            );
+            if r.path.starts_with("/verwaltung") {
+                assert_ne!(r.access, Access::Public, "{}", r.path);
+            }
+        }
+    }
+}
