@@ -189,7 +189,8 @@ pub async fn run_server(
         db.clone(),
         index,
         jobboard_web::Site::new(&config.public_url),
-    );
+    )
+    .with_page_cache(config.page_cache_pages);
     jobboard_web::serve(listener, state, shutdown)
         .await
         .context("HTTP server failed")?;

@@ -68,6 +68,9 @@ pub struct Config {
     /// `JOBBOARD_PUBLIC_URL`: the address people use, for canonical links, the sitemap and
     /// sharing (default `http://<JOBBOARD_BIND>`).
     pub public_url: String,
+    /// `JOBBOARD_PAGE_CACHE`: rendered results pages kept in memory (default 512, 0 = off; only
+    /// with the embedded engine).
+    pub page_cache_pages: usize,
 }
 
 impl std::fmt::Display for SearchBackend {
@@ -225,9 +228,23 @@ impl Config {
                 ));
             }
         };
+        let page_cache_pages = parse(
+            &var,
+            "JOBBOARD_PAGE_CACHE",
+            512,
+            "a number of pages from 0 (off) to 100000",
+        )?;
+        if page_cache_pages > 100_000 {
+            return Err(invalid(
+                "JOBBOARD_PAGE_CACHE",
+                &page_cache_pages.to_string(),
+                "a number of pages from 0 (off) to 100000",
+            ));
+        }
         Ok(Self {
             search,
             indexer_in_serve,
+            page_cache_pages,
             public_url,
             database_url,
             bind,
@@ -367,6 +384,21 @@ mod tests {
             from(&[("JOBBOARD_DEMO_COUNT", "-3")]).expect_err("bad").var,
             "JOBBOARD_DEMO_COUNT"
         );
+        for bad in ["viele", "-1", "100001"] {
+            assert_eq!(
+                from(&[("JOBBOARD_PAGE_CACHE", bad)])
+                    .expect_err("bad")
+                    .var,
+                "JOBBOARD_PAGE_CACHE"
+            );
+        }
+        assert_eq!(
+            from(&[("JOBBOARD_PAGE_CACHE", "0")])
+                .expect("valid")
+                .page_cache_pages,
+            0
+        );
+        assert_eq!(from(&[]).expect("valid").page_cache_pages, 512);
     }
 
     #[test]

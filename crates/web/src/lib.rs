@@ -7,6 +7,7 @@ mod headers;
 mod health;
 mod members;
 mod page;
+mod page_cache;
 mod pages;
 mod site;
 mod view;
@@ -29,6 +30,7 @@ pub struct AppState {
     pub search: Arc<AnyIndex>,
     pub site: Arc<Site>,
     members: Arc<members::MemberCache>,
+    pages: Arc<page_cache::PageCache>,
 }
 
 impl AppState {
@@ -38,7 +40,14 @@ impl AppState {
             search,
             site: Arc::new(site),
             members: Arc::default(),
+            pages: Arc::default(),
         }
+    }
+
+    /// Keep at most `pages` rendered results pages (0: none); see `page_cache`.
+    pub fn with_page_cache(mut self, pages: usize) -> Self {
+        self.pages = Arc::new(page_cache::PageCache::new(pages));
+        self
     }
 
     /// The member municipalities, alphabetically (cached briefly).

@@ -60,7 +60,7 @@ pub async fn show_municipality(
             .map(markdown::render)
             .unwrap_or_default(),
         total: results.total,
-        cards: cards(&state.db, &members, &results.hits, query.now).await?,
+        cards: cards(&members, &results.hits, query.now),
     };
     Ok(render(&page)?)
 }
