@@ -386,9 +386,7 @@ mod tests {
         );
         for bad in ["viele", "-1", "100001"] {
             assert_eq!(
-                from(&[("JOBBOARD_PAGE_CACHE", bad)])
-                    .expect_err("bad")
-                    .var,
+                from(&[("JOBBOARD_PAGE_CACHE", bad)]).expect_err("bad").var,
                 "JOBBOARD_PAGE_CACHE"
             );
         }

@@ -132,8 +132,15 @@ mod tests {
         cache.put("/stellen".into(), s, &m, now, Bytes::from_static(b"page"));
         assert_eq!(cache.get("/stellen", s, &m, now).unwrap(), "page");
         assert!(cache.get("/stellen?q=x", s, &m, now).is_none());
-        assert!(cache.get("/stellen", snapshot(8, "2026-11-25T00:00:00Z"), &m, now).is_none());
-        assert!(cache.get("/stellen", s, &m, now).is_none(), "a stale page is dropped");
+        assert!(
+            cache
+                .get("/stellen", snapshot(8, "2026-11-25T00:00:00Z"), &m, now)
+                .is_none()
+        );
+        assert!(
+            cache.get("/stellen", s, &m, now).is_none(),
+            "a stale page is dropped"
+        );
     }
 
     #[test]
@@ -143,8 +150,16 @@ mod tests {
         let now = at("2026-11-21T10:00:00Z");
         let s = snapshot(1, "2026-11-21T10:00:05Z");
         cache.put("/stellen".into(), s, &m, now, Bytes::from_static(b"page"));
-        assert!(cache.get("/stellen", s, &m, at("2026-11-21T10:00:04.999Z")).is_some());
-        assert!(cache.get("/stellen", s, &m, at("2026-11-21T10:00:05Z")).is_none());
+        assert!(
+            cache
+                .get("/stellen", s, &m, at("2026-11-21T10:00:04.999Z"))
+                .is_some()
+        );
+        assert!(
+            cache
+                .get("/stellen", s, &m, at("2026-11-21T10:00:05Z"))
+                .is_none()
+        );
     }
 
     #[test]
@@ -155,8 +170,16 @@ mod tests {
         let now = at("2026-11-21T22:59:00Z");
         let s = snapshot(1, "2026-12-31T00:00:00Z");
         cache.put("/stellen".into(), s, &m, now, Bytes::from_static(b"page"));
-        assert!(cache.get("/stellen", s, &m, at("2026-11-21T22:59:59Z")).is_some());
-        assert!(cache.get("/stellen", s, &m, at("2026-11-21T23:00:00Z")).is_none());
+        assert!(
+            cache
+                .get("/stellen", s, &m, at("2026-11-21T22:59:59Z"))
+                .is_some()
+        );
+        assert!(
+            cache
+                .get("/stellen", s, &m, at("2026-11-21T23:00:00Z"))
+                .is_none()
+        );
         cache.put("/stellen".into(), s, &m, now, Bytes::from_static(b"page"));
         assert!(cache.get("/stellen", s, &members(), now).is_none());
     }
@@ -170,9 +193,18 @@ mod tests {
         for key in ["a", "b", "c"] {
             cache.put(key.into(), s, &m, now, Bytes::from_static(b"page"));
         }
-        assert!(cache.get("a", s, &m, now).is_none(), "least recently used out");
+        assert!(
+            cache.get("a", s, &m, now).is_none(),
+            "least recently used out"
+        );
         assert!(cache.get("c", s, &m, now).is_some());
-        cache.put("big".into(), s, &m, now, Bytes::from(vec![b'x'; MAX_PAGE_BYTES + 1]));
+        cache.put(
+            "big".into(),
+            s,
+            &m,
+            now,
+            Bytes::from(vec![b'x'; MAX_PAGE_BYTES + 1]),
+        );
         assert!(cache.get("big", s, &m, now).is_none());
     }
 

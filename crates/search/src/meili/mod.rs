@@ -509,7 +509,8 @@ impl SearchIndex for MeiliIndex {
                     snippet_html,
                     distance_km,
                     municipality_ids: r.municipality_ids,
-                    kind: PostingKind::from_code(&r.kind).ok_or_else(|| unknown("kind", &r.kind))?,
+                    kind: PostingKind::from_code(&r.kind)
+                        .ok_or_else(|| unknown("kind", &r.kind))?,
                     category: Category::from_code(&r.category)
                         .ok_or_else(|| unknown("category", &r.category))?,
                     employment: Employment::from_code(&r.employment)

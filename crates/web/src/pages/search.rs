@@ -251,7 +251,11 @@ async fn search_page(
     {
         return Ok(Html(page));
     }
-    let page = Bytes::from(render_page(&state, &members, &query, &params, training, path).await?.0);
+    let page = Bytes::from(
+        render_page(&state, &members, &query, &params, training, path)
+            .await?
+            .0,
+    );
     if let Some(s) = snapshot {
         state.pages.put(key, s, &members, query.now, page.clone());
     }
