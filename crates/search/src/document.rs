@@ -13,7 +13,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 /// Bump when the document shape or its meaning changes: indexes of another version rebuild.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SearchDocument {
@@ -41,6 +41,12 @@ pub struct SearchDocument {
     pub published_ts: i64,
     pub lat: f64,
     pub lng: f64,
+    // What a result card shows beyond the fields above, so a results page needs no database read.
+    pub weekly_hours: Option<f64>,
+    pub pay_grade_from: Option<String>,
+    pub pay_grade_to: Option<String>,
+    pub pay_monthly_min_eur: Option<i32>,
+    pub pay_monthly_max_eur: Option<i32>,
 }
 
 impl SearchDocument {
@@ -93,6 +99,11 @@ impl SearchDocument {
             published_ts: p.published_at.map_or(0, |t| t.timestamp()),
             lat: p.latitude.unwrap_or(owner.latitude),
             lng: p.longitude.unwrap_or(owner.longitude),
+            weekly_hours: p.weekly_hours,
+            pay_grade_from: p.pay_grade_from.clone(),
+            pay_grade_to: p.pay_grade_to.clone(),
+            pay_monthly_min_eur: p.pay_monthly_min_eur,
+            pay_monthly_max_eur: p.pay_monthly_max_eur,
         }
     }
 }

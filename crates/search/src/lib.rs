@@ -19,6 +19,8 @@ pub mod synonyms;
 
 use std::future::Future;
 
+use chrono::{DateTime, Utc};
+
 pub use document::SearchDocument;
 pub use error::SearchError;
 pub use query::{FacetCount, Facets, Hit, SearchQuery, SearchResults, Sort};
@@ -32,6 +34,17 @@ pub enum Readiness {
     Ready,
     /// New, or built for another schema or settings: run a full rebuild.
     NeedsRebuild,
+}
+
+/// What a search answer depends on besides the query: the content of the index and the clock.
+/// Two searches for the same query at instants before `valid_until` against the same generation
+/// give the same answer, so a caller may keep it (see the web crate's page cache).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    /// Changes with every write the engine made visible.
+    pub generation: u64,
+    /// Unix seconds: the next instant an indexed posting expires or goes online.
+    pub valid_until: i64,
 }
 
 /// A search engine for postings. Implementations are idempotent: upserting the same document
@@ -55,6 +68,11 @@ pub trait SearchIndex: Send + Sync {
     ) -> impl Future<Output = Result<SearchResults, SearchError>> + Send;
     /// Number of documents in the index.
     fn count(&self) -> impl Future<Output = Result<u64, SearchError>> + Send;
+    /// The state answers at `now` are computed from, for engines that know it exactly; `None`
+    /// (the default) when others may write to the index unseen, or it is not open yet.
+    fn snapshot(&self, _now: DateTime<Utc>) -> Option<Snapshot> {
+        None
+    }
 }
 
 /// The backend chosen by configuration.
@@ -99,5 +117,11 @@ impl SearchIndex for AnyIndex {
     }
     async fn count(&self) -> Result<u64, SearchError> {
         delegate!(self, i => i.count())
+    }
+    fn snapshot(&self, now: DateTime<Utc>) -> Option<Snapshot> {
+        match self {
+            Self::Embedded(i) => i.snapshot(now),
+            Self::Meili(i) => i.snapshot(now),
+        }
     }
 }

@@ -220,6 +220,23 @@ pub struct Hit {
     /// search text.
     pub snippet_html: String,
     pub distance_km: Option<f64>,
+    // What a result card shows, straight from the index: a results page reads no database.
+    /// Owner first, then confirmed partners.
+    pub municipality_ids: Vec<i64>,
+    pub kind: PostingKind,
+    pub category: Category,
+    pub employment: Employment,
+    pub weekly_hours: Option<f64>,
+    pub contract: Contract,
+    pub pay_scheme: PayScheme,
+    pub pay_grade_from: Option<String>,
+    pub pay_grade_to: Option<String>,
+    pub pay_monthly_min_eur: Option<i32>,
+    pub pay_monthly_max_eur: Option<i32>,
+    pub deadline: NaiveDate,
+    /// Unix seconds; the posting is offline from then on.
+    pub expires_ts: i64,
+    pub published_ts: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

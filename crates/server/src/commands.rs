@@ -217,7 +217,8 @@ pub async fn run_server(
         jobboard_web::Site::new(&config.public_url),
     )
     .with_hr(hr_settings(config)?)
-    .with_push_rate_limit(config.push_rate_limit);
+    .with_push_rate_limit(config.push_rate_limit)
+    .with_page_cache(config.page_cache_pages);
     jobboard_web::serve(listener, state, shutdown)
         .await
         .context("HTTP server failed")?;

@@ -81,6 +81,9 @@ pub struct Config {
     /// `JOBBOARD_TRUST_FORWARDED_FOR`: take the client address from `X-Forwarded-For` (only
     /// behind a reverse proxy that sets it); default off.
     pub trust_forwarded_for: bool,
+    /// `JOBBOARD_PAGE_CACHE`: rendered results pages kept in memory (default 512, 0 = off; only
+    /// with the embedded engine).
+    pub page_cache_pages: usize,
 }
 
 impl std::fmt::Display for SearchBackend {
@@ -274,6 +277,19 @@ impl Config {
             Some(v) => switch(&v)
                 .ok_or_else(|| invalid("JOBBOARD_TRUST_FORWARDED_FOR", &v, "on or off"))?,
         };
+        let page_cache_pages = parse(
+            &var,
+            "JOBBOARD_PAGE_CACHE",
+            512,
+            "a number of pages from 0 (off) to 100000",
+        )?;
+        if page_cache_pages > 100_000 {
+            return Err(invalid(
+                "JOBBOARD_PAGE_CACHE",
+                &page_cache_pages.to_string(),
+                "a number of pages from 0 (off) to 100000",
+            ));
+        }
         Ok(Self {
             smtp_url,
             mail_from,
@@ -281,6 +297,7 @@ impl Config {
             trust_forwarded_for,
             search,
             indexer_in_serve,
+            page_cache_pages,
             public_url,
             database_url,
             bind,
@@ -426,6 +443,19 @@ mod tests {
             from(&[("JOBBOARD_DEMO_COUNT", "-3")]).expect_err("bad").var,
             "JOBBOARD_DEMO_COUNT"
         );
+        for bad in ["viele", "-1", "100001"] {
+            assert_eq!(
+                from(&[("JOBBOARD_PAGE_CACHE", bad)]).expect_err("bad").var,
+                "JOBBOARD_PAGE_CACHE"
+            );
+        }
+        assert_eq!(
+            from(&[("JOBBOARD_PAGE_CACHE", "0")])
+                .expect("valid")
+                .page_cache_pages,
+            0
+        );
+        assert_eq!(from(&[]).expect("valid").page_cache_pages, 512);
     }
 
     #[test]

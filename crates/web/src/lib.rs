@@ -10,6 +10,7 @@ mod health;
 pub mod hr;
 mod members;
 mod page;
+mod page_cache;
 mod pages;
 mod site;
 mod view;
@@ -37,6 +38,7 @@ pub struct AppState {
     members: Arc<members::MemberCache>,
     pub hr: hr::Shared,
     push_limiter: Arc<api::limiter::RateLimiter>,
+    pages: Arc<page_cache::PageCache>,
 }
 
 impl AppState {
@@ -54,6 +56,7 @@ impl AppState {
             members: Arc::default(),
             hr: Arc::new(hr),
             push_limiter: Arc::new(api::limiter::RateLimiter::new(DEFAULT_PUSH_RATE_PER_MINUTE)),
+            pages: Arc::default(),
         }
     }
 
@@ -71,6 +74,12 @@ impl AppState {
     /// Requests per minute and API token the push API accepts (in this process).
     pub fn with_push_rate_limit(mut self, per_minute: u32) -> Self {
         self.push_limiter = Arc::new(api::limiter::RateLimiter::new(per_minute));
+        self
+    }
+
+    /// Keep at most `pages` rendered results pages (0: none); see `page_cache`.
+    pub fn with_page_cache(mut self, pages: usize) -> Self {
+        self.pages = Arc::new(page_cache::PageCache::new(pages));
         self
     }
 

@@ -1,14 +1,11 @@
 //! How postings are shown: German texts for kinds, pay, working time and deadlines.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use jobboard_domain::berlin;
 use jobboard_domain::municipalities::Municipality;
-use jobboard_domain::postings::queries::{self, Posting};
+use jobboard_domain::postings::queries::Posting;
 use jobboard_domain::postings::{Employment, PayScheme};
 use jobboard_search::Hit;
-use sea_orm::{ConnectionTrait, DbErr};
 
 /// A posting in a list.
 pub struct Card {
@@ -24,64 +21,62 @@ pub struct Card {
     pub distance: String,
 }
 
-/// Cards for postings in the given order (search hits keep their highlights).
-pub async fn cards(
-    db: &impl ConnectionTrait,
-    members: &[Municipality],
-    hits: &[Hit],
-    now: DateTime<Utc>,
-) -> Result<Vec<Card>, DbErr> {
-    let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
-    let postings: HashMap<i64, Posting> = queries::find_many(db, &ids)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let partners = queries::confirmed_partners(db, &ids).await?;
+/// Cards for search hits in their order, from the index alone (no database read); names of the
+/// municipalities come from the members list.
+pub fn cards(members: &[Municipality], hits: &[Hit], now: DateTime<Utc>) -> Vec<Card> {
     let name = |id: i64| {
         members
             .iter()
             .find(|m| m.id == id)
-            .map(|m| m.name.clone())
+            .map(|m| m.name.as_str())
             .unwrap_or_default()
     };
-    Ok(hits
-        .iter()
-        .filter_map(|h| {
-            // Gone from the database between search and display: leave it out.
-            let p = postings.get(&h.id)?;
-            Some(Card {
-                slug: p.slug.clone(),
+    hits.iter()
+        .map(|h| {
+            let (owner, partners) = h.municipality_ids.split_first().unwrap_or((&0, &[]));
+            let partners: Vec<&str> = partners.iter().map(|id| name(*id)).collect();
+            Card {
+                slug: h.slug.clone(),
                 title_html: h.title_html.clone(),
                 snippet_html: h.snippet_html.clone(),
-                municipality: name(p.municipality_id),
-                partners: partners
-                    .get(&p.id)
-                    .map(|ids| list_de(&ids.iter().map(|i| name(*i)).collect::<Vec<_>>()))
-                    .unwrap_or_default(),
-                kind: p.kind.label(),
-                employment: employment_text(p),
-                pay: pay_text(p),
-                deadline: deadline_text(p.application_deadline, now),
+                municipality: name(*owner).to_owned(),
+                partners: list_de(&partners),
+                kind: h.kind.label(),
+                employment: employment_label(h.employment, h.weekly_hours),
+                pay: pay_label(&Pay {
+                    scheme: h.pay_scheme,
+                    grade_from: h.pay_grade_from.as_deref(),
+                    grade_to: h.pay_grade_to.as_deref(),
+                    monthly_min_eur: h.pay_monthly_min_eur,
+                    monthly_max_eur: h.pay_monthly_max_eur,
+                }),
+                deadline: deadline_text(h.deadline, now),
                 distance: h
                     .distance_km
                     .map(|d| format!("{} km entfernt", format_decimal(d, 1)))
                     .unwrap_or_default(),
-            })
+            }
         })
-        .collect())
+        .collect()
 }
 
-pub fn list_de(names: &[String]) -> String {
+pub fn list_de<S: AsRef<str>>(names: &[S]) -> String {
     match names {
         [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} und {last}", rest.join(", ")),
+        [one] => one.as_ref().to_owned(),
+        [rest @ .., last] => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} und {}", rest.join(", "), last.as_ref())
+        }
     }
 }
 
 pub fn employment_text(p: &Posting) -> String {
-    match (p.employment, p.weekly_hours) {
+    employment_label(p.employment, p.weekly_hours)
+}
+
+fn employment_label(employment: Employment, weekly_hours: Option<f64>) -> String {
+    match (employment, weekly_hours) {
         (e, Some(h)) if e != Employment::Either || h > 0.0 => {
             format!("{}, {} Std./Woche", e.label(), format_decimal(h, 1))
         }
@@ -89,10 +84,29 @@ pub fn employment_text(p: &Posting) -> String {
     }
 }
 
+/// What is known about the pay of a posting.
+struct Pay<'a> {
+    scheme: PayScheme,
+    grade_from: Option<&'a str>,
+    grade_to: Option<&'a str>,
+    monthly_min_eur: Option<i32>,
+    monthly_max_eur: Option<i32>,
+}
+
 /// "EG 8 bis EG 9a (TVöD-VKA)", "1.340 bis 1.490 € im Monat (TVAöD)", or "" when nothing is known.
 pub fn pay_text(p: &Posting) -> String {
-    let scheme = p.pay_scheme;
-    let grades = match (p.pay_grade_from.as_deref(), p.pay_grade_to.as_deref()) {
+    pay_label(&Pay {
+        scheme: p.pay_scheme,
+        grade_from: p.pay_grade_from.as_deref(),
+        grade_to: p.pay_grade_to.as_deref(),
+        monthly_min_eur: p.pay_monthly_min_eur,
+        monthly_max_eur: p.pay_monthly_max_eur,
+    })
+}
+
+fn pay_label(p: &Pay<'_>) -> String {
+    let scheme = p.scheme;
+    let grades = match (p.grade_from, p.grade_to) {
         (Some(a), Some(b)) if a != b => Some(format!(
             "{} bis {}",
             scheme.grade_label(a),
@@ -101,7 +115,7 @@ pub fn pay_text(p: &Posting) -> String {
         (Some(a), _) => Some(scheme.grade_label(a)),
         _ => None,
     };
-    let money = match (p.pay_monthly_min_eur, p.pay_monthly_max_eur) {
+    let money = match (p.monthly_min_eur, p.monthly_max_eur) {
         (Some(a), Some(b)) if a != b => Some(format!("{} bis {} € im Monat", euro(a), euro(b))),
         (Some(a), _) | (None, Some(a)) => Some(format!("{} € im Monat", euro(a))),
         _ => None,

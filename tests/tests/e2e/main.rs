@@ -3,6 +3,7 @@
 #![expect(clippy::unwrap_used, reason = "tests")]
 
 mod api;
+mod cache;
 mod courses;
 mod editor;
 mod feeds;

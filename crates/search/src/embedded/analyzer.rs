@@ -105,13 +105,18 @@ impl<S: TokenStream> TokenStream for GermanNormStream<S> {
 
 /// The analyzed tokens of a text.
 pub fn tokens(text: &str) -> Vec<String> {
-    let mut analyzer = german();
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while stream.advance() {
-        out.push(stream.token().text.clone());
+    // One analyzer per thread instead of one per query: building it boxes every filter.
+    thread_local! {
+        static ANALYZER: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(german());
     }
-    out
+    ANALYZER.with_borrow_mut(|analyzer| {
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        out
+    })
 }
 
 #[cfg(test)]

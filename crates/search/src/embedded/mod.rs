@@ -13,13 +13,14 @@ mod schema;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use chrono::{DateTime, Utc};
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::TantivyDocument;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
 use crate::document::{SCHEMA_VERSION, SearchDocument};
 use crate::query::{SearchQuery, SearchResults};
-use crate::{Readiness, SearchError, SearchIndex};
+use crate::{Readiness, SearchError, SearchIndex, Snapshot};
 
 pub use analyzer::tokens as analyze;
 pub use query::day_number;
@@ -40,6 +41,15 @@ struct Inner {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
+    /// The last [`Snapshot`] computed, reused while its generation is current.
+    snapshot: Mutex<Option<Memo>>,
+}
+
+#[derive(Clone, Copy)]
+struct Memo {
+    snapshot: Snapshot,
+    /// The instant it was computed for: it holds from there until `valid_until`.
+    computed_at: i64,
 }
 
 impl EmbeddedIndex {
@@ -102,6 +112,7 @@ impl EmbeddedIndex {
             reader,
             writer: Mutex::new(writer),
             fields,
+            snapshot: Mutex::new(None),
         })
     }
 
@@ -136,6 +147,7 @@ impl Inner {
             return Err(e);
         }
         writer.commit()?;
+        // Reloading starts a new searcher generation, which invalidates snapshots.
         self.reader.reload()?;
         Ok(())
     }
@@ -181,6 +193,21 @@ impl Inner {
         doc.add_i64(f.published, d.published_ts);
         doc.add_f64(f.lat, d.lat);
         doc.add_f64(f.lng, d.lng);
+        if let Some(h) = d.weekly_hours {
+            doc.add_f64(f.weekly_hours, h);
+        }
+        if let Some(g) = &d.pay_grade_from {
+            doc.add_text(f.pay_grade_from, g);
+        }
+        if let Some(g) = &d.pay_grade_to {
+            doc.add_text(f.pay_grade_to, g);
+        }
+        if let Some(v) = d.pay_monthly_min_eur {
+            doc.add_i64(f.pay_min, i64::from(v));
+        }
+        if let Some(v) = d.pay_monthly_max_eur {
+            doc.add_i64(f.pay_max, i64::from(v));
+        }
         doc
     }
 }
@@ -264,4 +291,51 @@ impl SearchIndex for EmbeddedIndex {
         self.blocking(|inner| Ok(inner.reader.searcher().num_docs()))
             .await
     }
+
+    /// Exact: only this process writes the index (tantivy's lock), and the reader reloads only
+    /// after its writes.
+    fn snapshot(&self, now: DateTime<Utc>) -> Option<Snapshot> {
+        let inner = self.inner.get()?;
+        let searcher = inner.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        let now = now.timestamp();
+        let mut memo = inner.snapshot.lock().ok()?;
+        if let Some(m) = *memo
+            && m.snapshot.generation == generation
+            && (m.computed_at..m.snapshot.valid_until).contains(&now)
+        {
+            return Some(m.snapshot);
+        }
+        let snapshot = Snapshot {
+            generation,
+            valid_until: next_change(&searcher, now),
+        };
+        *memo = Some(Memo {
+            snapshot,
+            computed_at: now,
+        });
+        Some(snapshot)
+    }
+}
+
+/// The first instant after `now` at which an indexed posting expires or goes online (deleted
+/// documents count too: an early answer is only a cache miss). `i64::MAX` when none will.
+fn next_change(searcher: &tantivy::Searcher, now: i64) -> i64 {
+    let mut next = i64::MAX;
+    for segment in searcher.segment_readers() {
+        for field in ["expires", "published"] {
+            match segment.fast_fields().i64(field) {
+                Ok(column) => {
+                    for v in column.values.iter() {
+                        if v > now && v < next {
+                            next = v;
+                        }
+                    }
+                }
+                // Unreadable: claim a change right away, so nothing is kept.
+                Err(_) => return now + 1,
+            }
+        }
+    }
+    next
 }

@@ -427,16 +427,56 @@ fn hits(
             }
             None => None,
         };
+        let int = |field: Field| doc.get_first(field).and_then(|v| v.as_i64());
+        let vocab = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_u64())
+                .unwrap_or(u64::MAX) as usize
+        };
+        let opt_text = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
+        let missing = |what: &str| SearchError::Engine(format!("stored {what} missing"));
         out.push(Hit {
-            id: doc
-                .get_first(f.id)
-                .and_then(|v| v.as_i64())
-                .unwrap_or_default(),
+            id: int(f.id).unwrap_or_default(),
             slug: text_of(f.slug),
             title,
             title_html,
             snippet_html,
             distance_km: distance,
+            municipality_ids: doc
+                .get_all(f.municipality)
+                .filter_map(|v| v.as_u64())
+                .map(|m| m as i64)
+                .collect(),
+            kind: *PostingKind::ALL
+                .get(vocab(f.kind))
+                .ok_or_else(|| missing("kind"))?,
+            category: *Category::ALL
+                .get(vocab(f.category))
+                .ok_or_else(|| missing("category"))?,
+            employment: *Employment::ALL
+                .get(vocab(f.employment))
+                .ok_or_else(|| missing("employment"))?,
+            weekly_hours: doc.get_first(f.weekly_hours).and_then(|v| v.as_f64()),
+            contract: *Contract::ALL
+                .get(vocab(f.contract))
+                .ok_or_else(|| missing("contract"))?,
+            pay_scheme: *PayScheme::ALL
+                .get(vocab(f.pay_scheme))
+                .ok_or_else(|| missing("pay scheme"))?,
+            pay_grade_from: opt_text(f.pay_grade_from),
+            pay_grade_to: opt_text(f.pay_grade_to),
+            pay_monthly_min_eur: int(f.pay_min).and_then(|v| i32::try_from(v).ok()),
+            pay_monthly_max_eur: int(f.pay_max).and_then(|v| i32::try_from(v).ok()),
+            deadline: int(f.deadline)
+                .and_then(|d| i32::try_from(d).ok())
+                .and_then(NaiveDate::from_num_days_from_ce_opt)
+                .ok_or_else(|| missing("deadline"))?,
+            expires_ts: int(f.expires).unwrap_or_default(),
+            published_ts: int(f.published).unwrap_or_default(),
         });
     }
     Ok(out)

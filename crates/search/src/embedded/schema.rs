@@ -28,6 +28,11 @@ pub struct Fields {
     pub published: Field,
     pub lat: Field,
     pub lng: Field,
+    pub weekly_hours: Field,
+    pub pay_grade_from: Field,
+    pub pay_grade_to: Field,
+    pub pay_min: Field,
+    pub pay_max: Field,
 }
 
 impl Fields {
@@ -59,7 +64,8 @@ pub fn build() -> (Schema, Fields) {
         .set_index_option(IndexRecordOption::WithFreqsAndPositions);
     let text = TextOptions::default().set_indexing_options(indexing);
     let stored_text = text.clone().set_stored();
-    let facet = || INDEXED | FAST;
+    // Filter and facet fields are stored too: a hit carries what its result card shows.
+    let facet = || INDEXED | FAST | STORED;
     let mut sb = Schema::builder();
     let fields = Fields {
         id: sb.add_i64_field("id", INDEXED | STORED | FAST),
@@ -81,6 +87,11 @@ pub fn build() -> (Schema, Fields) {
         published: sb.add_i64_field("published", facet()),
         lat: sb.add_f64_field("lat", FAST),
         lng: sb.add_f64_field("lng", FAST),
+        weekly_hours: sb.add_f64_field("weekly_hours", STORED),
+        pay_grade_from: sb.add_text_field("pay_grade_from", STORED),
+        pay_grade_to: sb.add_text_field("pay_grade_to", STORED),
+        pay_min: sb.add_i64_field("pay_monthly_min_eur", STORED),
+        pay_max: sb.add_i64_field("pay_monthly_max_eur", STORED),
     };
     (sb.build(), fields)
 }

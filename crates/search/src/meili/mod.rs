@@ -9,6 +9,8 @@ mod http;
 use std::collections::HashMap;
 use std::time::Duration;
 
+use chrono::NaiveDate;
+use jobboard_domain::postings::{Category, Contract, Employment, PayScheme, PostingKind};
 use jobboard_domain::text;
 use meilisearch_sdk::client::{Client, SwapIndexes};
 use meilisearch_sdk::documents::DocumentsQuery;
@@ -70,6 +72,16 @@ struct MeiliDoc {
     published_ts: i64,
     #[serde(rename = "_geo")]
     geo: Geo,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weekly_hours: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_grade_from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_grade_to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_monthly_min_eur: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_monthly_max_eur: Option<i32>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -78,6 +90,28 @@ struct Geo {
     lng: f64,
 }
 
+/// The attributes a hit needs: everything a result card shows.
+const RETRIEVED: [&str; 18] = [
+    "id",
+    "slug",
+    "title",
+    "_geo",
+    "municipality_ids",
+    "kind",
+    "category",
+    "employment",
+    "weekly_hours",
+    "contract",
+    "pay_scheme",
+    "pay_grade_from",
+    "pay_grade_to",
+    "pay_monthly_min_eur",
+    "pay_monthly_max_eur",
+    "deadline",
+    "expires_ts",
+    "published_ts",
+];
+
 #[derive(Debug, Deserialize)]
 struct MeiliHit {
     id: i64,
@@ -85,6 +119,20 @@ struct MeiliHit {
     title: String,
     #[serde(rename = "_geo")]
     geo: Option<Geo>,
+    municipality_ids: Vec<i64>,
+    kind: String,
+    category: String,
+    employment: String,
+    weekly_hours: Option<f64>,
+    contract: String,
+    pay_scheme: String,
+    pay_grade_from: Option<String>,
+    pay_grade_to: Option<String>,
+    pay_monthly_min_eur: Option<i32>,
+    pay_monthly_max_eur: Option<i32>,
+    deadline: i64,
+    expires_ts: i64,
+    published_ts: i64,
 }
 
 impl From<&SearchDocument> for MeiliDoc {
@@ -112,6 +160,11 @@ impl From<&SearchDocument> for MeiliDoc {
                 lat: d.lat,
                 lng: d.lng,
             },
+            weekly_hours: d.weekly_hours,
+            pay_grade_from: d.pay_grade_from.clone(),
+            pay_grade_to: d.pay_grade_to.clone(),
+            pay_monthly_min_eur: d.pay_monthly_min_eur,
+            pay_monthly_max_eur: d.pay_monthly_max_eur,
         }
     }
 }
@@ -380,7 +433,7 @@ impl SearchIndex for MeiliIndex {
             .with_page(q.page as usize)
             .with_hits_per_page(q.per_page as usize)
             .with_facets(Selectors::Some(&inactive))
-            .with_attributes_to_retrieve(Selectors::Some(&["id", "slug", "title", "_geo"]))
+            .with_attributes_to_retrieve(Selectors::Some(&RETRIEVED))
             .with_attributes_to_highlight(Selectors::Some(&["title", "body"]))
             .with_attributes_to_crop(Selectors::Some(&[("body", Some(30))]))
             .with_highlight_pre_tag(PRE)
@@ -421,7 +474,7 @@ impl SearchIndex for MeiliIndex {
         let hits = first
             .hits
             .into_iter()
-            .map(|h| {
+            .map(|h| -> Result<Hit, SearchError> {
                 let formatted = h.formatted_result.unwrap_or_default();
                 let field = |name: &str| {
                     formatted
@@ -444,16 +497,42 @@ impl SearchIndex for MeiliIndex {
                     (Some(n), Some(g)) => Some(distance_km(n.lat, n.lng, g.lat, g.lng)),
                     _ => None,
                 };
-                Hit {
-                    id: h.result.id,
-                    slug: h.result.slug,
-                    title: h.result.title,
+                let r = h.result;
+                let unknown = |what: &str, v: &str| {
+                    SearchError::Engine(format!("document {} has unknown {what} {v:?}", r.id))
+                };
+                Ok(Hit {
+                    id: r.id,
+                    slug: r.slug,
+                    title: r.title,
                     title_html,
                     snippet_html,
                     distance_km,
-                }
+                    municipality_ids: r.municipality_ids,
+                    kind: PostingKind::from_code(&r.kind)
+                        .ok_or_else(|| unknown("kind", &r.kind))?,
+                    category: Category::from_code(&r.category)
+                        .ok_or_else(|| unknown("category", &r.category))?,
+                    employment: Employment::from_code(&r.employment)
+                        .ok_or_else(|| unknown("employment", &r.employment))?,
+                    weekly_hours: r.weekly_hours,
+                    contract: Contract::from_code(&r.contract)
+                        .ok_or_else(|| unknown("contract", &r.contract))?,
+                    pay_scheme: PayScheme::from_code(&r.pay_scheme)
+                        .ok_or_else(|| unknown("pay scheme", &r.pay_scheme))?,
+                    pay_grade_from: r.pay_grade_from,
+                    pay_grade_to: r.pay_grade_to,
+                    pay_monthly_min_eur: r.pay_monthly_min_eur,
+                    pay_monthly_max_eur: r.pay_monthly_max_eur,
+                    deadline: i32::try_from(r.deadline)
+                        .ok()
+                        .and_then(NaiveDate::from_num_days_from_ce_opt)
+                        .ok_or_else(|| unknown("deadline", &r.deadline.to_string()))?,
+                    expires_ts: r.expires_ts,
+                    published_ts: r.published_ts,
+                })
             })
-            .collect();
+            .collect::<Result<Vec<_>, _>>()?;
         let total = first
             .total_hits
             .or(first.estimated_total_hits)

@@ -45,6 +45,11 @@ impl Doc {
             published_ts: (now() - Duration::days(2)).timestamp(),
             lat: owner.2,
             lng: owner.3,
+            weekly_hours: None,
+            pay_grade_from: None,
+            pay_grade_to: None,
+            pay_monthly_min_eur: None,
+            pay_monthly_max_eur: None,
         })
     }
     pub fn kind(mut self, k: PostingKind) -> Self {
@@ -69,6 +74,17 @@ impl Doc {
         self.0.pay_scheme = scheme;
         self.0.grade_min_rank = scheme.grade_rank(from).map(|r| r as i64);
         self.0.grade_max_rank = scheme.grade_rank(to).map(|r| r as i64);
+        self.0.pay_grade_from = Some(from.into());
+        self.0.pay_grade_to = Some(to.into());
+        self
+    }
+    pub fn hours(mut self, weekly: f64) -> Self {
+        self.0.weekly_hours = Some(weekly);
+        self
+    }
+    pub fn monthly(mut self, min: i32, max: i32) -> Self {
+        self.0.pay_monthly_min_eur = Some(min);
+        self.0.pay_monthly_max_eur = Some(max);
         self
     }
     pub fn scheme(mut self, scheme: PayScheme) -> Self {
@@ -125,6 +141,7 @@ pub fn postings() -> Vec<SearchDocument> {
             .kind(K::Apprenticeship)
             .category(C::Verwaltung, "Hauptamt")
             .scheme(PayScheme::Tvaoed)
+            .monthly(1340, 1490)
             .contract(Contract::FixedTerm)
             .partners(&[BRANDIS, NAUNHOF])
             .body("Drei Jahre Ausbildung in den Rathäusern des Partheland-Verbunds.")
@@ -134,6 +151,7 @@ pub fn postings() -> Vec<SearchDocument> {
             .category(C::Verwaltung, "Bürgerbüro")
             .pay(PayScheme::TvoedVkaEg, "6", "8")
             .employment(Employment::PartTime)
+            .hours(30.5)
             .body("Pass- und Meldewesen, Beratung der Bürgerinnen und Bürger.")
             .deadline_in_days(10)
             .published_days_ago(5),

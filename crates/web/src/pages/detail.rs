@@ -174,7 +174,7 @@ pub async fn render_detail(
         tasks_html: markdown::render(&p.tasks),
         profile_html: markdown::render(&p.profile),
         benefits_html: markdown::render(&p.benefits),
-        related: cards(&state.db, &members, &related_hits, now).await?,
+        related: cards(&members, &related_hits, now),
         partners,
         owner,
         p,

@@ -66,7 +66,7 @@ pub async fn show_municipality(
             &format!("Angebote von {}", m.name),
         ),
         total: results.total,
-        cards: cards(&state.db, &members, &results.hits, query.now).await?,
+        cards: cards(&members, &results.hits, query.now),
     };
     Ok(render(&page)?)
 }

@@ -5,6 +5,7 @@
 //! Unknown values are ignored; a page number or text that cannot be served is a 400 page.
 
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::response::Html;
 use chrono::Utc;
@@ -228,27 +229,55 @@ struct SearchPage {
 pub async fn search_postings(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> AppResult<Html<String>> {
+) -> AppResult<Html<Bytes>> {
     search_page(state, raw, false).await
 }
 
 pub async fn search_training(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> AppResult<Html<String>> {
+) -> AppResult<Html<Bytes>> {
     search_page(state, raw, true).await
 }
 
+/// A results page, from the page cache when the index and the clock allow (see `page_cache`).
 async fn search_page(
     state: AppState,
     raw: Option<String>,
     training: bool,
-) -> AppResult<Html<String>> {
+) -> AppResult<Html<Bytes>> {
     let members = state.members().await?;
     let (query, params) = parse(raw.as_deref(), &members, training)?;
-    let results = state.search.search(&query).await.map_err(search_error)?;
-    let cards = cards(&state.db, &members, &results.hits, query.now).await?;
     let path = if training { "/ausbildung" } else { "/stellen" };
+    // Taken before searching: the answer is then at least as new as the snapshot.
+    let snapshot = state.search.snapshot(query.now);
+    let key = params.link(path, &[], Some(query.page));
+    if let Some(s) = snapshot
+        && let Some(page) = state.pages.get(&key, s, &members, query.now)
+    {
+        return Ok(Html(page));
+    }
+    let page = Bytes::from(
+        render_page(&state, &members, &query, &params, training, path)
+            .await?
+            .0,
+    );
+    if let Some(s) = snapshot {
+        state.pages.put(key, s, &members, query.now, page.clone());
+    }
+    Ok(Html(page))
+}
+
+async fn render_page(
+    state: &AppState,
+    members: &[Municipality],
+    query: &SearchQuery,
+    params: &Params,
+    training: bool,
+    path: &'static str,
+) -> AppResult<Html<String>> {
+    let results = state.search.search(query).await.map_err(search_error)?;
+    let cards = cards(members, &results.hits, query.now);
     let pages = results
         .total
         .div_ceil(u64::from(PER_PAGE))
@@ -279,8 +308,8 @@ async fn search_page(
         action: path,
         text: query.text.clone(),
         total: results.total,
-        facets: facet_groups(&results, &params, &members, training),
-        active: active_filters(&params, &members, path),
+        facets: facet_groups(&results, params, members, training),
+        active: active_filters(params, members, path),
         places: std::iter::once(Choice {
             value: String::new(),
             label: "keine Angabe".into(),

@@ -55,7 +55,7 @@ pub async fn show_start(State(state): State<AppState>) -> AppResult<Html<String>
             "start",
         ),
         total: results.total,
-        latest: cards(&state.db, &members, &results.hits, query.now).await?,
+        latest: cards(&members, &results.hits, query.now),
         members: members
             .iter()
             .map(|m| MemberLink {
