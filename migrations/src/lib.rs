@@ -12,9 +12,9 @@ mod m20261121_000003_create_audit_and_outbox;
 mod m20261121_000004_seed_member_municipalities;
 mod m20261121_000005_add_outbox_claims;
 mod m20261121_000010_create_accounts;
-mod m20261121_000040_create_courses;
 mod m20261121_000020_add_posting_external_id;
 mod m20261121_000021_create_api_tokens;
+mod m20261121_000040_create_courses;
 
 pub struct Migrator;
 

@@ -111,3 +111,36 @@ e2e_tests! {
         app.shutdown().await.unwrap();
     }
 }
+
+e2e_tests! {
+    async fn the_json_api_lists_public_courses_and_hides_drafts(app) {
+        let naunhof = member(&app, "naunhof").await;
+        let mut d = sample_course(3, deadline_in(10));
+        d.partners = vec![naunhof];
+        let c = open(&app, d, "brandis").await;
+        registrations::register(&app.db, c.id, naunhof, RegistrationDraft { name: "P".into(), email: "p@naunhof.de".into(), note: None }, &Actor::user(2), Utc::now()).await.unwrap();
+        let brandis = member(&app, "brandis").await;
+        let hidden = mutations::create_course(&app.db, brandis, sample_course(3, deadline_in(10)), &Actor::user(1), Utc::now()).await.unwrap();
+
+        let list: serde_json::Value = app.get("/api/v1/courses").await.json().await.unwrap();
+        let list = list.as_array().unwrap();
+        assert_eq!(list.len(), 1, "{list:?}");
+        let one = &list[0];
+        assert_eq!(one["slug"], c.slug.as_str());
+        assert_eq!(one["provider"], "brandis");
+        assert_eq!(one["partners"], serde_json::json!(["naunhof"]));
+        assert_eq!((one["confirmed"].as_u64(), one["free_seats"].as_u64()), (Some(1), Some(2)));
+        assert_eq!(one["status"], "open");
+        assert_eq!(one["sessions"].as_array().unwrap().len(), 1);
+        assert!(one["ical_url"].as_str().unwrap().ends_with("/kalender.ics"));
+
+        let detail = app.get(&format!("/api/v1/courses/{}", c.slug)).await;
+        assert_eq!(detail.status(), 200);
+        let missing = app.get(&format!("/api/v1/courses/{}", hidden.slug)).await;
+        assert_eq!(missing.status(), 404);
+        assert_eq!(missing.headers()["content-type"], "application/problem+json");
+        let spec: serde_json::Value = app.get("/api/openapi.json").await.json().await.unwrap();
+        assert!(spec["paths"]["/api/v1/courses/{slug}"].is_object(), "documented");
+        app.shutdown().await.unwrap();
+    }
+}

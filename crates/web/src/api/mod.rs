@@ -1,6 +1,7 @@
 //! The JSON API under `/api`: read API v1 (CORS open for GET), push API v1 with municipality
 //! tokens, the OpenAPI 3.1 document at `/api/openapi.json`. Every error is problem+json.
 
+mod courses;
 pub mod limiter;
 mod problem;
 mod push;
@@ -29,6 +30,8 @@ use crate::AppState;
         read::get_posting_by_slug,
         read::list_municipalities,
         read::get_municipality,
+        courses::list_courses,
+        courses::get_course,
         push::put_posting,
         push::delete_posting,
     ),
@@ -40,6 +43,8 @@ use crate::AppState;
         read::Facet,
         read::FacetValue,
         read::ApiMunicipality,
+        courses::ApiCourse,
+        courses::ApiSession,
         push::PushPosting,
         push::PushResult,
     )),
@@ -69,6 +74,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/v1/municipalities", get(read::list_municipalities))
         .route("/v1/municipalities/{slug}", get(read::get_municipality))
+        .route("/v1/courses", get(courses::list_courses))
+        .route("/v1/courses/{slug}", get(courses::get_course))
         .route("/openapi.json", get(openapi))
         .layer(
             CorsLayer::new()
