@@ -3,7 +3,8 @@
 //! that hands harvested postings to the domain. No HTTP framework in here.
 //!
 //! - [`export`]: the outgoing feeds of any search, in RSS 2.0, Atom 1.0 and JSON Feed 1.1.
-//! - [`ical`]: iCalendar export of the training courses.
+//! - [`ical`], [`course_feed`]: iCalendar and RSS of the training courses.
 
+pub mod course_feed;
 pub mod export;
 pub mod ical;

@@ -65,8 +65,12 @@ pub async fn step(
     posting_ids.sort_unstable();
     posting_ids.dedup();
 
+    // Judge visibility by the clock after the claim: a posting published (and committed) between
+    // the caller reading the clock and the claim would otherwise look "not yet online", be
+    // removed and its row marked done, and stay out of search until its next change.
+    let seen_at = now.max(Utc::now());
     let result = async {
-        let (docs, remove) = document::load(db, &posting_ids, now).await?;
+        let (docs, remove) = document::load(db, &posting_ids, seen_at).await?;
         let counts = (docs.len(), remove.len());
         index.upsert(docs).await?;
         index.delete(remove).await?;

@@ -71,6 +71,18 @@ async fn drain(db: &DatabaseConnection, index: &impl SearchIndex, now: DateTime<
 }
 
 conformance! {
+    async fn a_posting_published_after_the_caller_read_the_clock_is_indexed_not_dropped(engine) {
+        let t = TestDb::sqlite().await;
+        let db = &t.db;
+        // The indexer loop reads the clock, then claims: a posting published in between must be
+        // judged by the time of the claim.
+        let loop_clock = Utc::now() - Duration::seconds(2);
+        let naunhof = id_of(db, "naunhof").await;
+        let id = publish(db, draft("C-1", "Klärwerksmeister (m/w/d)", loop_clock), naunhof, Utc::now()).await;
+        drain(db, &engine.index, loop_clock).await;
+        assert_eq!(found(&engine.index, "Klärwerksmeister", Utc::now()).await, vec![id]);
+    }
+
     async fn the_indexer_sends_current_rows_and_removes_what_is_no_longer_public(engine) {
         let t = TestDb::sqlite().await;
         let db = &t.db;
