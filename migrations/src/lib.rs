@@ -11,6 +11,7 @@ mod m20261121_000002_create_postings;
 mod m20261121_000003_create_audit_and_outbox;
 mod m20261121_000004_seed_member_municipalities;
 mod m20261121_000005_add_outbox_claims;
+mod m20261121_000030_extend_import_sources;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_create_audit_and_outbox::Migration),
             Box::new(m20261121_000004_seed_member_municipalities::Migration),
             Box::new(m20261121_000005_add_outbox_claims::Migration),
+            Box::new(m20261121_000030_extend_import_sources::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 
 use super::draft::PostingDraft;
+use super::lifecycle::{self, LifecycleState};
 use super::queries::{self, Posting};
 use super::types::PostingStatus;
 use super::validation::{ValidationContext, ValidationErrors, validate};
@@ -41,7 +42,41 @@ pub async fn create_posting<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    insert_posting(db, municipality_id, draft, actor, now, "created", None).await
+    insert_posting(db, municipality_id, draft, actor, now, "created", None, None).await
+}
+
+/// Where an imported posting comes from: its import source and the item's guid there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportOrigin {
+    pub source_id: i64,
+    pub guid: String,
+}
+
+/// Create a posting harvested from an import source and publish it at once: one row, one
+/// audit entry ("imported") and one outbox row. A deadline that is already over is refused
+/// like a manual publication would be.
+pub async fn create_imported_posting<C>(
+    db: &C,
+    municipality_id: i64,
+    origin: ImportOrigin,
+    draft: PostingDraft,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> DomainResult<Posting>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    insert_posting(
+        db,
+        municipality_id,
+        draft,
+        actor,
+        now,
+        "imported",
+        None,
+        Some(origin),
+    )
+    .await
 }
 
 /// A new draft with the content of posting `id` and a free reference number derived from its
@@ -71,6 +106,7 @@ where
         now,
         "duplicated",
         Some(id),
+        None,
     )
     .await?;
     txn.commit().await?;
@@ -85,6 +121,7 @@ async fn insert_posting<C>(
     now: DateTime<Utc>,
     action: &str,
     duplicated_from: Option<i64>,
+    origin: Option<ImportOrigin>,
 ) -> DomainResult<Posting>
 where
     C: ConnectionTrait + TransactionTrait,
@@ -104,15 +141,24 @@ where
     check_references(&txn, &draft, municipality_id, None, &mut errors).await?;
     errors.into_result()?;
 
+    let draft_state = LifecycleState {
+        status: PostingStatus::Draft,
+        published_at: None,
+        expires_at: berlin::end_of_day(draft.application_deadline),
+    };
+    let state = match &origin {
+        Some(_) => lifecycle::publish(draft_state, now)?,
+        None => draft_state,
+    };
     let slug = free_slug(&txn, &draft, &owner.slug).await?;
     let mut am = posting::ActiveModel {
         municipality_id: Set(municipality_id),
         slug: Set(slug),
-        status: Set(PostingStatus::Draft),
-        published_at: Set(None),
+        status: Set(state.status),
+        published_at: Set(state.published_at),
         version: Set(1),
-        source_id: Set(None),
-        external_guid: Set(None),
+        source_id: Set(origin.as_ref().map(|o| o.source_id)),
+        external_guid: Set(origin.map(|o| o.guid)),
         created_by: Set(actor.as_str().to_owned()),
         updated_by: Set(actor.as_str().to_owned()),
         created_at: Set(now),

@@ -5,6 +5,7 @@
 mod fixtures;
 
 mod audit_outbox;
+mod imports;
 mod locking;
 mod migrations;
 mod outbox;
