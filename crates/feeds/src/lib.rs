@@ -2,4 +2,6 @@
 //! search results and courses, parsing of municipalities' own feeds, and the import harvester
 //! that hands harvested postings to the domain. No HTTP framework in here.
 //!
-//! Filled by the feeds issue.
+//! - [`import`]: the harvester (pull sync): safe fetching, format recognition, parsing.
+
+pub mod import;
