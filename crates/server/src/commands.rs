@@ -13,7 +13,7 @@ use tokio::sync::watch;
 
 use crate::config::Config;
 use crate::config::SearchBackend;
-use crate::{BenchCommand, Cli, Command, bench, scheduler};
+use crate::{BenchCommand, Cli, Command, bench, imports, scheduler};
 use jobboard_search::AnyIndex;
 use jobboard_search::embedded::EmbeddedIndex;
 use jobboard_search::indexer::{self, IndexerOptions};
@@ -71,6 +71,11 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 rounds,
                 edits,
             }) => bench::search(&config, postings, rounds, edits).await,
+            Command::Bench(BenchCommand::Import { items }) => {
+                crate::bench_import::run(&config, items).await
+            }
+            Command::Import { source } => imports::import(&config, source).await,
+            Command::Source(command) => imports::source(&config, command).await,
             Command::Expire => {
                 let db = open(&config).await?;
                 let report = postings::publishing::run_due(&db, Utc::now()).await?;
@@ -175,6 +180,19 @@ pub async fn run_server(
         config.scheduler_interval,
         stopped.clone(),
     ))];
+    if let Some(interval) = config.import_interval {
+        tracing::info!(
+            interval_secs = interval.as_secs(),
+            "import harvester running"
+        );
+        jobs.push(tokio::spawn(scheduler::run_imports(
+            db.clone(),
+            imports::fetcher(config)?,
+            imports::harvest_options(config),
+            interval,
+            stopped.clone(),
+        )));
+    }
     let index = std::sync::Arc::new(open_index(config)?);
     if config.indexer_in_serve {
         tracing::info!(search = %config.search, "search indexer running");
