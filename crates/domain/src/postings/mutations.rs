@@ -167,7 +167,12 @@ where
     };
     apply_draft(&mut am, &draft);
     let created = am.insert(&txn).await?;
-    let partners = replace_partners(&txn, created.id, &draft).await?;
+    // A new row has no partners yet: only write when the draft names some.
+    let partners = if draft.partners.is_empty() {
+        Vec::new()
+    } else {
+        replace_partners(&txn, created.id, &draft).await?
+    };
 
     let mut changes = audit::diff(&Value::Null, &snapshot(&created, &partners), NOT_AUDITED);
     if let Some(from) = duplicated_from {
