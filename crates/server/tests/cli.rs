@@ -189,16 +189,20 @@ fn serve_feed(body: String) -> String {
 }
 
 fn feed() -> String {
-    let items: String = ["Sachbearbeiter Bauamt", "Erzieherin Kita", "Hausmeister Schule"]
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            format!(
-                "<item><title>{t}</title><link>https://www.brandis.de/stellen/{i}</link>\
+    let items: String = [
+        "Sachbearbeiter Bauamt",
+        "Erzieherin Kita",
+        "Hausmeister Schule",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, t)| {
+        format!(
+            "<item><title>{t}</title><link>https://www.brandis.de/stellen/{i}</link>\
                  <guid>s-{i}</guid><description>Die Stadt Brandis sucht: {t}.</description></item>"
-            )
-        })
-        .collect();
+        )
+    })
+    .collect();
     format!(
         "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Brandis</title>\
          <link>https://www.brandis.de</link><description>Stellen</description>{items}</channel></rss>"
@@ -219,16 +223,30 @@ fn sources_are_configured_imported_on_demand_and_report_their_status() {
     let mut add = jobboard(tmp.path());
     quiet(&mut add);
     let out = add
-        .args(["source", "add", "--municipality", "brandis", "--url", "ftp://example.org/x"])
+        .args([
+            "source",
+            "add",
+            "--municipality",
+            "brandis",
+            "--url",
+            "ftp://example.org/x",
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("https://"), "German validation message");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("https://"),
+        "German validation message"
+    );
 
     let mut add = jobboard(tmp.path());
     quiet(&mut add);
     let out = run(add.args(["source", "add", "--municipality", "brandis", "--url", &url]));
-    assert!(stdout(&out).starts_with("added import source 1 for Brandis"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("added import source 1 for Brandis"),
+        "{}",
+        stdout(&out)
+    );
 
     // Loopback is refused unless allowed.
     let mut import = jobboard(tmp.path());
@@ -239,29 +257,47 @@ fn sources_are_configured_imported_on_demand_and_report_their_status() {
 
     let mut import = jobboard(tmp.path());
     quiet(&mut import);
-    let out = run(import.env("JOBBOARD_IMPORT_ALLOW_PRIVATE", "loopback").arg("import"));
-    assert!(stdout(&out).contains("3 new, 0 updated, 0 archived, 0 unchanged, 0 failed"), "{}", stdout(&out));
+    let out = run(import
+        .env("JOBBOARD_IMPORT_ALLOW_PRIVATE", "loopback")
+        .arg("import"));
+    assert!(
+        stdout(&out).contains("3 new, 0 updated, 0 archived, 0 unchanged, 0 failed"),
+        "{}",
+        stdout(&out)
+    );
 
     let mut status = jobboard(tmp.path());
     quiet(&mut status);
     let out = run(status.args(["source", "status", "1"]));
     let text = stdout(&out);
     assert!(text.contains("Neu: 3, aktualisiert: 0"), "{text}");
-    assert!(text.contains("Fehler: keiner") && text.contains("Anzeigen aus dieser Quelle: 3"), "{text}");
+    assert!(
+        text.contains("Fehler: keiner") && text.contains("Anzeigen aus dieser Quelle: 3"),
+        "{text}"
+    );
 
     let mut remove = jobboard(tmp.path());
     quiet(&mut remove);
     let out = run(remove.args(["source", "remove", "1"]));
-    assert!(stdout(&out).contains("switched off instead of removed"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("switched off instead of removed"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[tokio::test]
 async fn serve_harvests_due_sources_on_its_schedule() {
     let tmp = tempfile::tempdir().unwrap();
     let url = serve_feed(feed());
-    run(jobboard(tmp.path())
-        .env("JOBBOARD_DEMO_DATA", "off")
-        .args(["source", "add", "--municipality", "brandis", "--url", &url]));
+    run(jobboard(tmp.path()).env("JOBBOARD_DEMO_DATA", "off").args([
+        "source",
+        "add",
+        "--municipality",
+        "brandis",
+        "--url",
+        &url,
+    ]));
     let mut child = jobboard(tmp.path())
         .env("JOBBOARD_BIND", "127.0.0.1:0")
         .env("JOBBOARD_DEMO_DATA", "off")

@@ -164,9 +164,15 @@ pub fn guess_kind(words: &str) -> PostingKind {
     {
         return *k;
     }
-    if any(words, &["duales studium", "dual_study", "dual studier", "bachelor"]) {
+    if any(
+        words,
+        &["duales studium", "dual_study", "dual studier", "bachelor"],
+    ) {
         PostingKind::DualStudy
-    } else if any(words, &["ausbildung", "auszubildende", "azubi", "apprentice"]) {
+    } else if any(
+        words,
+        &["ausbildung", "auszubildende", "azubi", "apprentice"],
+    ) {
         PostingKind::Apprenticeship
     } else if any(words, &["praktikum", "praktikant", "internship"]) {
         PostingKind::Internship

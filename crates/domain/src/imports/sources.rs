@@ -2,8 +2,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    prelude::*, sea_query::{Expr, ExprTrait},
+    ActiveValue::Set,
+    ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    prelude::*,
+    sea_query::{Expr, ExprTrait},
 };
 
 use crate::entities::{import_source, posting};

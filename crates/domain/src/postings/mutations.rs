@@ -42,7 +42,7 @@ pub async fn create_posting<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    insert_posting(db, municipality_id, draft, actor, now, "created", None, None).await
+    insert_posting(db, municipality_id, draft, actor, now, Creation::Created).await
 }
 
 /// Where an imported posting comes from: its import source and the item's guid there.
@@ -72,9 +72,7 @@ where
         draft,
         actor,
         now,
-        "imported",
-        None,
-        Some(origin),
+        Creation::Imported(origin),
     )
     .await
 }
@@ -104,13 +102,19 @@ where
         draft,
         actor,
         now,
-        "duplicated",
-        Some(id),
-        None,
+        Creation::Duplicated(id),
     )
     .await?;
     txn.commit().await?;
     Ok(copy)
+}
+
+/// How a new posting comes about: its audit action and what is recorded with it.
+enum Creation {
+    Created,
+    Duplicated(i64),
+    /// Imported postings are published at once.
+    Imported(ImportOrigin),
 }
 
 async fn insert_posting<C>(
@@ -119,9 +123,7 @@ async fn insert_posting<C>(
     draft: PostingDraft,
     actor: &Actor,
     now: DateTime<Utc>,
-    action: &str,
-    duplicated_from: Option<i64>,
-    origin: Option<ImportOrigin>,
+    creation: Creation,
 ) -> DomainResult<Posting>
 where
     C: ConnectionTrait + TransactionTrait,
@@ -145,6 +147,11 @@ where
         status: PostingStatus::Draft,
         published_at: None,
         expires_at: berlin::end_of_day(draft.application_deadline),
+    };
+    let (action, duplicated_from, origin) = match creation {
+        Creation::Created => ("created", None, None),
+        Creation::Duplicated(from) => ("duplicated", Some(from), None),
+        Creation::Imported(origin) => ("imported", None, Some(origin)),
     };
     let state = match &origin {
         Some(_) => lifecycle::publish(draft_state, now)?,

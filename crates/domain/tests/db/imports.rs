@@ -37,10 +37,23 @@ async fn source(db: &DatabaseConnection) -> ImportSource {
     sources::add(db, new, at(NOW)).await.unwrap()
 }
 
-async fn run(db: &DatabaseConnection, s: &ImportSource, items: Vec<HarvestedItem>, now: &str) -> ImportReport {
-    apply_harvest(db, s, items, vec![], ApplyOptions::default(), at(now), |_, _| {})
-        .await
-        .unwrap()
+async fn run(
+    db: &DatabaseConnection,
+    s: &ImportSource,
+    items: Vec<HarvestedItem>,
+    now: &str,
+) -> ImportReport {
+    apply_harvest(
+        db,
+        s,
+        items,
+        vec![],
+        ApplyOptions::default(),
+        at(now),
+        |_, _| {},
+    )
+    .await
+    .unwrap()
 }
 
 async fn writes(db: &DatabaseConnection) -> (u64, u64, i64) {

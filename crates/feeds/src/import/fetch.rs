@@ -40,7 +40,11 @@ impl AddressPolicy {
                 cidr => p.allowed.push(
                     cidr.parse::<IpNet>()
                         .or_else(|_| cidr.parse::<IpAddr>().map(IpNet::from))
-                        .map_err(|_| format!("{cidr:?} is neither loopback, private, none nor a CIDR network"))?,
+                        .map_err(|_| {
+                            format!(
+                                "{cidr:?} is neither loopback, private, none nor a CIDR network"
+                            )
+                        })?,
                 ),
             }
         }
@@ -117,7 +121,9 @@ fn is_internal_v4(ip: Ipv4Addr) -> bool {
 /// The refusal the resolver and the redirect policy report; found again in reqwest's error
 /// chain to tell the admin what happened.
 #[derive(Debug, thiserror::Error)]
-#[error("Die Adresse {0} ist intern (privat, lokal oder reserviert) und darf nicht abgerufen werden.")]
+#[error(
+    "Die Adresse {0} ist intern (privat, lokal oder reserviert) und darf nicht abgerufen werden."
+)]
 pub struct InternalAddress(pub String);
 
 #[derive(Debug, thiserror::Error)]
@@ -137,18 +143,17 @@ impl Resolve for GuardedResolver {
         let policy = self.policy.clone();
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            let resolved: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .collect();
+            let resolved: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             let permitted: Vec<SocketAddr> = resolved
                 .iter()
                 .copied()
                 .filter(|a| policy.permits(a.ip()))
                 .collect();
             if permitted.is_empty() {
-                let shown = resolved.first().map_or(host.clone(), |a| {
-                    format!("{host} ({})", a.ip())
-                });
+                let shown = resolved
+                    .first()
+                    .map_or(host.clone(), |a| format!("{host} ({})", a.ip()));
                 return Err(Box::new(InternalAddress(shown)) as _);
             }
             Ok(Box::new(permitted.into_iter()) as Addrs)
@@ -317,7 +322,10 @@ impl Fetcher {
 }
 
 /// The scheme is http(s) and a literal IP host is permitted.
-fn check_url(url: &url::Url, policy: &AddressPolicy) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+fn check_url(
+    url: &url::Url,
+    policy: &AddressPolicy,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Box::new(WrongScheme(url.scheme().to_owned())));
     }
@@ -361,11 +369,27 @@ mod tests {
     fn internal_addresses_are_refused_unless_allowed() {
         let strict = AddressPolicy::default();
         for ip in [
-            "127.0.0.1", "10.0.0.1", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0",
-            "100.64.0.1", "224.0.0.1", "255.255.255.255", "::1", "::", "fd00::1", "fe80::1",
-            "::ffff:127.0.0.1", "::ffff:8.8.8.8", "ff02::1",
+            "127.0.0.1",
+            "10.0.0.1",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "224.0.0.1",
+            "255.255.255.255",
+            "::1",
+            "::",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:8.8.8.8",
+            "ff02::1",
         ] {
-            assert!(!strict.permits(ip.parse().expect("ip")), "{ip} must be refused");
+            assert!(
+                !strict.permits(ip.parse().expect("ip")),
+                "{ip} must be refused"
+            );
         }
         for ip in ["8.8.8.8", "2a00:1450:4001::1", "100.128.0.1"] {
             assert!(strict.permits(ip.parse().expect("ip")), "{ip} is public");

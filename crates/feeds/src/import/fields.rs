@@ -6,8 +6,8 @@
 //! [`PostingDraft`]: jobboard_domain::postings::PostingDraft
 
 use chrono::NaiveDate;
-use jobboard_domain::imports::item::PayDetails;
 use jobboard_domain::imports::HarvestedItem;
+use jobboard_domain::imports::item::PayDetails;
 use jobboard_domain::postings::{Category, Contract, Employment, PayScheme, PostingKind};
 use serde_json::{Map, Value};
 
@@ -46,7 +46,10 @@ pub fn enrich(item: &mut HarvestedItem, obj: &Map<String, Value>) {
     if let Some(d) = text(obj, &["description"]) {
         item.description = super::html::to_text(&d);
     }
-    set(&mut item.reference_number, &["reference_number", "reference"]);
+    set(
+        &mut item.reference_number,
+        &["reference_number", "reference"],
+    );
     set(&mut item.department, &["department"]);
     set(&mut item.tasks, &["tasks"]);
     set(&mut item.profile, &["profile"]);
@@ -57,7 +60,10 @@ pub fn enrich(item: &mut HarvestedItem, obj: &Map<String, Value>) {
     set(&mut item.apply_url, &["apply_url"]);
     set(&mut item.apply_email, &["apply_email"]);
     set(&mut item.location_place, &["location_place", "place"]);
-    set(&mut item.location_postcode, &["location_postcode", "postcode"]);
+    set(
+        &mut item.location_postcode,
+        &["location_postcode", "postcode"],
+    );
     if let Some(Value::Object(loc)) = obj.get("location") {
         enrich(item, loc);
     }
@@ -97,7 +103,12 @@ pub fn enrich(item: &mut HarvestedItem, obj: &Map<String, Value>) {
     }
     if let Some(d) = date(
         obj,
-        &["application_deadline", "deadline", "valid_through", "validThrough"],
+        &[
+            "application_deadline",
+            "deadline",
+            "valid_through",
+            "validThrough",
+        ],
     ) {
         item.deadline = Some(d);
     }

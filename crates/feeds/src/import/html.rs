@@ -71,14 +71,28 @@ impl TokenSink for &Collector {
             Token::TagToken(tag) => {
                 let name: &str = &tag.name;
                 if tag.kind == TagKind::EndTag {
-                    if matches!(name, "script" | "style" | "template" | "noscript" | "textarea" | "title")
-                        && let Some(collect) = self.in_raw.borrow_mut().take()
+                    if matches!(
+                        name,
+                        "script" | "style" | "template" | "noscript" | "textarea" | "title"
+                    ) && let Some(collect) = self.in_raw.borrow_mut().take()
                         && collect
                     {
                         let block = std::mem::take(&mut *self.current.borrow_mut());
                         self.blocks.borrow_mut().push(block);
                     }
-                    if matches!(name, "p" | "div" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "section" | "table" | "tr") {
+                    if matches!(
+                        name,
+                        "p" | "div"
+                            | "ul"
+                            | "ol"
+                            | "h1"
+                            | "h2"
+                            | "h3"
+                            | "h4"
+                            | "section"
+                            | "table"
+                            | "tr"
+                    ) {
                         self.text.borrow_mut().push_str("\n\n");
                     }
                     return TokenSinkResult::Continue;
@@ -101,7 +115,8 @@ impl TokenSink for &Collector {
                     }
                     "br" => self.text.borrow_mut().push('\n'),
                     "li" => self.text.borrow_mut().push_str("\n- "),
-                    "p" | "div" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "section" | "table" | "tr" => {
+                    "p" | "div" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "section" | "table"
+                    | "tr" => {
                         self.text.borrow_mut().push_str("\n\n");
                     }
                     _ => {}
@@ -128,13 +143,19 @@ mod tests {
         let page = r#"<html><head><script>var x = "<script type='application/ld+json'>";</script>
             <script type="application/ld+json">{"@type":"JobPosting","title":"A < B"}</script></head>
             <body><p>Text</p></body></html>"#;
-        assert_eq!(json_ld_blocks(page), [r#"{"@type":"JobPosting","title":"A < B"}"#]);
+        assert_eq!(
+            json_ld_blocks(page),
+            [r#"{"@type":"JobPosting","title":"A < B"}"#]
+        );
     }
 
     #[test]
     fn html_becomes_plain_markdown_text() {
         let html = "<p>Wir suchen&nbsp;Sie &amp; Ihr Team.</p><ul><li>Pass</li><li>Melde<b>wesen</b></li></ul><script>alert(1)</script>";
-        assert_eq!(to_text(html), "Wir suchen Sie & Ihr Team.\n\n- Pass\n- Meldewesen");
+        assert_eq!(
+            to_text(html),
+            "Wir suchen Sie & Ihr Team.\n\n- Pass\n- Meldewesen"
+        );
         assert_eq!(to_text("  schlicht  "), "schlicht");
     }
 }

@@ -64,7 +64,11 @@ pub async fn run_source(
     }
     let format = ImportFormat::from_code(&source.format).unwrap_or(ImportFormat::Auto);
     let fetched = fetcher
-        .fetch(&source.url, source.etag.as_deref(), source.last_modified.as_deref())
+        .fetch(
+            &source.url,
+            source.etag.as_deref(),
+            source.last_modified.as_deref(),
+        )
         .await;
     let body = match fetched {
         Ok(fetch::Fetched::NotModified) => {

@@ -19,7 +19,9 @@ pub struct Parsed {
 pub enum ParseError {
     #[error("Die Quelle lieferte „{0}“ statt eines Feeds oder einer Webseite.")]
     WrongContentType(String),
-    #[error("Das Format der Quelle ist nicht erkennbar (weder RSS, Atom, JSON Feed, Stellenbörsen-API noch eine Seite mit JobPosting-Daten).")]
+    #[error(
+        "Das Format der Quelle ist nicht erkennbar (weder RSS, Atom, JSON Feed, Stellenbörsen-API noch eine Seite mit JobPosting-Daten)."
+    )]
     Unrecognised,
     #[error("Der Feed ist nicht lesbar: {0}")]
     Feed(String),
@@ -33,11 +35,22 @@ pub enum ParseError {
 
 /// Read `body` as `format` (`Auto`: recognise it).
 pub fn parse(body: &Body, format: ImportFormat) -> Result<(ImportFormat, Parsed), ParseError> {
-    let content_type = body.content_type.as_deref().unwrap_or("").to_ascii_lowercase();
+    let content_type = body
+        .content_type
+        .as_deref()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let mime = content_type.split(';').next().unwrap_or("").trim();
-    if ["image/", "audio/", "video/", "font/", "application/pdf", "application/zip"]
-        .iter()
-        .any(|p| mime.starts_with(p))
+    if [
+        "image/",
+        "audio/",
+        "video/",
+        "font/",
+        "application/pdf",
+        "application/zip",
+    ]
+    .iter()
+    .any(|p| mime.starts_with(p))
     {
         return Err(ParseError::WrongContentType(mime.to_owned()));
     }
@@ -45,7 +58,10 @@ pub fn parse(body: &Body, format: ImportFormat) -> Result<(ImportFormat, Parsed)
         .split(';')
         .find_map(|p| p.trim().strip_prefix("charset="))
         .map(|c| c.trim_matches('"').to_owned());
-    let bytes = body.bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&body.bytes);
+    let bytes = body
+        .bytes
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(&body.bytes);
     let format = match format {
         ImportFormat::Auto => detect(bytes)?,
         forced => forced,
@@ -65,10 +81,14 @@ pub fn parse(body: &Body, format: ImportFormat) -> Result<(ImportFormat, Parsed)
 }
 
 fn detect(bytes: &[u8]) -> Result<ImportFormat, ParseError> {
-    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
     match bytes.get(start) {
         Some(b'{' | b'[') => {
-            let v: Value = serde_json::from_slice(bytes).map_err(|e| ParseError::Json(e.to_string()))?;
+            let v: Value =
+                serde_json::from_slice(bytes).map_err(|e| ParseError::Json(e.to_string()))?;
             if v.get("version")
                 .and_then(Value::as_str)
                 .is_some_and(|s| s.starts_with("https://jsonfeed.org/version/"))
@@ -81,8 +101,9 @@ fn detect(bytes: &[u8]) -> Result<ImportFormat, ParseError> {
             }
         }
         Some(b'<') => {
-            let head: String = String::from_utf8_lossy(&bytes[start..bytes.len().min(start + 4096)])
-                .to_ascii_lowercase();
+            let head: String =
+                String::from_utf8_lossy(&bytes[start..bytes.len().min(start + 4096)])
+                    .to_ascii_lowercase();
             if head.contains("<rss") || head.contains("<rdf:rdf") {
                 Ok(ImportFormat::Rss)
             } else if head.contains("<feed") {
@@ -124,7 +145,8 @@ fn meta_charset(bytes: &[u8]) -> Option<String> {
 /// feed-rs; a charset given only in the Content-Type is applied here.
 fn parse_xml_feed(bytes: &[u8], charset: Option<&str>, url: &str) -> Result<Parsed, ParseError> {
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).to_ascii_lowercase();
-    let declared = head.starts_with("<?xml") && head[..head.find("?>").unwrap_or(head.len())].contains("encoding=");
+    let declared = head.starts_with("<?xml")
+        && head[..head.find("?>").unwrap_or(head.len())].contains("encoding=");
     let transcoded;
     let input: &[u8] = match charset {
         Some(c) if !declared && !c.eq_ignore_ascii_case("utf-8") => {
@@ -159,11 +181,16 @@ fn parse_xml_feed(bytes: &[u8], charset: Option<&str>, url: &str) -> Result<Pars
 fn ends_with_root_close(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(&bytes[bytes.len().saturating_sub(64)..]);
     let mut tail = text.trim_end();
-    while let Some(before) = tail.strip_suffix("-->").and_then(|t| t.rfind("<!--").map(|i| &t[..i])) {
+    while let Some(before) = tail
+        .strip_suffix("-->")
+        .and_then(|t| t.rfind("<!--").map(|i| &t[..i]))
+    {
         tail = before.trim_end();
     }
     let tail = tail.to_ascii_lowercase();
-    ["</rss>", "</feed>", "</rdf:rdf>"].iter().any(|end| tail.ends_with(end))
+    ["</rss>", "</feed>", "</rdf:rdf>"]
+        .iter()
+        .any(|end| tail.ends_with(end))
 }
 
 fn entry_name(entry: &Entry, index: usize) -> String {
@@ -191,7 +218,8 @@ fn entry_item(entry: &Entry) -> Result<HarvestedItem, String> {
         .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
         .map(|l| l.href.clone());
     let guid = if entry.id.is_empty() {
-        url.clone().ok_or("Der Eintrag hat weder eine Kennung noch einen Link.")?
+        url.clone()
+            .ok_or("Der Eintrag hat weder eine Kennung noch einen Link.")?
     } else {
         entry.id.clone()
     };
@@ -230,7 +258,11 @@ fn parse_json_feed(text: &str) -> Result<Parsed, ParseError> {
     for (i, raw) in items.iter().enumerate() {
         let name = raw
             .get("id")
-            .and_then(|v| v.as_str().map(str::to_owned).or_else(|| v.as_i64().map(|n| n.to_string())))
+            .and_then(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .or_else(|| v.as_i64().map(|n| n.to_string()))
+            })
             .unwrap_or_else(|| format!("Eintrag {}", i + 1));
         match json_feed_item(raw) {
             Ok(item) => parsed.items.push(item),
@@ -254,7 +286,11 @@ fn json_feed_item(raw: &Value) -> Result<HarvestedItem, String> {
     let labels = obj
         .get("tags")
         .and_then(Value::as_array)
-        .map(|t| t.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+        .map(|t| {
+            t.iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     let mut item = HarvestedItem {
         guid,
@@ -285,7 +321,9 @@ fn api_items(v: &Value) -> Option<&Vec<Value>> {
         _ => return None,
     };
     let looks_right = list.is_empty()
-        || list.iter().any(|p| p.get("title").is_some() && (p.get("id").is_some() || p.get("slug").is_some()));
+        || list.iter().any(|p| {
+            p.get("title").is_some() && (p.get("id").is_some() || p.get("slug").is_some())
+        });
     looks_right.then_some(list)
 }
 
@@ -376,8 +414,13 @@ fn collect_job_postings<'a>(v: &'a Value, out: &mut Vec<&'a Map<String, Value>>)
     }
 }
 
-fn job_posting_item(p: &Map<String, Value>, page_url: &str, index: usize) -> Result<HarvestedItem, String> {
-    let title = fields::text(p, &["title", "name"]).ok_or("Die Stellenanzeige hat keinen Titel.")?;
+fn job_posting_item(
+    p: &Map<String, Value>,
+    page_url: &str,
+    index: usize,
+) -> Result<HarvestedItem, String> {
+    let title =
+        fields::text(p, &["title", "name"]).ok_or("Die Stellenanzeige hat keinen Titel.")?;
     let identifier = match p.get("identifier") {
         Some(Value::Object(id)) => fields::text(id, &["value", "@id", "name"]),
         Some(_) => fields::text(p, &["identifier"]),
@@ -390,7 +433,10 @@ fn job_posting_item(p: &Map<String, Value>, page_url: &str, index: usize) -> Res
         .unwrap_or_else(|| format!("{page_url}#{}", index + 1));
     let types: Vec<String> = match p.get("employmentType") {
         Some(Value::String(s)) => vec![s.to_ascii_lowercase()],
-        Some(Value::Array(a)) => a.iter().filter_map(|s| s.as_str().map(str::to_ascii_lowercase)).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|s| s.as_str().map(str::to_ascii_lowercase))
+            .collect(),
         _ => Vec::new(),
     };
     let mut labels: Vec<String> = types.iter().map(|t| t.replace('_', "-")).collect();
@@ -403,7 +449,9 @@ fn job_posting_item(p: &Map<String, Value>, page_url: &str, index: usize) -> Res
         guid,
         title: html::to_text(&title),
         url,
-        description: fields::text(p, &["description"]).map(|d| html::to_text(&d)).unwrap_or_default(),
+        description: fields::text(p, &["description"])
+            .map(|d| html::to_text(&d))
+            .unwrap_or_default(),
         reference_number: identifier,
         labels,
         deadline: fields::date(p, &["validThrough"]),

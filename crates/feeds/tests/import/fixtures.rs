@@ -26,18 +26,38 @@ pub fn rss_with(items: &[String]) -> String {
 
 pub fn rss() -> String {
     rss_with(&[
-        rss_item("brandis-1", "Sachbearbeiter Bauamt (m/w/d)", "&lt;p&gt;Wir suchen Verstärkung im &lt;b&gt;Bauamt&lt;/b&gt;.&lt;/p&gt;"),
-        rss_item("brandis-2", "Erzieherin Kita Regenbogen (m/w/d), Teilzeit", "Für unsere Kita suchen wir Sie."),
-        rss_item("brandis-3", "Ausbildung Verwaltungsfachangestellte 2027", "Starten Sie Ihre Ausbildung bei uns."),
+        rss_item(
+            "brandis-1",
+            "Sachbearbeiter Bauamt (m/w/d)",
+            "&lt;p&gt;Wir suchen Verstärkung im &lt;b&gt;Bauamt&lt;/b&gt;.&lt;/p&gt;",
+        ),
+        rss_item(
+            "brandis-2",
+            "Erzieherin Kita Regenbogen (m/w/d), Teilzeit",
+            "Für unsere Kita suchen wir Sie.",
+        ),
+        rss_item(
+            "brandis-3",
+            "Ausbildung Verwaltungsfachangestellte 2027",
+            "Starten Sie Ihre Ausbildung bei uns.",
+        ),
     ])
 }
 
 /// The second item has no title: skipped and reported, the others imported.
 pub fn malformed_rss() -> String {
     rss_with(&[
-        rss_item("m-1", "Hausmeister Grundschule", "Schule sucht Hausmeister."),
+        rss_item(
+            "m-1",
+            "Hausmeister Grundschule",
+            "Schule sucht Hausmeister.",
+        ),
         "<item><guid>m-2</guid><description>Ohne Titel</description></item>".to_owned(),
-        rss_item("m-3", "Bibliothekar (m/w/d)", "Stadtbibliothek sucht Verstärkung."),
+        rss_item(
+            "m-3",
+            "Bibliothekar (m/w/d)",
+            "Stadtbibliothek sucht Verstärkung.",
+        ),
     ])
 }
 
@@ -157,8 +177,12 @@ pub fn huge_rss() -> String {
 }
 
 pub fn latin1_rss() -> Vec<u8> {
-    let text = rss_with(&[rss_item("l-1", "Gärtner für Großpösna (m/w/d)", "Pflege der Grünflächen, Straßenbäume.")])
-        .replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"");
+    let text = rss_with(&[rss_item(
+        "l-1",
+        "Gärtner für Großpösna (m/w/d)",
+        "Pflege der Grünflächen, Straßenbäume.",
+    )])
+    .replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"");
     latin1(&text)
 }
 

@@ -11,16 +11,33 @@ use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, prel
 use super::{fetcher, fixtures, server};
 
 async fn add(db: &DatabaseConnection, url: String) -> ImportSource {
-    let brandis = jobboard_domain::municipalities::find_by_slug(db, "brandis").await.unwrap().unwrap();
-    sources::add(db, NewSource { municipality_id: brandis.id, url, format: ImportFormat::Auto }, chrono::Utc::now())
+    let brandis = jobboard_domain::municipalities::find_by_slug(db, "brandis")
         .await
         .unwrap()
+        .unwrap();
+    sources::add(
+        db,
+        NewSource {
+            municipality_id: brandis.id,
+            url,
+            format: ImportFormat::Auto,
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap()
 }
 
 async fn run(db: &DatabaseConnection, id: i64) -> RunResult {
-    run_source(db, &fetcher(AddressPolicy::loopback()), id, HarvestOptions::default(), |_, _| {})
-        .await
-        .unwrap()
+    run_source(
+        db,
+        &fetcher(AddressPolicy::loopback()),
+        id,
+        HarvestOptions::default(),
+        |_, _| {},
+    )
+    .await
+    .unwrap()
 }
 
 async fn counts(db: &DatabaseConnection) -> (u64, u64, u64) {

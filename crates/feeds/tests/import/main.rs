@@ -24,7 +24,10 @@ fn fetcher(policy: AddressPolicy) -> Fetcher {
 }
 
 async fn get(url: &str) -> Result<Body, FetchError> {
-    match fetcher(AddressPolicy::loopback()).fetch(url, None, None).await? {
+    match fetcher(AddressPolicy::loopback())
+        .fetch(url, None, None)
+        .await?
+    {
         Fetched::Body(b) => Ok(b),
         Fetched::NotModified => panic!("unexpected 304"),
     }
@@ -42,8 +45,14 @@ async fn every_supported_format_is_recognised_and_read() {
     assert_eq!(rss.items.len(), 3);
     assert_eq!(rss.items[0].guid, "brandis-1");
     assert_eq!(rss.items[0].title, "Sachbearbeiter Bauamt (m/w/d)");
-    assert_eq!(rss.items[0].description, "Wir suchen Verstärkung im Bauamt.");
-    assert_eq!(rss.items[0].url.as_deref(), Some("https://www.brandis.de/stellen/brandis-1"));
+    assert_eq!(
+        rss.items[0].description,
+        "Wir suchen Verstärkung im Bauamt."
+    );
+    assert_eq!(
+        rss.items[0].url.as_deref(),
+        Some("https://www.brandis.de/stellen/brandis-1")
+    );
 
     let (format, atom) = read(&s.url("/atom.xml")).await.unwrap();
     assert_eq!(format, ImportFormat::Atom);
@@ -55,13 +64,19 @@ async fn every_supported_format_is_recognised_and_read() {
     assert_eq!(format, ImportFormat::JsonFeed);
     assert_eq!(feed.items.len(), 1, "the item without title is reported");
     assert_eq!(feed.failures[0].item, "machern-6");
-    assert_eq!(feed.items[0].deadline.unwrap().to_string(), fixtures::deadline());
+    assert_eq!(
+        feed.items[0].deadline.unwrap().to_string(),
+        fixtures::deadline()
+    );
     assert_eq!(feed.items[0].weekly_hours, Some(30.0));
 
     let (format, api) = read(&s.url("/api.json")).await.unwrap();
     assert_eq!(format, ImportFormat::JobboardApi);
     let k = &api.items[0];
-    assert_eq!((k.guid.as_str(), k.reference_number.as_deref()), ("42", Some("GRP-2026-07")));
+    assert_eq!(
+        (k.guid.as_str(), k.reference_number.as_deref()),
+        ("42", Some("GRP-2026-07"))
+    );
     assert_eq!(k.location_postcode.as_deref(), Some("04463"));
     assert_eq!(k.pay.as_ref().unwrap().grade_to.as_deref(), Some("12"));
 
@@ -129,11 +144,17 @@ async fn a_redirect_to_an_internal_address_is_refused() {
     let policy = AddressPolicy::parse("127.0.0.1/32").unwrap();
     let port = s.base.rsplit(':').next().unwrap();
     let hop = s.url(&format!("/to/127.0.0.2:{port}/rss.xml"));
-    let err = fetcher(policy.clone()).fetch(&hop, None, None).await.unwrap_err();
+    let err = fetcher(policy.clone())
+        .fetch(&hop, None, None)
+        .await
+        .unwrap_err();
     assert!(matches!(err, FetchError::Refused(_)), "{err}");
     assert!(err.to_string().contains("127.0.0.2"), "{err}");
     let metadata = s.url("/to/169.254.169.254/latest/meta-data");
-    let err = fetcher(AddressPolicy::loopback()).fetch(&metadata, None, None).await.unwrap_err();
+    let err = fetcher(AddressPolicy::loopback())
+        .fetch(&metadata, None, None)
+        .await
+        .unwrap_err();
     assert!(matches!(err, FetchError::Refused(_)), "{err}");
 }
 
@@ -141,13 +162,22 @@ async fn a_redirect_to_an_internal_address_is_refused() {
 async fn loopback_is_refused_when_not_allowed_also_by_name() {
     let s = server::start().await;
     let strict = fetcher(AddressPolicy::default());
-    let err = strict.fetch(&s.url("/rss.xml"), None, None).await.unwrap_err();
+    let err = strict
+        .fetch(&s.url("/rss.xml"), None, None)
+        .await
+        .unwrap_err();
     assert!(matches!(err, FetchError::Refused(_)), "{err}");
     let port = s.base.rsplit(':').next().unwrap();
     let by_name = format!("http://localhost:{port}/rss.xml");
     let err = strict.fetch(&by_name, None, None).await.unwrap_err();
-    assert!(matches!(err, FetchError::Refused(_)), "resolved at connect time: {err}");
-    let err = strict.fetch("file:///etc/passwd", None, None).await.unwrap_err();
+    assert!(
+        matches!(err, FetchError::Refused(_)),
+        "resolved at connect time: {err}"
+    );
+    let err = strict
+        .fetch("file:///etc/passwd", None, None)
+        .await
+        .unwrap_err();
     assert!(matches!(err, FetchError::Refused(_)), "{err}");
 }
 
@@ -159,7 +189,11 @@ async fn an_entity_bomb_is_not_expanded() {
     assert!(started.elapsed() < Duration::from_secs(2));
     if let Ok((_, parsed)) = result {
         for item in &parsed.items {
-            assert!(item.title.len() < 200 && !item.title.contains("lollol"), "{}", item.title);
+            assert!(
+                item.title.len() < 200 && !item.title.contains("lollol"),
+                "{}",
+                item.title
+            );
             assert!(item.description.len() < 200, "{}", item.description.len());
         }
     }
@@ -169,9 +203,16 @@ async fn an_entity_bomb_is_not_expanded() {
 async fn the_content_type_is_checked_and_content_recognised() {
     let s = server::start().await;
     let err = read(&s.url("/image.png")).await.unwrap_err();
-    assert!(matches!(err, ParseError::WrongContentType(ref t) if t == "image/png"), "{err}");
+    assert!(
+        matches!(err, ParseError::WrongContentType(ref t) if t == "image/png"),
+        "{err}"
+    );
     let (format, parsed) = read(&s.url("/plain.txt")).await.unwrap();
-    assert_eq!((format, parsed.items.len()), (ImportFormat::Rss, 3), "RSS served as text/plain");
+    assert_eq!(
+        (format, parsed.items.len()),
+        (ImportFormat::Rss, 3),
+        "RSS served as text/plain"
+    );
     let err = read(&s.url("/nonsense")).await.unwrap_err();
     assert!(matches!(err, ParseError::Unrecognised), "{err}");
     let err = get(&s.url("/gone.xml")).await.unwrap_err();
@@ -183,7 +224,10 @@ async fn iso_8859_1_is_decoded_from_the_prolog_and_from_the_charset() {
     let s = server::start().await;
     let (_, rss) = read(&s.url("/latin1.xml")).await.unwrap();
     assert_eq!(rss.items[0].title, "Gärtner für Großpösna (m/w/d)");
-    assert_eq!(rss.items[0].description, "Pflege der Grünflächen, Straßenbäume.");
+    assert_eq!(
+        rss.items[0].description,
+        "Pflege der Grünflächen, Straßenbäume."
+    );
     let (_, page) = read(&s.url("/latin1.html")).await.unwrap();
     assert_eq!(page.items[0].title, "Straßenwärter Großpösna (m/w/d)");
 }
@@ -196,6 +240,9 @@ async fn conditional_get_answers_not_modified() {
         panic!("first fetch has a body");
     };
     assert_eq!(first.etag.as_deref(), Some("\"v1\""));
-    let second = f.fetch(&s.url("/etag.xml"), first.etag.as_deref(), None).await.unwrap();
+    let second = f
+        .fetch(&s.url("/etag.xml"), first.etag.as_deref(), None)
+        .await
+        .unwrap();
     assert_eq!(second, Fetched::NotModified);
 }
