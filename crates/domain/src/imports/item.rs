@@ -18,7 +18,8 @@ use crate::postings::{Category, Contract, Employment, PayScheme, PostingDraft, P
 pub struct HarvestedItem {
     pub guid: String,
     pub title: String,
-    /// Link to the item on the municipality's site; becomes the application link.
+    /// Link to the item on the municipality's site; the application link when the item names
+    /// neither an application link nor an address.
     pub url: Option<String>,
     /// Markdown (or plain text).
     pub description: String,
@@ -114,7 +115,11 @@ impl HarvestedItem {
             contact_name: self.contact_name.clone(),
             contact_phone: self.contact_phone.clone(),
             contact_email: self.contact_email.clone(),
-            apply_url: self.apply_url.clone().or_else(|| self.url.clone()),
+            // The item's own page is the way to apply only when it names no other.
+            apply_url: self
+                .apply_url
+                .clone()
+                .or_else(|| self.url.clone().filter(|_| self.apply_email.is_none())),
             apply_email: self.apply_email.clone(),
             partners: Vec::new(),
         }
