@@ -164,9 +164,16 @@ fn parse_xml_feed(bytes: &[u8], charset: Option<&str>, url: &str) -> Result<Pars
         .parse(input)
         .map_err(|e| ParseError::Feed(e.to_string()))?;
     let mut parsed = Parsed::default();
+    let extensions = item_extensions(input);
+    let extensions = (extensions.len() == feed.entries.len()).then_some(extensions);
     for (i, entry) in feed.entries.iter().enumerate() {
         match entry_item(entry) {
-            Ok(item) => parsed.items.push(item),
+            Ok(mut item) => {
+                if let Some(ext) = extensions.as_ref().and_then(|e| e.get(i)) {
+                    fields::enrich(&mut item, ext);
+                }
+                parsed.items.push(item);
+            }
             Err(reason) => parsed.failures.push(ItemFailure {
                 item: entry_name(entry, i),
                 reason,
@@ -174,6 +181,77 @@ fn parse_xml_feed(bytes: &[u8], charset: Option<&str>, url: &str) -> Result<Pars
         }
     }
     Ok(parsed)
+}
+
+/// Posting fields an RSS item or Atom entry carries as namespaced extension elements named like
+/// the draft's fields (`<jb:application_deadline>2026-12-31</jb:application_deadline>`), one map
+/// per item in document order. feed-rs drops unknown elements, so they are read here with
+/// quick-xml (which, like feed-rs, expands no entities).
+fn item_extensions(input: &[u8]) -> Vec<Map<String, Value>> {
+    const FIELDS: &[&str] = &[
+        "application_deadline",
+        "deadline",
+        "valid_through",
+        "validThrough",
+        "start_date",
+        "kind",
+        "category",
+        "employment",
+        "weekly_hours",
+        "contract",
+        "contract_end_date",
+        "reference_number",
+        "department",
+        "location_place",
+        "location_postcode",
+        "pay_scheme",
+        "pay_grade_from",
+        "pay_grade_to",
+        "pay_monthly_min_eur",
+        "pay_monthly_max_eur",
+        "apply_email",
+        "apply_url",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+    ];
+    use quick_xml::events::Event;
+    let text = String::from_utf8_lossy(input);
+    let mut reader = quick_xml::Reader::from_str(&text);
+    let mut out = Vec::new();
+    let mut current: Option<Map<String, Value>> = None;
+    let mut field: Option<String> = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                let local = e.local_name().as_ref().to_owned();
+                let prefixed = e.name().as_ref().contains(':');
+                if matches!(local.as_str(), "item" | "entry") && !prefixed {
+                    current = Some(Map::new());
+                } else if current.is_some() && prefixed && FIELDS.contains(&local.as_str()) {
+                    field = Some(local);
+                }
+            }
+            Ok(Event::Text(t)) => {
+                if let (Some(map), Some(name)) = (current.as_mut(), field.as_ref()) {
+                    map.insert(
+                        name.clone(),
+                        Value::String(t.into_inner().trim().to_owned()),
+                    );
+                }
+            }
+            Ok(Event::End(e)) => {
+                field = None;
+                let local = e.local_name();
+                if matches!(local.as_ref(), "item" | "entry") && !e.name().as_ref().contains(':') {
+                    out.extend(current.take());
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A feed cut off in transfer still parses as far as it goes; its last item would be lost and

@@ -64,7 +64,7 @@ pub fn malformed_rss() -> String {
 pub fn atom() -> String {
     format!(
         r#"<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom">
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:jb="https://stellen.partheland.de/ns/1.0">
   <title>Stellen Naunhof</title><id>urn:naunhof:stellen</id><updated>2026-11-20T10:00:00Z</updated>
   <entry>
     <title>IT-Administrator (m/w/d)</title><id>urn:naunhof:stelle:17</id>
@@ -77,7 +77,8 @@ pub fn atom() -> String {
     <title>Gärtner Bauhof</title><id>urn:naunhof:stelle:18</id>
     <link href="https://www.naunhof.de/stellen/18"/>
     <updated>2026-11-20T10:00:00Z</updated>
-    <content type="text">Pflege der Grünanlagen. Bewerbungsschluss {}.</content>
+    <content type="text">Pflege der Grünanlagen.</content>
+    <jb:application_deadline>{}</jb:application_deadline><jb:employment>part_time</jb:employment>
   </entry>
 </feed>
 "#,

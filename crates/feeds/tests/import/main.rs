@@ -60,6 +60,17 @@ async fn every_supported_format_is_recognised_and_read() {
     assert_eq!(atom.items.len(), 2);
     assert_eq!(atom.items[0].guid, "urn:naunhof:stelle:17");
     assert_eq!(atom.items[0].labels, ["it_digitales"]);
+    assert_eq!(atom.items[0].deadline, None);
+    let ext = &atom.items[1];
+    assert_eq!(
+        ext.deadline.unwrap().to_string(),
+        fixtures::deadline(),
+        "extension element"
+    );
+    assert_eq!(
+        ext.employment,
+        Some(jobboard_domain::postings::Employment::PartTime)
+    );
 
     let (format, feed) = read(&s.url("/feed.json")).await.unwrap();
     assert_eq!(format, ImportFormat::JsonFeed);
