@@ -20,6 +20,9 @@ use jobboard_search::indexer::{self, IndexerOptions};
 use jobboard_search::meili::MeiliIndex;
 
 pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+    // reqwest's rustls has no built-in crypto provider here (rustls-no-provider): use ring,
+    // which sqlx already brings. Installing twice is harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

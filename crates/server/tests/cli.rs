@@ -31,6 +31,11 @@ fn run(cmd: &mut Command) -> Output {
     out
 }
 
+/// reqwest is built with `rustls-no-provider`: clients need a process-wide crypto provider.
+fn http_ready() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 async fn open(data_dir: &Path) -> sea_orm::DatabaseConnection {
     let url = format!("sqlite://{}/jobboard.db", data_dir.display());
     connect(&url, &DbOptions::default()).await.unwrap()
@@ -79,6 +84,7 @@ async fn serve_loads_demo_data_once_answers_health_checks_and_stops_on_sigterm()
         );
         let address = line.trim().rsplit(' ').next().unwrap().to_owned();
 
+        http_ready();
         let health = reqwest::get(format!("{address}/healthz")).await.unwrap();
         assert_eq!(health.status(), 200);
         // The index is built in the background on first start: wait until demo postings show.
