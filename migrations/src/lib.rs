@@ -14,6 +14,7 @@ mod m20261121_000005_add_outbox_claims;
 mod m20261121_000010_create_accounts;
 mod m20261121_000020_add_posting_external_id;
 mod m20261121_000021_create_api_tokens;
+mod m20261121_000030_extend_import_sources;
 mod m20261121_000040_create_courses;
 
 pub struct Migrator;
@@ -28,9 +29,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_seed_member_municipalities::Migration),
             Box::new(m20261121_000005_add_outbox_claims::Migration),
             Box::new(m20261121_000010_create_accounts::Migration),
-            Box::new(m20261121_000040_create_courses::Migration),
             Box::new(m20261121_000020_add_posting_external_id::Migration),
             Box::new(m20261121_000021_create_api_tokens::Migration),
+            Box::new(m20261121_000030_extend_import_sources::Migration),
+            Box::new(m20261121_000040_create_courses::Migration),
         ]
     }
 }

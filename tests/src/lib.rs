@@ -64,6 +64,9 @@ pub async fn spawn_app_with(database: TestDb, env: &[(&str, &str)]) -> TestApp {
         .await
         .map_err(|e| format!("{e:#}"))
     });
+    // reqwest's rustls has no built-in crypto provider here (rustls-no-provider): use ring,
+    // which sqlx already brings. Installing twice is harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

@@ -818,7 +818,7 @@ const BENEFITS: &[&str] = &[
 ];
 
 /// Per-municipality details the member table does not hold: reference prefix, postcode, area code.
-fn local_details(m: &Municipality) -> (String, &'static str, &'static str) {
+pub(crate) fn local_details(m: &Municipality) -> (String, &'static str, &'static str) {
     let (prefix, postcode, area) = match m.slug.as_str() {
         "borsdorf" => ("BOR", "04451", "034291"),
         "brandis" => ("BRA", "04821", "034292"),

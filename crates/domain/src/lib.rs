@@ -15,6 +15,7 @@ pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod imports;
 pub mod markdown;
 pub mod municipalities;
 pub mod outbox;

@@ -4,7 +4,9 @@
 //!
 //! - [`export`]: the outgoing feeds of any search, in RSS 2.0, Atom 1.0 and JSON Feed 1.1.
 //! - [`ical`], [`course_feed`]: iCalendar and RSS of the training courses.
+//! - [`import`]: the harvester (pull sync): safe fetching, format recognition, parsing.
 
 pub mod course_feed;
 pub mod export;
 pub mod ical;
+pub mod import;

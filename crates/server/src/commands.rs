@@ -13,13 +13,16 @@ use tokio::sync::watch;
 
 use crate::config::Config;
 use crate::config::SearchBackend;
-use crate::{BenchCommand, Cli, Command, UserCommand, bench, scheduler};
+use crate::{BenchCommand, Cli, Command, UserCommand, bench, imports, scheduler};
 use jobboard_search::AnyIndex;
 use jobboard_search::embedded::EmbeddedIndex;
 use jobboard_search::indexer::{self, IndexerOptions};
 use jobboard_search::meili::MeiliIndex;
 
 pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+    // reqwest's rustls has no built-in crypto provider here (rustls-no-provider): use ring,
+    // which sqlx already brings. Installing twice is harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -97,6 +100,11 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 let db = open(&config).await?;
                 crate::tokens::run(&db, command).await
             }
+            Command::Bench(BenchCommand::Import { items }) => {
+                crate::bench_import::run(&config, items).await
+            }
+            Command::Import { source } => imports::import(&config, source).await,
+            Command::Source(command) => imports::source(&config, command).await,
             Command::Expire => {
                 let db = open(&config).await?;
                 let report = postings::publishing::run_due(&db, Utc::now()).await?;
@@ -201,6 +209,19 @@ pub async fn run_server(
         config.scheduler_interval,
         stopped.clone(),
     ))];
+    if let Some(interval) = config.import_interval {
+        tracing::info!(
+            interval_secs = interval.as_secs(),
+            "import harvester running"
+        );
+        jobs.push(tokio::spawn(scheduler::run_imports(
+            db.clone(),
+            imports::fetcher(config)?,
+            imports::harvest_options(config),
+            interval,
+            stopped.clone(),
+        )));
+    }
     let index = std::sync::Arc::new(open_index(config)?);
     if config.indexer_in_serve {
         tracing::info!(search = %config.search, "search indexer running");

@@ -84,6 +84,15 @@ pub struct Config {
     /// `JOBBOARD_PAGE_CACHE`: rendered results pages kept in memory (default 512, 0 = off; only
     /// with the embedded engine).
     pub page_cache_pages: usize,
+    /// `JOBBOARD_IMPORT_INTERVAL_SECS`: how often each import source is harvested inside `serve`
+    /// (default 3600; `0` or `off`: not at all, only `jobboard import`).
+    pub import_interval: Option<Duration>,
+    /// `JOBBOARD_IMPORT_ALLOW_PRIVATE`: internal addresses import sources may reach anyway:
+    /// `loopback`, `private` or CIDR networks, comma-separated (default none).
+    pub import_policy: jobboard_feeds::import::AddressPolicy,
+    /// `JOBBOARD_IMPORT_DEFAULT_DEADLINE_DAYS`: deadline of an imported posting whose item names
+    /// none, in days after its first import (default 30).
+    pub import_default_deadline_days: u32,
 }
 
 impl std::fmt::Display for SearchBackend {
@@ -290,11 +299,54 @@ impl Config {
                 "a number of pages from 0 (off) to 100000",
             ));
         }
+        let import_interval = match var("JOBBOARD_IMPORT_INTERVAL_SECS") {
+            None => Some(Duration::from_secs(3600)),
+            Some(v) if v.trim() == "0" || switch(&v) == Some(false) => None,
+            Some(v) => Some(Duration::from_secs(
+                v.trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| (1..=604_800).contains(n))
+                    .ok_or_else(|| {
+                        invalid(
+                            "JOBBOARD_IMPORT_INTERVAL_SECS",
+                            &v,
+                            "whole seconds up to 604800, or 0/off",
+                        )
+                    })?,
+            )),
+        };
+        let import_policy = match var("JOBBOARD_IMPORT_ALLOW_PRIVATE") {
+            None => jobboard_feeds::import::AddressPolicy::default(),
+            Some(v) => jobboard_feeds::import::AddressPolicy::parse(&v).map_err(|_| {
+                invalid(
+                    "JOBBOARD_IMPORT_ALLOW_PRIVATE",
+                    &v,
+                    "none, or a comma list of loopback, private and CIDR networks (10.1.0.0/16)",
+                )
+            })?,
+        };
+        let import_default_deadline_days: u32 = parse(
+            &var,
+            "JOBBOARD_IMPORT_DEFAULT_DEADLINE_DAYS",
+            30,
+            "whole days between 1 and 365",
+        )?;
+        if !(1..=365).contains(&import_default_deadline_days) {
+            return Err(invalid(
+                "JOBBOARD_IMPORT_DEFAULT_DEADLINE_DAYS",
+                &import_default_deadline_days.to_string(),
+                "whole days between 1 and 365",
+            ));
+        }
         Ok(Self {
             smtp_url,
             mail_from,
             cookie_secure,
             trust_forwarded_for,
+            import_interval,
+            import_policy,
+            import_default_deadline_days,
             search,
             indexer_in_serve,
             page_cache_pages,
@@ -494,6 +546,28 @@ mod tests {
                 .var,
             "JOBBOARD_SEARCH"
         );
+    }
+
+    #[test]
+    fn import_settings_have_safe_defaults_and_refuse_bad_values() {
+        let c = from(&[]).expect("valid");
+        assert_eq!(c.import_interval, Some(Duration::from_secs(3600)));
+        assert!(!c.import_policy.allow_loopback && !c.import_policy.allow_private);
+        assert_eq!(c.import_default_deadline_days, 30);
+        let c = from(&[
+            ("JOBBOARD_IMPORT_INTERVAL_SECS", "off"),
+            ("JOBBOARD_IMPORT_ALLOW_PRIVATE", "loopback,10.0.0.0/8"),
+        ])
+        .expect("valid");
+        assert_eq!(c.import_interval, None);
+        assert!(c.import_policy.allow_loopback && c.import_policy.allowed.len() == 1);
+        for (var, value) in [
+            ("JOBBOARD_IMPORT_INTERVAL_SECS", "-1"),
+            ("JOBBOARD_IMPORT_ALLOW_PRIVATE", "intranet"),
+            ("JOBBOARD_IMPORT_DEFAULT_DEADLINE_DAYS", "0"),
+        ] {
+            assert_eq!(from(&[(var, value)]).expect_err("bad").var, var);
+        }
     }
 
     #[test]

@@ -3,8 +3,10 @@
 
 mod bench;
 mod bench_feeds;
+mod bench_import;
 mod commands;
 pub mod config;
+mod imports;
 mod scheduler;
 pub mod telemetry;
 mod tokens;
@@ -62,6 +64,15 @@ pub enum Command {
     /// API tokens of the municipalities for the push API.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Harvest the import sources now (all enabled ones, or one), with a progress bar.
+    Import {
+        /// Only this source (also when it is switched off).
+        #[arg(long, value_name = "ID")]
+        source: Option<i64>,
+    },
+    /// Configure the feeds that are harvested into postings.
+    #[command(subcommand)]
+    Source(SourceCommand),
     /// Benchmarks that print figures.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -113,6 +124,32 @@ pub enum TokenCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum SourceCommand {
+    /// Add a source feed for a municipality.
+    Add {
+        /// The owning municipality's slug, e.g. brandis.
+        #[arg(long)]
+        municipality: String,
+        /// The feed or page URL (http or https).
+        #[arg(long)]
+        url: String,
+        /// auto, rss, atom, jsonfeed, jobboard-api or jsonld-html.
+        #[arg(long, default_value = "auto")]
+        format: String,
+    },
+    /// List the sources with the outcome of their last run.
+    List,
+    /// Remove a source (one that already created postings is only switched off).
+    Remove { id: i64 },
+    /// Switch a source on.
+    Enable { id: i64 },
+    /// Switch a source off: it is no longer harvested; its postings stay as they are.
+    Disable { id: i64 },
+    /// Last run, items new/updated/archived/failed, the error and the failing item.
+    Status { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum BenchCommand {
     /// Rendering of the outgoing feeds (RSS, Atom, JSON Feed) for generated postings, in memory.
     Feeds {
@@ -135,5 +172,12 @@ pub enum BenchCommand {
         /// Edits whose outbox lag is measured.
         #[arg(long, default_value_t = 40)]
         edits: usize,
+    },
+    /// Import of a generated feed over loopback HTTP: first import, then the unchanged re-import
+    /// (time and rows written). Uses a fresh SQLite database under <data dir>/bench-import.
+    Import {
+        /// Items in the generated feed.
+        #[arg(long, default_value_t = 10_000)]
+        items: usize,
     },
 }

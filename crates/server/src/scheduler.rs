@@ -28,3 +28,33 @@ pub async fn run(db: DatabaseConnection, interval: Duration, mut shutdown: watch
     }
     tracing::debug!("scheduler stopped");
 }
+
+/// The import harvester: every `CHECK` (or `interval`, if shorter) it harvests the sources whose
+/// last run is at least `interval` ago. Sources are leased, so several processes can run this.
+pub async fn run_imports(
+    db: DatabaseConnection,
+    fetcher: jobboard_feeds::import::Fetcher,
+    options: jobboard_feeds::import::HarvestOptions,
+    interval: Duration,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    const CHECK: Duration = Duration::from_secs(60);
+    let every = chrono::Duration::from_std(interval).unwrap_or(chrono::Duration::hours(1));
+    let mut tick = tokio::time::interval(interval.min(CHECK));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                let run = jobboard_feeds::import::run_due(&db, &fetcher, every, options);
+                tokio::select! {
+                    result = run => if let Err(e) = result {
+                        tracing::warn!(error = %e, "import run failed; retrying at the next tick");
+                    },
+                    _ = shutdown.changed() => break,
+                }
+            }
+            _ = shutdown.changed() => break,
+        }
+    }
+    tracing::debug!("import harvester stopped");
+}

@@ -31,6 +31,11 @@ fn run(cmd: &mut Command) -> Output {
     out
 }
 
+/// reqwest is built with `rustls-no-provider`: clients need a process-wide crypto provider.
+fn http_ready() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 async fn open(data_dir: &Path) -> sea_orm::DatabaseConnection {
     let url = format!("sqlite://{}/jobboard.db", data_dir.display());
     connect(&url, &DbOptions::default()).await.unwrap()
@@ -82,6 +87,7 @@ async fn serve_loads_demo_data_once_answers_health_checks_and_stops_on_sigterm()
         );
         let address = line.trim().rsplit(' ').next().unwrap().to_owned();
 
+        http_ready();
         let health = reqwest::get(format!("{address}/healthz")).await.unwrap();
         assert_eq!(health.status(), 200);
         // The index is built in the background on first start: wait until demo postings show.
@@ -366,4 +372,156 @@ fn bench_feeds_prints_a_figure_per_format() {
             "{stdout}"
         );
     }
+}
+
+/// A one-route HTTP server on 127.0.0.1 answering every request with `body` as RSS.
+fn serve_feed(body: String) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    format!("http://{addr}/stellen.rss")
+}
+
+fn feed() -> String {
+    let items: String = [
+        "Sachbearbeiter Bauamt",
+        "Erzieherin Kita",
+        "Hausmeister Schule",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, t)| {
+        format!(
+            "<item><title>{t}</title><link>https://www.brandis.de/stellen/{i}</link>\
+                 <guid>s-{i}</guid><description>Die Stadt Brandis sucht: {t}.</description></item>"
+        )
+    })
+    .collect();
+    format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Brandis</title>\
+         <link>https://www.brandis.de</link><description>Stellen</description>{items}</channel></rss>"
+    )
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn sources_are_configured_imported_on_demand_and_report_their_status() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = serve_feed(feed());
+    let quiet = |cmd: &mut Command| {
+        cmd.env("JOBBOARD_DEMO_DATA", "off");
+    };
+    let mut add = jobboard(tmp.path());
+    quiet(&mut add);
+    let out = add
+        .args([
+            "source",
+            "add",
+            "--municipality",
+            "brandis",
+            "--url",
+            "ftp://example.org/x",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("https://"),
+        "German validation message"
+    );
+
+    let mut add = jobboard(tmp.path());
+    quiet(&mut add);
+    let out = run(add.args(["source", "add", "--municipality", "brandis", "--url", &url]));
+    assert!(
+        stdout(&out).starts_with("added import source 1 for Brandis"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Loopback is refused unless allowed.
+    let mut import = jobboard(tmp.path());
+    quiet(&mut import);
+    let out = import.arg("import").output().unwrap();
+    assert!(!out.status.success());
+    assert!(stdout(&out).contains("intern"), "{}", stdout(&out));
+
+    let mut import = jobboard(tmp.path());
+    quiet(&mut import);
+    let out = run(import
+        .env("JOBBOARD_IMPORT_ALLOW_PRIVATE", "loopback")
+        .arg("import"));
+    assert!(
+        stdout(&out).contains("3 new, 0 updated, 0 archived, 0 unchanged, 0 failed"),
+        "{}",
+        stdout(&out)
+    );
+
+    let mut status = jobboard(tmp.path());
+    quiet(&mut status);
+    let out = run(status.args(["source", "status", "1"]));
+    let text = stdout(&out);
+    assert!(text.contains("Neu: 3, aktualisiert: 0"), "{text}");
+    assert!(
+        text.contains("Fehler: keiner") && text.contains("Anzeigen aus dieser Quelle: 3"),
+        "{text}"
+    );
+
+    let mut remove = jobboard(tmp.path());
+    quiet(&mut remove);
+    let out = run(remove.args(["source", "remove", "1"]));
+    assert!(
+        stdout(&out).contains("switched off instead of removed"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[tokio::test]
+async fn serve_harvests_due_sources_on_its_schedule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = serve_feed(feed());
+    run(jobboard(tmp.path()).env("JOBBOARD_DEMO_DATA", "off").args([
+        "source",
+        "add",
+        "--municipality",
+        "brandis",
+        "--url",
+        &url,
+    ]));
+    let mut child = jobboard(tmp.path())
+        .env("JOBBOARD_BIND", "127.0.0.1:0")
+        .env("JOBBOARD_DEMO_DATA", "off")
+        .env("JOBBOARD_IMPORT_INTERVAL_SECS", "1")
+        .env("JOBBOARD_IMPORT_ALLOW_PRIVATE", "loopback")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let db = open(tmp.path()).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut count = 0;
+    while Instant::now() < deadline {
+        count = queries::count_all(&db).await.unwrap_or(0);
+        if count == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert_eq!(count, 3, "the scheduled harvest imported the feed");
 }

@@ -9,6 +9,7 @@ pub mod course_partner;
 pub mod course_quota;
 pub mod course_registration;
 pub mod course_session;
+pub mod import_source;
 pub mod login_failure;
 pub mod municipality;
 pub mod posting;

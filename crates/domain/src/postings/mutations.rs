@@ -11,6 +11,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 
 use super::draft::PostingDraft;
+use super::lifecycle::{self, LifecycleState};
 use super::queries::{self, Posting};
 use super::types::PostingStatus;
 use super::validation::{ValidationContext, ValidationErrors, validate};
@@ -41,17 +42,7 @@ pub async fn create_posting<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    insert_posting(
-        db,
-        municipality_id,
-        draft,
-        actor,
-        now,
-        "created",
-        None,
-        None,
-    )
-    .await
+    insert_posting(db, municipality_id, draft, actor, now, Creation::Created).await
 }
 
 /// Create a draft posting that a municipality's own system pushed under `external_id` (unique
@@ -67,16 +58,45 @@ pub async fn create_pushed_posting<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let external_id = Some(external_id.to_owned());
     insert_posting(
         db,
         municipality_id,
         draft,
         actor,
         now,
-        "created",
-        None,
-        external_id,
+        Creation::Pushed(external_id.to_owned()),
+    )
+    .await
+}
+
+/// Where an imported posting comes from: its import source and the item's guid there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportOrigin {
+    pub source_id: i64,
+    pub guid: String,
+}
+
+/// Create a posting harvested from an import source and publish it at once: one row, one
+/// audit entry ("imported") and one outbox row. A deadline that is already over is refused
+/// like a manual publication would be.
+pub async fn create_imported_posting<C>(
+    db: &C,
+    municipality_id: i64,
+    origin: ImportOrigin,
+    draft: PostingDraft,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> DomainResult<Posting>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    insert_posting(
+        db,
+        municipality_id,
+        draft,
+        actor,
+        now,
+        Creation::Imported(origin),
     )
     .await
 }
@@ -106,28 +126,30 @@ where
         draft,
         actor,
         now,
-        "duplicated",
-        Some(id),
-        None,
+        Creation::Duplicated(id),
     )
     .await?;
     txn.commit().await?;
     Ok(copy)
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one private helper behind three entry points"
-)]
+/// How a new posting comes about: its audit action and what is recorded with it.
+enum Creation {
+    Created,
+    Duplicated(i64),
+    /// Imported postings are published at once.
+    Imported(ImportOrigin),
+    /// Pushed by the municipality's own system under this external id.
+    Pushed(String),
+}
+
 async fn insert_posting<C>(
     db: &C,
     municipality_id: i64,
     draft: PostingDraft,
     actor: &Actor,
     now: DateTime<Utc>,
-    action: &str,
-    duplicated_from: Option<i64>,
-    external_id: Option<String>,
+    creation: Creation,
 ) -> DomainResult<Posting>
 where
     C: ConnectionTrait + TransactionTrait,
@@ -147,15 +169,30 @@ where
     check_references(&txn, &draft, municipality_id, None, &mut errors).await?;
     errors.into_result()?;
 
+    let draft_state = LifecycleState {
+        status: PostingStatus::Draft,
+        published_at: None,
+        expires_at: berlin::end_of_day(draft.application_deadline),
+    };
+    let (action, duplicated_from, origin, external_id) = match creation {
+        Creation::Created => ("created", None, None, None),
+        Creation::Duplicated(from) => ("duplicated", Some(from), None, None),
+        Creation::Imported(origin) => ("imported", None, Some(origin), None),
+        Creation::Pushed(external_id) => ("created", None, None, Some(external_id)),
+    };
+    let state = match &origin {
+        Some(_) => lifecycle::publish(draft_state, now)?,
+        None => draft_state,
+    };
     let slug = free_slug(&txn, &draft, &owner.slug).await?;
     let mut am = posting::ActiveModel {
         municipality_id: Set(municipality_id),
         slug: Set(slug),
-        status: Set(PostingStatus::Draft),
-        published_at: Set(None),
+        status: Set(state.status),
+        published_at: Set(state.published_at),
         version: Set(1),
-        source_id: Set(None),
-        external_guid: Set(None),
+        source_id: Set(origin.as_ref().map(|o| o.source_id)),
+        external_guid: Set(origin.map(|o| o.guid)),
         external_id: Set(external_id),
         created_by: Set(actor.as_str().to_owned()),
         updated_by: Set(actor.as_str().to_owned()),
@@ -165,7 +202,12 @@ where
     };
     apply_draft(&mut am, &draft);
     let created = am.insert(&txn).await?;
-    let partners = replace_partners(&txn, created.id, &draft).await?;
+    // A new row has no partners yet: only write when the draft names some.
+    let partners = if draft.partners.is_empty() {
+        Vec::new()
+    } else {
+        replace_partners(&txn, created.id, &draft).await?
+    };
 
     let mut changes = audit::diff(&Value::Null, &snapshot(&created, &partners), NOT_AUDITED);
     if let Some(from) = duplicated_from {

@@ -8,6 +8,7 @@ mod accounts;
 mod api_tokens;
 mod audit_outbox;
 mod courses;
+mod imports;
 mod locking;
 mod migrations;
 mod municipalities;

@@ -17,6 +17,9 @@ pub struct MeiliHttp {
 
 impl MeiliHttp {
     pub fn new(api_key: Option<String>, timeout: Duration) -> Result<Self, reqwest::Error> {
+        // reqwest's rustls has no built-in crypto provider here (rustls-no-provider): use ring,
+        // which sqlx already brings. Installing twice is harmless.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(Duration::from_secs(3))

@@ -1,0 +1,216 @@
+//! The upsert of a harvest: by (source, guid), never a duplicate.
+//!
+//! - a new guid → a published posting (`create_imported_posting`);
+//! - a known guid with different content → `update_posting` (audit + outbox only for real
+//!   changes); an archived or expired one whose deadline is open again is republished, so an
+//!   item that vanished and came back is online again;
+//! - a known guid with the same content → nothing is written at all (compared in memory, so a
+//!   re-import of an unchanged feed costs one query);
+//! - a guid that vanished from the source → archived.
+//!
+//! Items are written in batches, each batch one transaction with a savepoint per item: a bad
+//! item rolls back only its own savepoint and is reported, the rest is imported.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Days, Utc};
+use sea_orm::{
+    ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait, prelude::*,
+};
+
+use super::item::HarvestedItem;
+use super::sources::ImportSource;
+use crate::actor::Actor;
+use crate::entities::posting;
+use crate::error::{DomainError, DomainResult};
+use crate::postings::mutations::{self, ImportOrigin};
+use crate::postings::publishing::{self, Request};
+use crate::postings::queries::Posting;
+use crate::postings::{PostingDraft, PostingStatus};
+use crate::{berlin, municipalities};
+
+#[derive(Clone, Copy, Debug)]
+pub struct ApplyOptions {
+    /// Deadline of a new posting whose item names none: this many days after today.
+    pub default_deadline_days: u32,
+    /// Items per transaction.
+    pub batch_size: usize,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        Self {
+            default_deadline_days: 30,
+            batch_size: 250,
+        }
+    }
+}
+
+/// An item that was not imported, and why (German, for the status view).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemFailure {
+    pub item: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for ItemFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.item, self.reason)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImportReport {
+    pub new: u64,
+    pub updated: u64,
+    pub archived: u64,
+    pub unchanged: u64,
+    /// Items skipped: malformed, invalid, duplicate guid, deadline over.
+    pub failed: Vec<ItemFailure>,
+}
+
+/// Apply one complete harvest of `source`. `failed` are items the parser already rejected; they
+/// count as seen, so a posting is not archived just because its item is broken today.
+/// `progress(done, total)` is called after every batch.
+pub async fn apply_harvest<C>(
+    db: &C,
+    source: &ImportSource,
+    items: Vec<HarvestedItem>,
+    failed: Vec<ItemFailure>,
+    options: ApplyOptions,
+    now: DateTime<Utc>,
+    mut progress: impl FnMut(u64, u64),
+) -> DomainResult<ImportReport>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let owner = municipalities::find_by_id(db, source.municipality_id)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    let actor = Actor::import(source.id);
+    let default_deadline = berlin::today(now)
+        .checked_add_days(Days::new(u64::from(options.default_deadline_days)))
+        .unwrap_or_else(|| berlin::today(now));
+    let existing: HashMap<String, Posting> = posting::Entity::find()
+        .filter(posting::Column::SourceId.eq(source.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|p| Some((p.external_guid.clone()?, p)))
+        .collect();
+
+    let mut report = ImportReport::default();
+    let mut seen: HashSet<String> = failed.iter().map(|f| f.item.clone()).collect();
+    report.failed = failed;
+    let total = items.len() as u64;
+    let mut done = 0;
+    for batch in items.chunks(options.batch_size.max(1)) {
+        let txn = crate::db::begin_write(db).await?;
+        for item in batch {
+            if !seen.insert(item.guid.clone()) {
+                report.failed.push(ItemFailure {
+                    item: item.guid.clone(),
+                    reason: "Die Kennung kommt in der Quelle mehrfach vor; nur der erste Eintrag wurde übernommen.".into(),
+                });
+                continue;
+            }
+            let before = existing.get(&item.guid);
+            let current = before.map(|p| PostingDraft::from_model(p, Vec::new()).normalized());
+            let draft = item.to_draft(source.id, &owner, current.as_ref(), default_deadline);
+            let outcome = match (before, current) {
+                (Some(p), Some(current)) => {
+                    upsert_known(&txn, p, current, draft, &actor, now).await
+                }
+                _ => {
+                    let origin = ImportOrigin {
+                        source_id: source.id,
+                        guid: item.guid.clone(),
+                    };
+                    mutations::create_imported_posting(
+                        &txn,
+                        source.municipality_id,
+                        origin,
+                        draft,
+                        &actor,
+                        now,
+                    )
+                    .await
+                    .map(|_| Upsert::New)
+                }
+            };
+            match outcome {
+                Ok(Upsert::New) => report.new += 1,
+                Ok(Upsert::Updated) => report.updated += 1,
+                Ok(Upsert::Unchanged) => report.unchanged += 1,
+                Err(DomainError::Db(e)) => return Err(DomainError::Db(e)),
+                Err(e) => report.failed.push(ItemFailure {
+                    item: item.guid.clone(),
+                    reason: reason(&e),
+                }),
+            }
+        }
+        txn.commit().await?;
+        done += batch.len() as u64;
+        progress(done, total);
+    }
+
+    let vanished: Vec<&Posting> = existing
+        .values()
+        .filter(|p| !seen.contains(p.external_guid.as_deref().unwrap_or_default()))
+        .filter(|p| matches!(p.status, PostingStatus::Published | PostingStatus::Expired))
+        .collect();
+    for batch in vanished.chunks(options.batch_size.max(1)) {
+        let txn = crate::db::begin_write(db).await?;
+        for p in batch {
+            publishing::transition(&txn, p.id, p.version, Request::Archive, &actor, now).await?;
+            report.archived += 1;
+        }
+        txn.commit().await?;
+    }
+    Ok(report)
+}
+
+enum Upsert {
+    New,
+    Updated,
+    Unchanged,
+}
+
+async fn upsert_known<C>(
+    db: &C,
+    before: &Posting,
+    current: PostingDraft,
+    draft: PostingDraft,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> DomainResult<Upsert>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let offline = matches!(
+        before.status,
+        PostingStatus::Archived | PostingStatus::Expired
+    );
+    let reopens = offline && berlin::end_of_day(draft.application_deadline) > now;
+    if current == draft && !reopens {
+        return Ok(Upsert::Unchanged);
+    }
+    let sp = crate::db::begin_write(db).await?;
+    let mut p = before.clone();
+    if current != draft {
+        p = mutations::update_posting(&sp, p.id, p.version, draft, actor, now).await?;
+    }
+    if reopens {
+        publishing::transition(&sp, p.id, p.version, Request::Republish, actor, now).await?;
+    }
+    sp.commit().await?;
+    Ok(Upsert::Updated)
+}
+
+/// The reason in German: every validation message, or the refusal.
+fn reason(e: &DomainError) -> String {
+    match e {
+        DomainError::Validation(v) => v.to_string(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,221 @@
+//! The import upsert: by (source, guid), unchanged items write nothing, vanished ones are
+//! archived, bad items are skipped and reported.
+
+use chrono::Duration;
+use jobboard_domain::db_tests;
+use jobboard_domain::entities::{audit_entry, search_outbox};
+use jobboard_domain::imports::sources::{self, RemoveOutcome, RunOutcome};
+use jobboard_domain::imports::{
+    ApplyOptions, HarvestedItem, ImportFormat, ImportReport, ImportSource, NewSource,
+    apply_harvest, is_imported,
+};
+use jobboard_domain::postings::{PostingStatus, queries};
+use jobboard_domain::{DomainError, entities::posting};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, prelude::*};
+
+use super::fixtures::{at, day, municipality_id};
+
+const NOW: &str = "2026-11-21T09:00:00Z";
+
+fn item(guid: &str, title: &str) -> HarvestedItem {
+    HarvestedItem {
+        guid: guid.into(),
+        title: title.into(),
+        url: Some(format!("https://www.brandis.de/stellen/{guid}")),
+        description: format!("Die Stadt Brandis sucht: {title}."),
+        deadline: Some(day(2026, 12, 31)),
+        ..Default::default()
+    }
+}
+
+async fn source(db: &DatabaseConnection) -> ImportSource {
+    let new = NewSource {
+        municipality_id: municipality_id(db, "brandis").await,
+        url: "https://www.brandis.de/stellen.rss".into(),
+        format: ImportFormat::Auto,
+    };
+    sources::add(db, new, at(NOW)).await.unwrap()
+}
+
+async fn run(
+    db: &DatabaseConnection,
+    s: &ImportSource,
+    items: Vec<HarvestedItem>,
+    now: &str,
+) -> ImportReport {
+    apply_harvest(
+        db,
+        s,
+        items,
+        vec![],
+        ApplyOptions::default(),
+        at(now),
+        |_, _| {},
+    )
+    .await
+    .unwrap()
+}
+
+async fn writes(db: &DatabaseConnection) -> (u64, u64, i64) {
+    let versions: i64 = posting::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| i64::from(p.version))
+        .sum();
+    (
+        audit_entry::Entity::find().count(db).await.unwrap(),
+        search_outbox::Entity::find().count(db).await.unwrap(),
+        versions,
+    )
+}
+
+async fn by_guid(db: &DatabaseConnection, s: &ImportSource, guid: &str) -> posting::Model {
+    posting::Entity::find()
+        .filter(posting::Column::SourceId.eq(s.id))
+        .filter(posting::Column::ExternalGuid.eq(guid))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+db_tests! {
+    async fn new_items_become_published_postings_of_the_source_municipality(t) {
+        let db = &t.db;
+        let s = source(db).await;
+        let report = run(db, &s, vec![item("a", "Erzieherin (m/w/d) Kita"), item("b", "Ausbildung Verwaltungsfachangestellte")], NOW).await;
+        assert_eq!((report.new, report.updated, report.archived), (2, 0, 0), "{report:?}");
+        let a = by_guid(db, &s, "a").await;
+        assert_eq!(a.status, PostingStatus::Published);
+        assert_eq!(a.municipality_id, s.municipality_id);
+        assert_eq!(a.created_by, format!("import:{}", s.id));
+        assert_eq!(a.location_postcode, "04821", "Brandis postcode as default place");
+        assert_eq!(a.category, jobboard_domain::postings::Category::KitaErziehung);
+        assert!(is_imported(&a));
+        let b = by_guid(db, &s, "b").await;
+        assert_eq!(b.kind, jobboard_domain::postings::PostingKind::Apprenticeship);
+        let audit = audit_entry::Entity::find().filter(audit_entry::Column::EntityId.eq(a.id)).all(db).await.unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].action, "imported");
+        assert_eq!(audit[0].actor, format!("import:{}", s.id));
+    }
+
+    async fn re_importing_an_unchanged_harvest_writes_nothing(t) {
+        let db = &t.db;
+        let s = source(db).await;
+        let items = vec![item("a", "Sachbearbeiter Bauamt"), item("b", "Hausmeister Schule")];
+        run(db, &s, items.clone(), NOW).await;
+        let before = writes(db).await;
+        let report = run(db, &s, items, "2026-11-22T09:00:00Z").await;
+        assert_eq!((report.new, report.updated, report.unchanged), (0, 0, 2), "{report:?}");
+        assert_eq!(writes(db).await, before, "no audit entry, no outbox row, no version bump");
+        assert_eq!(queries::count_all(db).await.unwrap(), 2, "never a duplicate");
+    }
+
+    async fn an_item_without_deadline_keeps_the_deadline_it_got_first(t) {
+        let db = &t.db;
+        let s = source(db).await;
+        let mut i = item("a", "Sachbearbeiter Bauamt");
+        i.deadline = None;
+        run(db, &s, vec![i.clone()], NOW).await;
+        assert_eq!(by_guid(db, &s, "a").await.application_deadline, day(2026, 12, 21), "30 days default");
+        let report = run(db, &s, vec![i], "2026-11-25T09:00:00Z").await;
+        assert_eq!(report.unchanged, 1, "{report:?}");
+        assert_eq!(by_guid(db, &s, "a").await.application_deadline, day(2026, 12, 21));
+    }
+
+    async fn a_changed_item_updates_its_posting_once(t) {
+        let db = &t.db;
+        let s = source(db).await;
+        run(db, &s, vec![item("a", "Sachbearbeiter Bauamt")], NOW).await;
+        let (audit, outbox, _) = writes(db).await;
+        let mut changed = item("a", "Sachbearbeiter Bauamt");
+        changed.description = "Neue Beschreibung.".into();
+        let report = run(db, &s, vec![changed], NOW).await;
+        assert_eq!((report.new, report.updated), (0, 1), "{report:?}");
+        let a = by_guid(db, &s, "a").await;
+        assert_eq!(a.description, "Neue Beschreibung.");
+        assert_eq!(a.version, 2);
+        assert_eq!(writes(db).await.0, audit + 1);
+        assert_eq!(writes(db).await.1, outbox + 1);
+    }
+
+    async fn vanished_items_are_archived_and_come_back_when_they_reappear(t) {
+        let db = &t.db;
+        let s = source(db).await;
+        run(db, &s, vec![item("a", "Sachbearbeiter Bauamt"), item("b", "Hausmeister")], NOW).await;
+        let report = run(db, &s, vec![item("a", "Sachbearbeiter Bauamt")], NOW).await;
+        assert_eq!((report.unchanged, report.archived), (1, 1), "{report:?}");
+        assert_eq!(by_guid(db, &s, "b").await.status, PostingStatus::Archived);
+        let again = run(db, &s, vec![item("a", "Sachbearbeiter Bauamt")], NOW).await;
+        assert_eq!(again.archived, 0, "archived once only");
+        let back = run(db, &s, vec![item("a", "Sachbearbeiter Bauamt"), item("b", "Hausmeister")], NOW).await;
+        assert_eq!(back.updated, 1, "{back:?}");
+        assert_eq!(by_guid(db, &s, "b").await.status, PostingStatus::Published);
+    }
+
+    async fn a_bad_item_is_skipped_and_reported_the_rest_imported(t) {
+        let db = &t.db;
+        let s = source(db).await;
+        let mut bad = item("bad", "Ohne Beschreibung");
+        bad.description = String::new();
+        let mut past = item("old", "Abgelaufen");
+        past.deadline = Some(day(2026, 1, 31));
+        let report = run(db, &s, vec![item("a", "Gut"), bad, item("a", "Doppelt"), past, item("c", "Auch gut")], NOW).await;
+        assert_eq!(report.new, 2, "{report:?}");
+        let failed: Vec<&str> = report.failed.iter().map(|f| f.item.as_str()).collect();
+        assert_eq!(failed, ["bad", "a", "old"]);
+        assert!(report.failed[0].reason.contains("Bitte beschreiben Sie die Stelle"), "{}", report.failed[0]);
+        assert!(report.failed[2].reason.contains("Bewerbungsfrist"), "{}", report.failed[2]);
+        assert_eq!(queries::count_all(db).await.unwrap(), 2);
+        assert_eq!(audit_entry::Entity::find().count(db).await.unwrap(), 2, "nothing of the bad items");
+    }
+
+    async fn a_broken_item_does_not_archive_its_posting(t) {
+        let db = &t.db;
+        let s = source(db).await;
+        run(db, &s, vec![item("a", "Sachbearbeiter")], NOW).await;
+        let failure = jobboard_domain::imports::ItemFailure { item: "a".into(), reason: "kaputt".into() };
+        let report = apply_harvest(db, &s, vec![], vec![failure], ApplyOptions::default(), at(NOW), |_, _| {}).await.unwrap();
+        assert_eq!(report.archived, 0);
+        assert_eq!(by_guid(db, &s, "a").await.status, PostingStatus::Published);
+    }
+
+    async fn sources_are_validated_claimed_once_and_record_their_runs(t) {
+        let db = &t.db;
+        let brandis = municipality_id(db, "brandis").await;
+        let bad = sources::add(db, NewSource { municipality_id: brandis, url: "ftp://x".into(), format: ImportFormat::Rss }, at(NOW)).await;
+        assert!(matches!(bad, Err(DomainError::Validation(_))));
+        let s = source(db).await;
+        let dup = sources::add(db, NewSource { municipality_id: brandis, url: s.url.clone(), format: ImportFormat::Rss }, at(NOW)).await;
+        assert!(matches!(dup, Err(DomainError::Validation(_))), "same URL twice");
+
+        let now = at(NOW);
+        assert_eq!(sources::due(db, Duration::minutes(30), now).await.unwrap().len(), 1);
+        assert!(sources::claim(db, s.id, Duration::minutes(5), now).await.unwrap());
+        assert!(!sources::claim(db, s.id, Duration::minutes(5), now).await.unwrap(), "held by the first");
+        let outcome = RunOutcome { new: 3, failed: 1, failing_item: Some("x: kaputt".into()), validators: Some((Some("\"v1\"".into()), None)), ..Default::default() };
+        sources::finish_run(db, s.id, outcome, now).await.unwrap();
+        let s = sources::find(db, s.id).await.unwrap().unwrap();
+        assert_eq!((s.last_new, s.last_failed), (3, 1));
+        assert_eq!(s.etag.as_deref(), Some("\"v1\""));
+        assert_eq!(s.last_success_at, Some(now));
+        assert!(s.claimed_until.is_none());
+        assert!(sources::due(db, Duration::minutes(30), now + Duration::minutes(10)).await.unwrap().is_empty());
+        assert_eq!(sources::due(db, Duration::minutes(30), now + Duration::minutes(31)).await.unwrap().len(), 1);
+        assert!(sources::claim(db, s.id, Duration::minutes(5), now + Duration::minutes(31)).await.unwrap());
+    }
+
+    async fn removing_a_source_with_postings_only_switches_it_off(t) {
+        let db = &t.db;
+        let s = source(db).await;
+        run(db, &s, vec![item("a", "Sachbearbeiter")], NOW).await;
+        assert_eq!(sources::remove(db, s.id).await.unwrap(), RemoveOutcome::Disabled);
+        assert!(!sources::find(db, s.id).await.unwrap().unwrap().enabled);
+        let empty = sources::add(db, NewSource { municipality_id: s.municipality_id, url: "https://www.brandis.de/other.rss".into(), format: ImportFormat::Rss }, at(NOW)).await.unwrap();
+        assert_eq!(sources::remove(db, empty.id).await.unwrap(), RemoveOutcome::Deleted);
+        assert!(sources::find(db, empty.id).await.unwrap().is_none());
+    }
+}

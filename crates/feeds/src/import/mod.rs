@@ -1,0 +1,153 @@
+//! The import harvester: fetch a source (conditionally), read its items, hand them to the
+//! domain's upsert, record the outcome on the source.
+//!
+//! Several `serve` processes may harvest: a source is taken with a lease
+//! ([`sources::claim`]), so at any time one process works on it and the others skip it; a
+//! crashed harvester's lease runs out and the source is taken up again.
+
+pub mod fetch;
+mod fields;
+pub mod html;
+pub mod parse;
+
+use chrono::Utc;
+use jobboard_domain::imports::sources::{self, RunOutcome};
+use jobboard_domain::imports::{ApplyOptions, ImportFormat, ImportReport, apply_harvest};
+use jobboard_domain::{DomainError, DomainResult};
+use sea_orm::DatabaseConnection;
+
+pub use fetch::{AddressPolicy, FetchOptions, Fetcher};
+
+#[derive(Clone, Copy, Debug)]
+pub struct HarvestOptions {
+    pub apply: ApplyOptions,
+    /// How long a run may hold its source before another process may take it over.
+    pub lease: chrono::Duration,
+}
+
+impl Default for HarvestOptions {
+    fn default() -> Self {
+        Self {
+            apply: ApplyOptions::default(),
+            lease: chrono::Duration::minutes(10),
+        }
+    }
+}
+
+/// How one run of one source ended.
+#[derive(Debug)]
+pub enum RunResult {
+    Imported {
+        format: ImportFormat,
+        report: ImportReport,
+    },
+    /// 304: unchanged since the last run.
+    NotModified,
+    /// Fetching or reading failed; nothing was changed.
+    Failed(String),
+    /// Another process is harvesting this source right now.
+    Busy,
+}
+
+/// Harvest source `id` once, whatever its schedule.
+pub async fn run_source(
+    db: &DatabaseConnection,
+    fetcher: &Fetcher,
+    id: i64,
+    options: HarvestOptions,
+    progress: impl FnMut(u64, u64),
+) -> DomainResult<RunResult> {
+    let now = Utc::now();
+    let source = sources::find(db, id).await?.ok_or(DomainError::NotFound)?;
+    if !sources::claim(db, id, options.lease, now).await? {
+        return Ok(RunResult::Busy);
+    }
+    let format = ImportFormat::from_code(&source.format).unwrap_or(ImportFormat::Auto);
+    let fetched = fetcher
+        .fetch(
+            &source.url,
+            source.etag.as_deref(),
+            source.last_modified.as_deref(),
+        )
+        .await;
+    let body = match fetched {
+        Ok(fetch::Fetched::NotModified) => {
+            sources::finish_run(db, id, RunOutcome::default(), Utc::now()).await?;
+            tracing::info!(source = id, "import source not modified");
+            return Ok(RunResult::NotModified);
+        }
+        Ok(fetch::Fetched::Body(body)) => body,
+        Err(e) => return fail(db, id, e.to_string()).await,
+    };
+    let (format, parsed) = match parse::parse(&body, format) {
+        Ok(p) => p,
+        Err(e) => return fail(db, id, e.to_string()).await,
+    };
+    let applied = apply_harvest(
+        db,
+        &source,
+        parsed.items,
+        parsed.failures,
+        options.apply,
+        Utc::now(),
+        progress,
+    )
+    .await;
+    let report = match applied {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = fail(db, id, format!("Speichern fehlgeschlagen: {e}")).await;
+            return Err(e);
+        }
+    };
+    let outcome = RunOutcome {
+        new: report.new,
+        updated: report.updated,
+        archived: report.archived,
+        unchanged: report.unchanged,
+        failed: report.failed.len() as u64,
+        error: None,
+        failing_item: report.failed.first().map(ToString::to_string),
+        validators: Some((body.etag, body.last_modified)),
+    };
+    sources::finish_run(db, id, outcome, Utc::now()).await?;
+    tracing::info!(
+        source = id,
+        %format,
+        new = report.new,
+        updated = report.updated,
+        archived = report.archived,
+        unchanged = report.unchanged,
+        failed = report.failed.len(),
+        "import source harvested"
+    );
+    for f in &report.failed {
+        tracing::warn!(source = id, item = %f.item, reason = %f.reason, "import item skipped");
+    }
+    Ok(RunResult::Imported { format, report })
+}
+
+async fn fail(db: &DatabaseConnection, id: i64, error: String) -> DomainResult<RunResult> {
+    tracing::warn!(source = id, error = %error, "import source failed");
+    let outcome = RunOutcome {
+        error: Some(error.clone()),
+        ..RunOutcome::default()
+    };
+    sources::finish_run(db, id, outcome, Utc::now()).await?;
+    Ok(RunResult::Failed(error))
+}
+
+/// Harvest every enabled source whose last run is at least `interval` ago.
+pub async fn run_due(
+    db: &DatabaseConnection,
+    fetcher: &Fetcher,
+    interval: chrono::Duration,
+    options: HarvestOptions,
+) -> DomainResult<Vec<(i64, RunResult)>> {
+    let mut results = Vec::new();
+    for source in sources::due(db, interval, Utc::now()).await? {
+        let result = run_source(db, fetcher, source.id, options, |_, _| {}).await?;
+        results.push((source.id, result));
+    }
+    Ok(results)
+}
