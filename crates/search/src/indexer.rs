@@ -189,13 +189,16 @@ pub async fn reindex(
     let started = Utc::now();
     // Rows committed before the rebuild reads anything are covered by it.
     let covered = outbox::pending_ids(db).await?;
-    let total = jobboard_domain::postings::queries::count_published(db, started).await?;
+    // Visibility is judged by the clock after reading the covered rows: a posting published
+    // between `started` and that read has its rows covered and must not look "not yet online".
+    let seen_at = Utc::now();
+    let total = jobboard_domain::postings::queries::count_published(db, seen_at).await?;
     let (tx, rx) = mpsc::channel(2);
     let producer = async move {
         let mut after = 0;
         let mut done = 0;
         loop {
-            let page = match document::load_visible_page(db, started, after, PAGE).await {
+            let page = match document::load_visible_page(db, seen_at, after, PAGE).await {
                 Ok(page) => page,
                 Err(e) => {
                     // Tell the engine to drop what it built so far.

@@ -105,6 +105,18 @@ e2e_tests! {
         assert_eq!(body.matches("BEGIN:VEVENT").count(), 2);
         assert!(body.contains("(Termin 2 von 2)"));
 
+        // The catalogue as RSS, read the way subscribers do (feedparser, bozo = 0).
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/feeds/check_feed.py");
+        let out = std::process::Command::new("python3")
+            .args([script, &format!("{}/lehrgaenge/feed.rss", app.address), "rss"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let feed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(feed["bozo"], 0, "{feed}");
+        assert_eq!(feed["ids"], serde_json::json!([format!("urn:x-partheland:stellenboerse:course:{}", c.id)]));
+        assert_eq!(feed["titles"], serde_json::json!(["Motorsägenlehrgang Modul A"]));
+
         let all = app.get("/lehrgaenge/kalender.ics").await.text().await.unwrap();
         assert_eq!(all.matches("BEGIN:VEVENT").count(), 2);
         assert_eq!(app.get("/lehrgaenge/gibt-es-nicht/kalender.ics").await.status(), 404);

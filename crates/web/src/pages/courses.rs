@@ -13,6 +13,7 @@ use jobboard_domain::courses::queries::{self, CourseListing};
 use jobboard_domain::courses::{CourseCategory, CourseStatus, format_cost};
 use jobboard_domain::municipalities::Municipality;
 use jobboard_domain::{berlin, markdown, text};
+use jobboard_feeds::course_feed::{self, CourseItem};
 use jobboard_feeds::ical::{CalendarCourse, course_calendar};
 
 use crate::page::{Meta, render};
@@ -330,6 +331,60 @@ fn calendar(
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The catalogue as RSS 2.0 (`/lehrgaenge/feed.rss`): one item per public course.
+pub async fn feed_of_courses(State(state): State<AppState>) -> AppResult<Response> {
+    let members = state.members().await?;
+    let now = Utc::now();
+    let all = queries::list_public(&state.db, now).await?;
+    let items: Vec<CourseItem<'_>> = all
+        .iter()
+        .map(|l| {
+            Ok(CourseItem {
+                course: CalendarCourse {
+                    course: &l.course,
+                    sessions: &l.sessions,
+                    provider: &member(&members, l.course.municipality_id)?.name,
+                    url: state.site.url(&format!("/lehrgaenge/{}", l.course.slug)),
+                },
+                session_lines: l
+                    .sessions
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{}, {}–{} Uhr, {}",
+                            weekday_date(s.starts_at),
+                            berlin::format_time(s.starts_at),
+                            berlin::format_time(s.ends_at),
+                            s.place
+                        )
+                    })
+                    .collect(),
+                seats: seats(l, now),
+                deadline: deadline(l, now),
+                cost: format_cost(l.course.cost_cents),
+                description_html: markdown::render(&l.course.description),
+                ical_url: state
+                    .site
+                    .url(&format!("/lehrgaenge/{}/kalender.ics", l.course.slug)),
+            })
+        })
+        .collect::<AppResult<_>>()?;
+    let body = course_feed::render(
+        "Lehrgänge im Partheland",
+        &state.site.url("/lehrgaenge"),
+        &items,
+    )
+    .map_err(|e| AppError::Db(sea_orm::DbErr::Custom(format!("course feed: {e}"))))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/rss+xml; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=300"),
         ],
         body,

@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/kommunen/{slug}", get(municipality::show_municipality))
         .route("/lehrgaenge", get(courses::list_courses))
         .route("/lehrgaenge/kalender.ics", get(courses::calendar_of_all))
+        .route("/lehrgaenge/feed.rss", get(courses::feed_of_courses))
         .route("/lehrgaenge/{slug}", get(courses::show_course))
         .route(
             "/lehrgaenge/{slug}/kalender.ics",
