@@ -3,7 +3,7 @@
 use chrono::{Duration, Utc};
 use jobboard_domain::accounts::{NewUser, Role, TokenPurpose, tokens, users};
 use jobboard_domain::entities::{
-    audit_entry, course, course_registration, municipality, posting, posting_partner,
+    api_token, audit_entry, course, course_registration, municipality, posting, posting_partner,
     search_outbox, user,
 };
 use jobboard_domain::postings::publishing::{Request, transition};
@@ -161,7 +161,12 @@ pub async fn sign_in(app: &TestApp, email: &str) -> Hr {
 pub async fn snapshot(app: &TestApp) -> String {
     let db = &app.db;
     format!(
-        "{:?}\n{:?}\n{:?}\n{:?}\n{}\n{}\n{:?}\n{:?}",
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}\n{}\n{:?}\n{:?}",
+        api_token::Entity::find()
+            .order_by_asc(api_token::Column::Id)
+            .all(db)
+            .await
+            .unwrap(),
         course::Entity::find()
             .order_by_asc(course::Column::Id)
             .all(db)
@@ -240,9 +245,10 @@ pub fn mails(app: &TestApp) -> Vec<String> {
         .collect()
 }
 
-/// Borsdorf's draft course (`{course_id}`) and a Borsdorf registration on another, open
-/// Borsdorf course (`{registration_id}`): no other municipality may see or touch either.
-async fn borsdorf_course_ids(app: &TestApp) -> (i64, i64) {
+/// Borsdorf's draft course (`{course_id}`), a Borsdorf registration on another, open Borsdorf
+/// course (`{registration_id}`) and Borsdorf's API token (`{token_id}`): no other municipality
+/// may see or touch any of them.
+async fn borsdorf_course_ids(app: &TestApp) -> (i64, i64, i64) {
     use jobboard_domain::courses::{mutations as courses, registrations};
     let borsdorf = municipality_id(app, "borsdorf").await;
     let now = Utc::now();
@@ -290,15 +296,19 @@ async fn borsdorf_course_ids(app: &TestApp) -> (i64, i64) {
     )
     .await
     .unwrap();
-    (draft.id, r.id)
+    let token = jobboard_domain::api_tokens::create(&app.db, borsdorf, "Website-CMS", &actor, now)
+        .await
+        .unwrap();
+    (draft.id, r.id, token.token.id)
 }
 
-fn concrete(path: &str, posting_id: i64, user_id: i64, course: (i64, i64)) -> String {
+fn concrete(path: &str, posting_id: i64, user_id: i64, course: (i64, i64, i64)) -> String {
     path.replace("{id}", &posting_id.to_string())
         .replace("{user_id}", &user_id.to_string())
         .replace("{token}", "x")
         .replace("{course_id}", &course.0.to_string())
         .replace("{registration_id}", &course.1.to_string())
+        .replace("{token_id}", &course.2.to_string())
 }
 
 e2e_tests! {
@@ -312,7 +322,7 @@ e2e_tests! {
         let mut checked = 0;
         for r in ROUTES.iter().filter(|r| matches!(r.access, Access::Officer | Access::Admin)) {
             // Routes without a foreign id act on the officer's own municipality.
-            if ["/verwaltung/anzeigen/neu", "/verwaltung/anzeigen", "/verwaltung/profil", "/verwaltung/lehrgaenge", "/verwaltung/lehrgaenge/neu"].contains(&r.path) {
+            if ["/verwaltung/anzeigen/neu", "/verwaltung/anzeigen", "/verwaltung/profil", "/verwaltung/lehrgaenge", "/verwaltung/lehrgaenge/neu", "/verwaltung/api-schluessel"].contains(&r.path) {
                 continue;
             }
             let path = concrete(r.path, id, owner_user, course_ids);

@@ -9,5 +9,6 @@ mod editor;
 mod feeds;
 mod hr;
 mod hr_courses;
+mod hr_tokens;
 mod pages;
 mod push;

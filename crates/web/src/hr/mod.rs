@@ -16,6 +16,7 @@ mod postings;
 mod profile;
 pub mod session;
 mod signin;
+mod tokens;
 
 use std::sync::Arc;
 
@@ -80,7 +81,7 @@ pub enum Access {
 pub struct Route {
     pub method: &'static str,
     /// axum path; `{id}` is a posting, `{user_id}` a user, `{token}` a one-time token,
-    /// `{course_id}` a course, `{registration_id}` a course registration.
+    /// `{course_id}` a course, `{registration_id}` a course registration, `{token_id}` an API token.
     pub path: &'static str,
     pub access: Access,
     handler: fn() -> MethodRouter<AppState>,
@@ -136,6 +137,9 @@ routes! {
     post "/verwaltung/lehrgaenge/{course_id}/anmeldungen" Officer => course_participants::register_participant;
     post "/verwaltung/lehrgaenge/{course_id}/anwesenheit" Officer => course_participants::record_attendance;
     post "/verwaltung/anmeldungen/{registration_id}/stornieren" Officer => course_participants::cancel_registration;
+    get "/verwaltung/api-schluessel" Officer => tokens::show_tokens;
+    post "/verwaltung/api-schluessel" Officer => tokens::create_token;
+    post "/verwaltung/api-schluessel/{token_id}/widerrufen" Officer => tokens::revoke_token;
     get "/verwaltung/profil" Officer => profile::show_profile;
     post "/verwaltung/profil" Officer => profile::update_profile;
 }
