@@ -238,3 +238,45 @@ fn an_empty_feed_is_still_a_valid_document() {
         }
     }
 }
+
+/// The typed extension fields of RSS and Atom are exactly the JSON record flattened: same
+/// names in the same order, arrays as repeated fields, numbers as JSON writes them, no nulls.
+#[test]
+fn typed_extension_fields_equal_the_json_record() {
+    let naunhof = member(1, "naunhof", "Naunhof");
+    let brandis = member(2, "brandis", "Brandis");
+    let borsdorf = member(3, "borsdorf", "Borsdorf");
+    let a = posting(41, "Sachbearbeiter Bürgerbüro (m/w/d) <Teilzeit> & mehr");
+    let mut b = posting(42, "Erzieher (m/w/d)");
+    b.weekly_hours = Some(39.0);
+    b.latitude = Some(51.277_5);
+    b.published_at = None;
+    b.department = None;
+    for (p, partners) in [(&a, vec![&brandis, &borsdorf]), (&b, vec![])] {
+        let entry = FeedEntry {
+            posting: p,
+            municipality: &naunhof,
+            partners,
+            url: "https://stellen.example.org/stellen/x".into(),
+        };
+        let mut expected: Vec<(String, String)> = Vec::new();
+        for (key, value) in entry.record() {
+            let values = match value {
+                serde_json::Value::Null => vec![],
+                serde_json::Value::String(s) => vec![s],
+                serde_json::Value::Array(items) => items
+                    .into_iter()
+                    .map(|v| v.as_str().unwrap().to_owned())
+                    .collect(),
+                other => vec![other.to_string()],
+            };
+            expected.extend(values.into_iter().map(|v| (key.clone(), v)));
+        }
+        let typed: Vec<(String, String)> = entry
+            .record_fields()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.into_owned()))
+            .collect();
+        assert_eq!(typed, expected);
+    }
+}

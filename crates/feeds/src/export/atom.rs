@@ -8,7 +8,7 @@ use atom_syndication::{
 };
 use chrono::{DateTime, Utc};
 
-use super::{FeedEntry, FeedError, FeedMeta, NAMESPACE, PREFIX, SCHEME_BASE, xml_values};
+use super::{FeedEntry, FeedError, FeedMeta, NAMESPACE, PREFIX, SCHEME_BASE};
 
 pub fn render(meta: &FeedMeta, entries: &[FeedEntry<'_>]) -> Result<String, FeedError> {
     let mut feed = Feed {
@@ -55,17 +55,18 @@ fn link(href: &str, rel: &str, mime: &str) -> Link {
 fn entry(e: &FeedEntry<'_>) -> Entry {
     let p = e.posting;
     let mut fields: BTreeMap<String, Vec<Extension>> = BTreeMap::new();
-    for (key, value) in e.record() {
-        let name = format!("{PREFIX}:{key}");
-        let list = xml_values(&value)
-            .into_iter()
-            .map(|v| Extension {
-                name: name.clone(),
-                value: Some(v),
-                ..Default::default()
-            })
-            .collect();
-        fields.insert(key, list);
+    for (key, value) in e.record_fields() {
+        let extension = Extension {
+            name: format!("{PREFIX}:{key}"),
+            value: Some(value.into_owned()),
+            ..Default::default()
+        };
+        match fields.get_mut(key) {
+            Some(list) => list.push(extension),
+            None => {
+                fields.insert(key.to_owned(), vec![extension]);
+            }
+        }
     }
     let mut extensions = ExtensionMap::new();
     extensions.insert(PREFIX.into(), fields);

@@ -20,6 +20,9 @@ use jobboard_domain::municipalities::Municipality;
 use jobboard_domain::postings::PostingDraft;
 use jobboard_domain::postings::queries::Posting;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Namespace of the extension elements that carry the whole posting.
 pub const NAMESPACE: &str = "urn:x-partheland:stellenboerse:1";
@@ -181,7 +184,8 @@ impl FeedEntry<'_> {
             }
             md.push_str(text);
         }
-        let mut html = String::from("<ul>");
+        let mut html = String::with_capacity(md.len() * 2 + 512);
+        html.push_str("<ul>");
         for (label, value) in facts {
             html.push_str("<li>");
             html.push_str(label);
@@ -190,7 +194,7 @@ impl FeedEntry<'_> {
             html.push_str("</li>");
         }
         html.push_str("</ul>");
-        html.push_str(&markdown::render(&md));
+        html.push_str(&body_html(p.id, p.updated_at, md));
         html
     }
 
@@ -232,6 +236,123 @@ impl FeedEntry<'_> {
     }
 }
 
+impl FeedEntry<'_> {
+    /// The extension elements of [`FeedEntry::record`] as (field name, text) in document order:
+    /// field names sorted, arrays as repeated fields, numbers as JSON writes them, no nulls.
+    /// Written from the typed posting, without building JSON values.
+    pub fn record_fields(&self) -> Vec<(&'static str, Cow<'_, str>)> {
+        let p = self.posting;
+        let mut out: Vec<(&'static str, Cow<'_, str>)> = Vec::with_capacity(40);
+        fn text<'s>(
+            out: &mut Vec<(&'static str, Cow<'s, str>)>,
+            name: &'static str,
+            v: &'s Option<String>,
+        ) {
+            if let Some(v) = v {
+                out.push((name, Cow::Borrowed(v.as_str())));
+            }
+        }
+        fn float(out: &mut Vec<(&'static str, Cow<'_, str>)>, name: &'static str, v: Option<f64>) {
+            if let Some(n) = v.and_then(serde_json::Number::from_f64) {
+                out.push((name, Cow::Owned(n.to_string())));
+            }
+        }
+        fn int(out: &mut Vec<(&'static str, Cow<'_, str>)>, name: &'static str, v: Option<i32>) {
+            if let Some(v) = v {
+                out.push((name, Cow::Owned(v.to_string())));
+            }
+        }
+        fn date(
+            out: &mut Vec<(&'static str, Cow<'_, str>)>,
+            name: &'static str,
+            v: Option<chrono::NaiveDate>,
+        ) {
+            if let Some(v) = v {
+                out.push((name, Cow::Owned(v.to_string())));
+            }
+        }
+        out.push(("kind", Cow::Borrowed(p.kind.code())));
+        out.push(("reference_number", Cow::Borrowed(&p.reference_number)));
+        out.push(("title", Cow::Borrowed(&p.title)));
+        text(&mut out, "department", &p.department);
+        out.push(("category", Cow::Borrowed(p.category.code())));
+        out.push(("employment", Cow::Borrowed(p.employment.code())));
+        float(&mut out, "weekly_hours", p.weekly_hours);
+        out.push(("contract", Cow::Borrowed(p.contract.code())));
+        date(&mut out, "contract_end_date", p.contract_end_date);
+        out.push(("pay_scheme", Cow::Borrowed(p.pay_scheme.code())));
+        text(&mut out, "pay_grade_from", &p.pay_grade_from);
+        text(&mut out, "pay_grade_to", &p.pay_grade_to);
+        int(&mut out, "pay_monthly_min_eur", p.pay_monthly_min_eur);
+        int(&mut out, "pay_monthly_max_eur", p.pay_monthly_max_eur);
+        out.push(("location_place", Cow::Borrowed(&p.location_place)));
+        out.push(("location_postcode", Cow::Borrowed(&p.location_postcode)));
+        float(&mut out, "latitude", p.latitude);
+        float(&mut out, "longitude", p.longitude);
+        date(&mut out, "start_date", p.start_date);
+        date(
+            &mut out,
+            "application_deadline",
+            Some(p.application_deadline),
+        );
+        out.push(("description", Cow::Borrowed(&p.description)));
+        out.push(("tasks", Cow::Borrowed(&p.tasks)));
+        out.push(("profile", Cow::Borrowed(&p.profile)));
+        out.push(("benefits", Cow::Borrowed(&p.benefits)));
+        text(&mut out, "contact_name", &p.contact_name);
+        text(&mut out, "contact_phone", &p.contact_phone);
+        text(&mut out, "contact_email", &p.contact_email);
+        text(&mut out, "apply_url", &p.apply_url);
+        text(&mut out, "apply_email", &p.apply_email);
+        out.push(("id", Cow::Owned(p.id.to_string())));
+        out.push(("slug", Cow::Borrowed(&p.slug)));
+        out.push(("municipality", Cow::Borrowed(&self.municipality.slug)));
+        for m in &self.partners {
+            out.push(("partners", Cow::Borrowed(m.slug.as_str())));
+        }
+        if let Some(t) = p.published_at {
+            out.push(("published_at", Cow::Owned(rfc3339(t))));
+        }
+        out.push(("updated_at", Cow::Owned(rfc3339(p.updated_at))));
+        // Stable: repeated fields (partners) keep their order.
+        out.sort_by(|a, b| a.0.cmp(b.0));
+        out
+    }
+}
+
+/// Rendered Markdown body of a posting, by (posting id, updated_at); an entry is used only if
+/// its Markdown source is the same, so a stale or colliding key can never show wrong content.
+struct BodyCache {
+    entries: HashMap<(i64, DateTime<Utc>), (String, Arc<str>)>,
+}
+
+/// More postings than this in the cache: start afresh (no LRU needed for a few thousand).
+const BODY_CACHE_MAX: usize = 20_000;
+
+fn body_html(id: i64, updated_at: DateTime<Utc>, md: String) -> Arc<str> {
+    static CACHE: OnceLock<Mutex<BodyCache>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| {
+        Mutex::new(BodyCache {
+            entries: HashMap::new(),
+        })
+    });
+    let key = (id, updated_at);
+    if let Ok(c) = cache.lock()
+        && let Some((source, html)) = c.entries.get(&key)
+        && *source == md
+    {
+        return Arc::clone(html);
+    }
+    let html: Arc<str> = markdown::render(&md).into();
+    if let Ok(mut c) = cache.lock() {
+        if c.entries.len() >= BODY_CACHE_MAX {
+            c.entries.clear();
+        }
+        c.entries.insert(key, (md, Arc::clone(&html)));
+    }
+    html
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum FeedError {
     #[error("feed could not be written: {0}")]
@@ -253,16 +374,6 @@ pub fn render(
 
 fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-/// A JSON value as the text of an XML element; arrays become repeated elements.
-fn xml_values(value: &Value) -> Vec<String> {
-    match value {
-        Value::Null => vec![],
-        Value::String(s) => vec![s.clone()],
-        Value::Array(items) => items.iter().flat_map(xml_values).collect(),
-        other => vec![other.to_string()],
-    }
 }
 
 fn escape_html(s: &str) -> String {

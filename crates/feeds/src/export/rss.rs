@@ -7,7 +7,7 @@ use rss::extension::dublincore::DublinCoreExtension;
 use rss::extension::{Extension, ExtensionMap};
 use rss::{Category, Channel, Guid, Item};
 
-use super::{FeedEntry, FeedError, FeedMeta, NAMESPACE, PREFIX, SCHEME_BASE, xml_values};
+use super::{FeedEntry, FeedError, FeedMeta, NAMESPACE, PREFIX, SCHEME_BASE};
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
@@ -48,17 +48,18 @@ pub fn render(meta: &FeedMeta, entries: &[FeedEntry<'_>]) -> Result<String, Feed
 fn item(entry: &FeedEntry<'_>) -> Item {
     let p = entry.posting;
     let mut fields: BTreeMap<String, Vec<Extension>> = BTreeMap::new();
-    for (key, value) in entry.record() {
-        let name = format!("{PREFIX}:{key}");
-        let list = xml_values(&value)
-            .into_iter()
-            .map(|v| Extension {
-                name: name.clone(),
-                value: Some(v),
-                ..Default::default()
-            })
-            .collect();
-        fields.insert(key, list);
+    for (key, value) in entry.record_fields() {
+        let extension = Extension {
+            name: format!("{PREFIX}:{key}"),
+            value: Some(value.into_owned()),
+            ..Default::default()
+        };
+        match fields.get_mut(key) {
+            Some(list) => list.push(extension),
+            None => {
+                fields.insert(key.to_owned(), vec![extension]);
+            }
+        }
     }
     let mut extensions = ExtensionMap::new();
     extensions.insert(PREFIX.into(), fields);
