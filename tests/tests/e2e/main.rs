@@ -11,3 +11,4 @@ mod hr;
 mod hr_courses;
 mod pages;
 mod push;
+mod roundtrip;
