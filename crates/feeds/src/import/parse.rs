@@ -205,11 +205,7 @@ fn item_extensions(input: &[u8]) -> Vec<Map<String, Value>> {
     // The field being read and its text so far, still escaped (text and entity references
     // arrive as separate events).
     let mut field: Option<(String, String)> = None;
-    loop {
-        let (ns, event) = match reader.read_resolved_event() {
-            Ok(e) => e,
-            Err(_) => break,
-        };
+    while let Ok((ns, event)) = reader.read_resolved_event() {
         let ours = matches!(ns, ResolveResult::Bound(n) if n.as_ref() == crate::export::NAMESPACE);
         match event {
             Event::Start(e) => {

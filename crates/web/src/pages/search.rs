@@ -358,7 +358,7 @@ async fn render_page(
             String::new()
         },
         reset: path.to_owned(),
-        feeds: crate::feeds::links(path, &crate::feeds::query_of(&params), heading),
+        feeds: crate::feeds::links(path, &crate::feeds::query_of(params), heading),
         cards,
     };
     Ok(render(&page)?)
