@@ -132,10 +132,12 @@ e2e_tests! {
             ("/api/v1/municipalities/{slug}", "get"),
             ("/api/v1/municipalities/{slug}/postings/{external_id}", "put"),
             ("/api/v1/municipalities/{slug}/postings/{external_id}", "delete"),
+            ("/api/v1/courses", "get"),
+            ("/api/v1/courses/{slug}", "get"),
         ] {
             assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} missing");
         }
-        assert_eq!(paths.len(), 6, "no undocumented extras: {:?}", paths.keys().collect::<Vec<_>>());
+        assert_eq!(paths.len(), 8, "no undocumented extras: {:?}", paths.keys().collect::<Vec<_>>());
         for schema in ["Problem", "ApiPosting", "PostingPage", "PushPosting", "PushResult", "ApiMunicipality"] {
             assert!(doc["components"]["schemas"].get(schema).is_some(), "{schema}");
         }
