@@ -12,3 +12,4 @@ mod hr_courses;
 mod hr_tokens;
 mod pages;
 mod push;
+mod roundtrip;

@@ -1,7 +1,7 @@
-//! Reading posting fields out of JSON objects: this board's own API and the extension object
-//! of a JSON Feed item (`"_jobboard": {…}`) name them like [`PostingDraft`]; a few common
-//! alternatives are accepted too. Kept small on purpose: once the board's JSON API is merged,
-//! its field names are the ones that matter.
+//! Reading posting fields out of JSON objects: this board's own API (`/api/v1/postings`), the
+//! extension object of its JSON Feed items (`"_stellenboerse": {…}`) and its `stb:` elements in
+//! RSS and Atom name them like [`PostingDraft`] (texts as Markdown, codes for `kind`,
+//! `category`, …); a few common alternatives are accepted too.
 //!
 //! [`PostingDraft`]: jobboard_domain::postings::PostingDraft
 
@@ -43,8 +43,13 @@ pub fn enrich(item: &mut HarvestedItem, obj: &Map<String, Value>) {
     if let Some(t) = text(obj, &["title"]) {
         item.title = t;
     }
+    // This board's texts are Markdown and stay as they are; only HTML is turned into text.
     if let Some(d) = text(obj, &["description"]) {
-        item.description = super::html::to_text(&d);
+        item.description = if d.trim_start().starts_with('<') {
+            super::html::to_text(&d)
+        } else {
+            d
+        };
     }
     set(
         &mut item.reference_number,

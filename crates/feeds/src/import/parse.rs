@@ -29,6 +29,10 @@ pub enum ParseError {
     Truncated,
     #[error("Die JSON-Daten sind nicht lesbar: {0}")]
     Json(String),
+    #[error(
+        "Die API lieferte nur Seite {page} von {pages}; bitte die Adresse mit „pro_seite=100“ (oder einem engeren Filter) angeben."
+    )]
+    Paginated { page: u64, pages: u64 },
     #[error("Die Seite enthält keine Stellenanzeigen im Format schema.org JobPosting.")]
     NoJobPostings,
 }
@@ -183,71 +187,70 @@ fn parse_xml_feed(bytes: &[u8], charset: Option<&str>, url: &str) -> Result<Pars
     Ok(parsed)
 }
 
-/// Posting fields an RSS item or Atom entry carries as namespaced extension elements named like
-/// the draft's fields (`<jb:application_deadline>2026-12-31</jb:application_deadline>`), one map
-/// per item in document order. feed-rs drops unknown elements, so they are read here with
-/// quick-xml (which, like feed-rs, expands no entities).
+/// The posting as this board's outgoing feeds carry it: the elements of [`NAMESPACE`] in an RSS
+/// item or Atom entry (`<stb:application_deadline>2026-12-31</stb:application_deadline>`),
+/// named like the JSON API's fields, one map per item in document order. Matched by namespace
+/// URI, whatever prefix the document binds it to; a repeated element (`partners`) becomes an
+/// array. feed-rs drops unknown elements, so they are read here with quick-xml (which, like
+/// feed-rs, expands no entities beyond the predefined ones and character references).
+///
+/// [`NAMESPACE`]: crate::export::NAMESPACE
 fn item_extensions(input: &[u8]) -> Vec<Map<String, Value>> {
-    const FIELDS: &[&str] = &[
-        "application_deadline",
-        "deadline",
-        "valid_through",
-        "validThrough",
-        "start_date",
-        "kind",
-        "category",
-        "employment",
-        "weekly_hours",
-        "contract",
-        "contract_end_date",
-        "reference_number",
-        "department",
-        "location_place",
-        "location_postcode",
-        "pay_scheme",
-        "pay_grade_from",
-        "pay_grade_to",
-        "pay_monthly_min_eur",
-        "pay_monthly_max_eur",
-        "apply_email",
-        "apply_url",
-        "contact_name",
-        "contact_phone",
-        "contact_email",
-    ];
     use quick_xml::events::Event;
+    use quick_xml::name::ResolveResult;
     let text = String::from_utf8_lossy(input);
-    let mut reader = quick_xml::Reader::from_str(&text);
+    let mut reader = quick_xml::NsReader::from_str(&text);
     let mut out = Vec::new();
     let mut current: Option<Map<String, Value>> = None;
-    let mut field: Option<String> = None;
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e)) => {
+    // The field being read and its text so far, still escaped (text and entity references
+    // arrive as separate events).
+    let mut field: Option<(String, String)> = None;
+    while let Ok((ns, event)) = reader.read_resolved_event() {
+        let ours = matches!(ns, ResolveResult::Bound(n) if n.as_ref() == crate::export::NAMESPACE);
+        match event {
+            Event::Start(e) => {
                 let local = e.local_name().as_ref().to_owned();
-                let prefixed = e.name().as_ref().contains(':');
-                if matches!(local.as_str(), "item" | "entry") && !prefixed {
+                if !ours && matches!(local.as_str(), "item" | "entry") {
                     current = Some(Map::new());
-                } else if current.is_some() && prefixed && FIELDS.contains(&local.as_str()) {
-                    field = Some(local);
+                } else if current.is_some() && ours {
+                    field = Some((local, String::new()));
                 }
             }
-            Ok(Event::Text(t)) => {
-                if let (Some(map), Some(name)) = (current.as_mut(), field.as_ref()) {
-                    map.insert(
-                        name.clone(),
-                        Value::String(t.into_inner().trim().to_owned()),
-                    );
+            Event::Text(t) => {
+                if let Some((_, raw)) = field.as_mut() {
+                    raw.push_str(&t.xml10_content());
                 }
             }
-            Ok(Event::End(e)) => {
-                field = None;
-                let local = e.local_name();
-                if matches!(local.as_ref(), "item" | "entry") && !e.name().as_ref().contains(':') {
+            Event::GeneralRef(r) => {
+                if let Some((_, raw)) = field.as_mut() {
+                    raw.push('&');
+                    raw.push_str(&r.into_inner());
+                    raw.push(';');
+                }
+            }
+            Event::CData(c) => {
+                if let Some((_, raw)) = field.as_mut() {
+                    raw.push_str(&quick_xml::escape::escape(c.into_inner()));
+                }
+            }
+            Event::End(e) => {
+                if let (Some(map), Some((name, raw))) = (current.as_mut(), field.take()) {
+                    let value = quick_xml::escape::unescape(&raw)
+                        .map_or(raw.clone(), |v| v.into_owned())
+                        .trim()
+                        .to_owned();
+                    match map.get_mut(&name) {
+                        Some(Value::Array(list)) => list.push(value.into()),
+                        Some(single) => *single = Value::Array(vec![single.take(), value.into()]),
+                        None => {
+                            map.insert(name, value.into());
+                        }
+                    }
+                } else if !ours && matches!(e.local_name().as_ref(), "item" | "entry") {
                     out.extend(current.take());
                 }
             }
-            Ok(Event::Eof) | Err(_) => break,
+            Event::Eof => break,
             _ => {}
         }
     }
@@ -325,7 +328,7 @@ fn entry_item(entry: &Entry) -> Result<HarvestedItem, String> {
 }
 
 /// JSON Feed 1.0/1.1 read with serde: the format is plain JSON, and this way an item's
-/// extension object (`"_jobboard": {"application_deadline": …}`) is not lost.
+/// extension object (`"_stellenboerse": {"application_deadline": …}`) is not lost.
 fn parse_json_feed(text: &str) -> Result<Parsed, ParseError> {
     let v: Value = serde_json::from_str(text).map_err(|e| ParseError::Json(e.to_string()))?;
     let items = v
@@ -408,6 +411,12 @@ fn api_items(v: &Value) -> Option<&Vec<Value>> {
 fn parse_api(text: &str) -> Result<Parsed, ParseError> {
     let v: Value = serde_json::from_str(text).map_err(|e| ParseError::Json(e.to_string()))?;
     let list = api_items(&v).ok_or(ParseError::Unrecognised)?;
+    // One page of several would archive every posting on the others.
+    let page = v.get("page").and_then(Value::as_u64).unwrap_or(1);
+    let pages = v.get("pages").and_then(Value::as_u64).unwrap_or(1);
+    if page < pages {
+        return Err(ParseError::Paginated { page, pages });
+    }
     let mut parsed = Parsed::default();
     for (i, raw) in list.iter().enumerate() {
         let Some(obj) = raw.as_object() else {

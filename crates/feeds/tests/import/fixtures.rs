@@ -64,7 +64,7 @@ pub fn malformed_rss() -> String {
 pub fn atom() -> String {
     format!(
         r#"<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xmlns:jb="https://stellen.partheland.de/ns/1.0">
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:jb="https://example.org/other" xmlns:s="urn:x-partheland:stellenboerse:1">
   <title>Stellen Naunhof</title><id>urn:naunhof:stellen</id><updated>2026-11-20T10:00:00Z</updated>
   <entry>
     <title>IT-Administrator (m/w/d)</title><id>urn:naunhof:stelle:17</id>
@@ -78,7 +78,8 @@ pub fn atom() -> String {
     <link href="https://www.naunhof.de/stellen/18"/>
     <updated>2026-11-20T10:00:00Z</updated>
     <content type="text">Pflege der Grünanlagen.</content>
-    <jb:application_deadline>{}</jb:application_deadline><jb:employment>part_time</jb:employment>
+    <s:application_deadline>{}</s:application_deadline><s:employment>part_time</s:employment>
+    <jb:weekly_hours>12</jb:weekly_hours>
   </entry>
 </feed>
 "#,
@@ -97,7 +98,7 @@ pub fn json_feed() -> String {
                 "title": "Ordnungsamt: Mitarbeiter Vollzugsdienst",
                 "content_html": "<p>Kontrolle des ruhenden Verkehrs.</p>",
                 "tags": ["Feuerwehr/Ordnung"],
-                "_jobboard": { "application_deadline": deadline(), "employment": "part_time", "weekly_hours": 30 }
+                "_stellenboerse": { "application_deadline": deadline(), "employment": "part_time", "weekly_hours": 30 }
             },
             { "id": "machern-6", "url": "https://www.machern.de/stellen/6", "content_text": "Kein Titel" }
         ]

@@ -5,7 +5,6 @@
 
 mod fixtures;
 mod harvest;
-mod roundtrip;
 mod server;
 
 use std::time::{Duration, Instant};
@@ -71,6 +70,7 @@ async fn every_supported_format_is_recognised_and_read() {
         ext.employment,
         Some(jobboard_domain::postings::Employment::PartTime)
     );
+    assert_eq!(ext.weekly_hours, None, "another namespace is not ours");
 
     let (format, feed) = read(&s.url("/feed.json")).await.unwrap();
     assert_eq!(format, ImportFormat::JsonFeed);
@@ -257,4 +257,26 @@ async fn conditional_get_answers_not_modified() {
         .await
         .unwrap();
     assert_eq!(second, Fetched::NotModified);
+}
+
+#[test]
+fn one_api_page_of_several_is_refused_rather_than_archiving_the_others() {
+    let body = Body {
+        bytes: serde_json::json!({
+            "total": 25, "page": 1, "per_page": 20, "pages": 2,
+            "items": [{ "id": 1, "slug": "a", "title": "Koch (m/w/d)" }],
+            "facets": []
+        })
+        .to_string()
+        .into_bytes(),
+        content_type: Some("application/json".into()),
+        etag: None,
+        last_modified: None,
+        url: "https://stellen.example/api/v1/postings".into(),
+    };
+    let err = parse::parse(&body, ImportFormat::Auto).unwrap_err();
+    assert!(
+        matches!(err, ParseError::Paginated { page: 1, pages: 2 }),
+        "{err}"
+    );
 }
