@@ -417,5 +417,5 @@ fn cell(s: &str) -> String {
 }
 
 fn csv_error(e: csv::Error) -> AppError {
-    AppError::Db(sea_orm::DbErr::Custom(format!("CSV: {e}")))
+    AppError::Internal(format!("CSV: {e}"))
 }

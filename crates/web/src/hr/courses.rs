@@ -53,8 +53,7 @@ struct CourseEditorPage {
     actions: Vec<(&'static str, &'static str)>,
 }
 
-fn row(l: &CourseListing) -> CourseRow {
-    let now = Utc::now();
+fn row(l: &CourseListing, now: chrono::DateTime<Utc>) -> CourseRow {
     CourseRow {
         id: l.course.id,
         title: l.course.title.clone(),
@@ -76,8 +75,9 @@ fn row(l: &CourseListing) -> CourseRow {
 }
 
 pub async fn show_courses(State(state): State<AppState>, officer: Officer) -> AppResult<Response> {
+    let now = Utc::now();
     let own = queries::list_provided_by(&state.db, officer.municipality_id).await?;
-    let others = queries::list_public(&state.db, Utc::now())
+    let others = queries::list_public(&state.db, now)
         .await?
         .into_iter()
         .filter(|l| {
@@ -88,8 +88,8 @@ pub async fn show_courses(State(state): State<AppState>, officer: Officer) -> Ap
     let page = CoursesPage {
         meta: meta(&state, "Lehrgänge"),
         nav: HrNav::new(&officer.session, "lehrgaenge"),
-        own: own.iter().map(row).collect(),
-        others: others.iter().map(row).collect(),
+        own: own.iter().map(|l| row(l, now)).collect(),
+        others: others.iter().map(|l| row(l, now)).collect(),
     };
     Ok(render_status(StatusCode::OK, &page)?)
 }

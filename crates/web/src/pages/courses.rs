@@ -381,7 +381,7 @@ pub async fn feed_of_courses(State(state): State<AppState>) -> AppResult<Respons
         &state.site.url("/lehrgaenge"),
         &items,
     )
-    .map_err(|e| AppError::Db(sea_orm::DbErr::Custom(format!("course feed: {e}"))))?;
+    .map_err(|e| AppError::Internal(format!("course feed: {e}")))?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/rss+xml; charset=utf-8"),
