@@ -1,102 +1,82 @@
 //! Atom 1.0 with the `stb:` posting elements.
 
-use std::collections::BTreeMap;
+use std::io;
 
-use atom_syndication::extension::{Extension, ExtensionMap};
-use atom_syndication::{
-    Category, Content, Entry, Feed, FixedDateTime, Generator, Link, Person, Text,
-};
 use chrono::{DateTime, Utc};
 
-use super::{FeedEntry, FeedError, FeedMeta, NAMESPACE, PREFIX, SCHEME_BASE};
+use super::xml::{self, Out};
+use super::{FeedEntry, FeedError, FeedMeta, NAMESPACE, SCHEME_BASE};
+
+const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
 pub fn render(meta: &FeedMeta, entries: &[FeedEntry<'_>]) -> Result<String, FeedError> {
-    let mut feed = Feed {
-        title: Text::plain(meta.title.clone()),
-        id: meta.self_url.clone(),
-        updated: fixed(meta.updated),
-        subtitle: Some(Text::plain(meta.description.clone())),
-        lang: Some("de-DE".into()),
-        generator: Some(Generator {
-            value: "Partheland Stellenbörse".into(),
-            ..Default::default()
-        }),
-        authors: vec![Person {
-            name: "Partheland Stellenbörse".into(),
-            ..Default::default()
-        }],
-        links: vec![
-            link(&meta.self_url, "self", "application/atom+xml"),
-            link(&meta.page_url, "alternate", "text/html"),
+    let mut w = xml::writer(4096 + entries.len() * 8192).map_err(xml::write_error)?;
+    write(&mut w, meta, entries).map_err(xml::write_error)?;
+    xml::finish(w)
+}
+
+fn timestamp(t: DateTime<Utc>) -> String {
+    super::rfc3339(t)
+}
+
+fn write(w: &mut Out, meta: &FeedMeta, entries: &[FeedEntry<'_>]) -> io::Result<()> {
+    xml::start(
+        w,
+        "feed",
+        [
+            ("xmlns", ATOM_NS),
+            ("xmlns:stb", NAMESPACE),
+            ("xml:lang", "de-DE"),
         ],
-        entries: entries.iter().map(entry).collect(),
-        ..Default::default()
-    };
-    feed.namespaces.insert(PREFIX.into(), NAMESPACE.into());
-    let bytes = feed
-        .write_to(Vec::with_capacity(4096 + entries.len() * 4096))
-        .map_err(|e| FeedError::Write(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| FeedError::Write(e.to_string()))
-}
-
-fn fixed(t: DateTime<Utc>) -> FixedDateTime {
-    t.fixed_offset()
-}
-
-fn link(href: &str, rel: &str, mime: &str) -> Link {
-    Link {
-        href: href.into(),
-        rel: rel.into(),
-        mime_type: Some(mime.into()),
-        ..Default::default()
+    )?;
+    xml::text(w, "title", &meta.title)?;
+    xml::text(w, "id", &meta.self_url)?;
+    xml::text(w, "updated", &timestamp(meta.updated))?;
+    xml::text(w, "subtitle", &meta.description)?;
+    xml::text(w, "generator", "Partheland Stellenbörse")?;
+    xml::start(w, "author", [])?;
+    xml::text(w, "name", "Partheland Stellenbörse")?;
+    xml::end(w, "author")?;
+    link(w, &meta.self_url, "self", "application/atom+xml")?;
+    link(w, &meta.page_url, "alternate", "text/html")?;
+    for e in entries {
+        entry(w, e)?;
     }
+    xml::end(w, "feed")
 }
 
-fn entry(e: &FeedEntry<'_>) -> Entry {
+fn link(w: &mut Out, href: &str, rel: &str, mime: &str) -> io::Result<()> {
+    xml::empty(w, "link", [("href", href), ("rel", rel), ("type", mime)])
+}
+
+fn entry(w: &mut Out, e: &FeedEntry<'_>) -> io::Result<()> {
     let p = e.posting;
-    let mut fields: BTreeMap<String, Vec<Extension>> = BTreeMap::new();
-    for (key, value) in e.record_fields() {
-        let extension = Extension {
-            name: format!("{PREFIX}:{key}"),
-            value: Some(value.into_owned()),
-            ..Default::default()
-        };
-        match fields.get_mut(key) {
-            Some(list) => list.push(extension),
-            None => {
-                fields.insert(key.to_owned(), vec![extension]);
-            }
-        }
+    xml::start(w, "entry", [])?;
+    xml::text(w, "title", &p.title)?;
+    xml::text(w, "id", &super::item_id(p.id))?;
+    xml::text(w, "updated", &timestamp(e.updated()))?;
+    xml::text(w, "published", &timestamp(e.published()))?;
+    xml::start(w, "author", [])?;
+    xml::text(w, "name", &e.municipality.name)?;
+    if !e.municipality.website.is_empty() {
+        xml::text(w, "uri", &e.municipality.website)?;
     }
-    let mut extensions = ExtensionMap::new();
-    extensions.insert(PREFIX.into(), fields);
-    Entry {
-        title: Text::plain(p.title.clone()),
-        id: super::item_id(p.id),
-        updated: fixed(e.updated()),
-        published: Some(fixed(e.published())),
-        authors: vec![Person {
-            name: e.municipality.name.clone(),
-            uri: Some(e.municipality.website.clone()).filter(|w| !w.is_empty()),
-            ..Default::default()
-        }],
-        categories: e
-            .categories()
-            .into_iter()
-            .map(|(scheme, code, label)| Category {
-                term: code,
-                scheme: Some(format!("{SCHEME_BASE}:{scheme}")),
-                label: Some(label),
-            })
-            .collect(),
-        links: vec![link(&e.url, "alternate", "text/html")],
-        summary: Some(Text::plain(e.summary())),
-        content: Some(Content {
-            value: Some(e.content_html()),
-            content_type: Some("html".into()),
-            ..Default::default()
-        }),
-        extensions,
-        ..Default::default()
+    xml::end(w, "author")?;
+    for (scheme, code, label) in e.categories() {
+        let scheme = format!("{SCHEME_BASE}:{scheme}");
+        xml::empty(
+            w,
+            "category",
+            [
+                ("term", code.as_str()),
+                ("scheme", scheme.as_str()),
+                ("label", label.as_str()),
+            ],
+        )?;
     }
+    link(w, &e.url, "alternate", "text/html")?;
+    xml::text(w, "summary", &e.summary())?;
+    xml::text_with(w, "content", [("type", "html")], &e.content_html())?;
+    xml::record(w, e)?;
+    xml::end(w, "entry")
 }

@@ -13,6 +13,7 @@
 mod atom;
 mod json_feed;
 mod rss;
+mod xml;
 
 use chrono::{DateTime, Utc};
 use jobboard_domain::markdown;
