@@ -521,3 +521,59 @@ pub async fn show_own_source(
     )
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    fn source(enabled: bool, last_run_at: Option<DateTime<Utc>>) -> ImportSource {
+        ImportSource {
+            id: 1,
+            municipality_id: 1,
+            url: "https://www.naunhof.de/stellen.rss".into(),
+            format: "auto".into(),
+            created_at: Utc::now(),
+            enabled,
+            etag: None,
+            last_modified: None,
+            claimed_until: None,
+            last_run_at,
+            last_success_at: None,
+            last_new: 0,
+            last_updated: 0,
+            last_archived: 0,
+            last_unchanged: 0,
+            last_failed: 0,
+            last_error: None,
+            last_failing_item: None,
+        }
+    }
+
+    #[test]
+    fn the_next_run_follows_the_schedule_of_serve() {
+        // 10:00 in Berlin (CET) on 21 November 2026.
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0).unwrap();
+        let hourly = Some(Duration::hours(1));
+        let ran = Some(now - Duration::minutes(20));
+        assert_eq!(
+            next_due(&source(true, ran), hourly, false, now),
+            "ab 21.11.2026, 10:40 Uhr"
+        );
+        assert!(next_due(&source(true, None), hourly, false, now).starts_with("beim nächsten"));
+        let long_ago = Some(now - Duration::hours(3));
+        assert!(next_due(&source(true, long_ago), hourly, false, now).starts_with("beim nächsten"));
+        assert_eq!(
+            next_due(&source(true, ran), hourly, true, now),
+            "läuft gerade"
+        );
+        assert!(next_due(&source(false, ran), hourly, false, now).contains("abgeschaltet"));
+        assert!(next_due(&source(true, ran), None, false, now).contains("nur auf Anforderung"));
+    }
+
+    #[test]
+    fn notices_come_from_fixed_codes_only() {
+        assert!(notice_for("angelegt").starts_with("Die Quelle ist angelegt"));
+        assert_eq!(notice_for("<script>"), "");
+    }
+}
