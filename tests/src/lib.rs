@@ -122,8 +122,32 @@ impl TestApp {
 }
 
 /// Run an end-to-end test on SQLite and on PostgreSQL: `e2e_tests! { async fn name(app) { … } }`.
+/// With `env [("JOBBOARD_…", "…"), …];` first, the server gets that configuration too (as
+/// [`spawn_app_with`]).
 #[macro_export]
 macro_rules! e2e_tests {
+    (env $env:expr; $(async fn $name:ident($app:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                let $app = $crate::spawn_app_with($crate::Database::sqlite().await, &$env).await;
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                let Some(database) = $crate::Database::postgres().await else {
+                    eprintln!("PostgreSQL tests switched off");
+                    return;
+                };
+                let $app = $crate::spawn_app_with(database, &$env).await;
+                $body
+            }
+        }
+    )*};
     ($(async fn $name:ident($app:ident) $body:block)*) => {$(
         mod $name {
             #[allow(unused_imports)]

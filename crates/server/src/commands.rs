@@ -267,6 +267,13 @@ fn hr_settings(config: &Config) -> anyhow::Result<jobboard_web::hr::HrSettings> 
     let mut hr = jobboard_web::hr::HrSettings::new(&config.public_url, mailer);
     hr.cookie_secure = config.cookie_secure;
     hr.trust_forwarded_for = config.trust_forwarded_for;
+    hr.imports = Some(jobboard_web::hr::ImportSettings {
+        fetcher: std::sync::Arc::new(imports::fetcher(config)?),
+        options: imports::harvest_options(config),
+        interval: config
+            .import_interval
+            .and_then(|i| chrono::Duration::from_std(i).ok()),
+    });
     Ok(hr)
 }
 

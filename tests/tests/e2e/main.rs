@@ -9,6 +9,7 @@ mod editor;
 mod feeds;
 mod hr;
 mod hr_courses;
+mod hr_sources;
 mod hr_tokens;
 mod pages;
 mod push;

@@ -49,6 +49,18 @@ impl ImportFormat {
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|f| f.code() == code)
     }
+
+    /// For people, in German.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Auto => "automatisch erkennen",
+            Self::Rss => "RSS",
+            Self::Atom => "Atom",
+            Self::JsonFeed => "JSON Feed",
+            Self::JobboardApi => "JSON-API einer Stellenbörse wie dieser",
+            Self::JsonLdHtml => "Webseite mit schema.org-Stellenanzeigen (JSON-LD)",
+        }
+    }
 }
 
 impl std::fmt::Display for ImportFormat {
@@ -72,11 +84,8 @@ pub async fn add(
 ) -> DomainResult<ImportSource> {
     let url = new.url.trim().to_owned();
     let mut errors = ValidationErrors::default();
-    if !is_web_url(&url) {
-        errors.add(
-            "url",
-            "Die Adresse der Quelle muss eine vollständige Webadresse sein, die mit https:// oder http:// beginnt.",
-        );
+    if let Some(problem) = url_problem(&url) {
+        errors.add("url", problem);
     }
     let same = import_source::Entity::find()
         .filter(import_source::Column::MunicipalityId.eq(new.municipality_id))
@@ -105,6 +114,14 @@ pub async fn add(
     }
     .insert(db)
     .await?)
+}
+
+/// What is wrong with `url` as the address of a source, if anything (the check [`add`] makes
+/// before it looks at the database).
+pub fn url_problem(url: &str) -> Option<&'static str> {
+    (!is_web_url(url.trim())).then_some(
+        "Die Adresse der Quelle muss eine vollständige Webadresse sein, die mit https:// oder http:// beginnt.",
+    )
 }
 
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<ImportSource>, DbErr> {

@@ -16,6 +16,7 @@ mod postings;
 mod profile;
 pub mod session;
 mod signin;
+mod sources;
 mod tokens;
 
 use std::sync::Arc;
@@ -39,6 +40,27 @@ pub struct HrSettings {
     pub trust_forwarded_for: bool,
     /// `scheme://host[:port]` of the public address: what a browser sends as `Origin`.
     pub origin: String,
+    /// What the admin's "Jetzt abrufen" button needs; `None`: the button is not offered.
+    pub imports: Option<ImportSettings>,
+}
+
+/// The harvester as the server configures it, for harvesting a source on demand from the
+/// workspace, and the schedule `serve` harvests on (to show when a source is due next).
+#[derive(Clone)]
+pub struct ImportSettings {
+    pub fetcher: Arc<jobboard_feeds::import::Fetcher>,
+    pub options: jobboard_feeds::import::HarvestOptions,
+    /// `JOBBOARD_IMPORT_INTERVAL_SECS`; `None`: sources are harvested only on demand.
+    pub interval: Option<chrono::Duration>,
+}
+
+impl std::fmt::Debug for ImportSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportSettings")
+            .field("options", &self.options)
+            .field("interval", &self.interval)
+            .finish_non_exhaustive()
+    }
 }
 
 impl HrSettings {
@@ -60,6 +82,7 @@ impl HrSettings {
             session_policy: SessionPolicy::default(),
             trust_forwarded_for: false,
             origin,
+            imports: None,
         }
     }
 }
@@ -81,7 +104,8 @@ pub enum Access {
 pub struct Route {
     pub method: &'static str,
     /// axum path; `{id}` is a posting, `{user_id}` a user, `{token}` a one-time token,
-    /// `{course_id}` a course, `{registration_id}` a course registration, `{token_id}` an API token.
+    /// `{course_id}` a course, `{registration_id}` a course registration, `{token_id}` an API token,
+    /// `{source_id}` an import source.
     pub path: &'static str,
     pub access: Access,
     handler: fn() -> MethodRouter<AppState>,
@@ -112,6 +136,13 @@ routes! {
     post "/passwort-neu/{token}" Public => signin::set_new_password;
     post "/abmelden" SignedIn => signin::sign_out;
     get "/verwaltung/admin" Admin => admin::show_admin;
+    get "/verwaltung/admin/quellen" Admin => sources::show_sources;
+    post "/verwaltung/admin/quellen" Admin => sources::add_source;
+    get "/verwaltung/admin/quellen/{source_id}" Admin => sources::show_source;
+    post "/verwaltung/admin/quellen/{source_id}/abrufen" Admin => sources::harvest_now;
+    post "/verwaltung/admin/quellen/{source_id}/aktivieren" Admin => sources::enable_source;
+    post "/verwaltung/admin/quellen/{source_id}/deaktivieren" Admin => sources::disable_source;
+    post "/verwaltung/admin/quellen/{source_id}/entfernen" Admin => sources::remove_source;
     post "/verwaltung/admin/kommunen" Admin => admin::create_municipality;
     post "/verwaltung/admin/benutzer" Admin => admin::create_user;
     post "/verwaltung/admin/benutzer/{user_id}/deaktivieren" Admin => admin::deactivate_user;
@@ -140,6 +171,8 @@ routes! {
     get "/verwaltung/api-schluessel" Officer => tokens::show_tokens;
     post "/verwaltung/api-schluessel" Officer => tokens::create_token;
     post "/verwaltung/api-schluessel/{token_id}/widerrufen" Officer => tokens::revoke_token;
+    get "/verwaltung/quellen" Officer => sources::show_own_sources;
+    get "/verwaltung/quellen/{source_id}" Officer => sources::show_own_source;
     get "/verwaltung/profil" Officer => profile::show_profile;
     post "/verwaltung/profil" Officer => profile::update_profile;
 }

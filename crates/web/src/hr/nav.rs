@@ -10,7 +10,8 @@ pub struct HrNav {
     pub name: String,
     pub csrf: String,
     pub is_admin: bool,
-    /// Which entry is current: `uebersicht`, `neu`, `profil`, `admin`.
+    /// Which entry is current: `uebersicht`, `neu`, `lehrgaenge`, `tokens`, `quellen`, `profil`,
+    /// `admin`.
     pub current: &'static str,
 }
 
