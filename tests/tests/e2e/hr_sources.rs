@@ -226,6 +226,10 @@ e2e_tests! {
         assert_eq!(location(&resp), format!("{page}?hinweis=unveraendert"));
         let row = source(&app, s.id).await.unwrap();
         assert!(row.last_success_at.is_some() && row.last_error.is_none());
+        // The unchanged document's items count as unchanged; its unreadable item is still named.
+        assert_eq!((row.last_new, row.last_updated, row.last_unchanged), (0, 0, 2));
+        assert_eq!(row.last_failed, 1);
+        assert!(row.last_failing_item.is_some());
 
         // Now the feed is broken: the error is shown, the postings and the last success stay.
         feed.set(500, "");

@@ -72,7 +72,18 @@ pub async fn run_source(
         .await;
     let body = match fetched {
         Ok(fetch::Fetched::NotModified) => {
-            sources::finish_run(db, id, RunOutcome::default(), Utc::now()).await?;
+            // The same document as at the last read: its items are all unchanged, and the items
+            // that could not be read then still cannot.
+            let count = |n: i32| u64::try_from(n).unwrap_or_default();
+            let outcome = RunOutcome {
+                unchanged: count(source.last_new)
+                    + count(source.last_updated)
+                    + count(source.last_unchanged),
+                failed: count(source.last_failed),
+                failing_item: source.last_failing_item.clone(),
+                ..RunOutcome::default()
+            };
+            sources::finish_run(db, id, outcome, Utc::now()).await?;
             tracing::info!(source = id, "import source not modified");
             return Ok(RunResult::NotModified);
         }
