@@ -19,6 +19,8 @@ pub struct DimensionCounts(pub Vec<Dimension>);
 
 pub struct SegmentCounts {
     columns: Vec<DimensionColumn>,
+    /// Values of one block of documents, reused from block to block.
+    values: Vec<Option<u64>>,
 }
 
 struct DimensionColumn {
@@ -67,7 +69,10 @@ impl Collector for DimensionCounts {
                 })
             })
             .collect::<tantivy::Result<_>>()?;
-        Ok(SegmentCounts { columns })
+        Ok(SegmentCounts {
+            columns,
+            values: Vec::new(),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -99,6 +104,28 @@ impl SegmentCollector for SegmentCounts {
                 }
             } else if let Some(v) = c.column.first(doc) {
                 c.tally.add(v);
+            }
+        }
+    }
+
+    /// A block of documents at a time (what tantivy hands over when nothing is scored): the
+    /// single-valued columns read their values for the whole block in one batched call.
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let values = &mut self.values;
+        for c in &mut self.columns {
+            if c.dimension == Dimension::Municipality {
+                for doc in docs {
+                    for v in c.column.values_for_doc(*doc) {
+                        c.tally.add(v);
+                    }
+                }
+            } else {
+                values.clear();
+                values.resize(docs.len(), None);
+                c.column.first_vals(docs, values);
+                for v in values.iter().flatten() {
+                    c.tally.add(*v);
+                }
             }
         }
     }
