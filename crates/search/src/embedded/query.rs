@@ -2,14 +2,15 @@
 
 use std::collections::HashMap;
 use std::ops::Bound;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{Datelike, NaiveDate};
 use jobboard_domain::postings::{Category, Contract, Employment, PayScheme, PostingKind};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery,
-    TermQuery,
+    AllQuery, AutomatonWeight, BooleanQuery, BoostQuery, ConstScoreQuery, DfaWrapper,
+    EnableScoring, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -173,39 +174,97 @@ fn word_query(f: &Fields, token: &str, tolerant: bool) -> Box<dyn Query> {
         4..=7 => 1,
         _ => 2,
     };
+    // One automaton per word, shared by the fields (building one for two typos is the most
+    // expensive step of a text search).
+    let fuzzy = (tolerant && typos > 0).then(|| automaton(token, typos, false));
+    let prefix = (tolerant && len >= 3).then(|| automaton(token, 0, true));
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (field, weight) in f.weighted_text() {
         let term = Term::from_field_text(field, token);
         alternatives.push((
             Occur::Should,
             Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
                 weight,
             )),
         ));
-        if !tolerant || field == f.body {
+        if field == f.body {
             continue;
         }
-        if typos > 0 {
-            alternatives.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    Box::new(FuzzyTermQuery::new(term.clone(), typos, true)),
-                    weight * 0.3,
-                )),
-            ));
-        }
-        if len >= 3 {
-            alternatives.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    Box::new(FuzzyTermQuery::new_prefix(term, 0, true)),
-                    weight * 0.5,
-                )),
-            ));
+        for (automaton, factor) in [(&fuzzy, 0.3), (&prefix, 0.5)] {
+            if let Some(Some(automaton)) = automaton {
+                alternatives.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(SharedAutomatonQuery {
+                            field,
+                            automaton: Arc::clone(automaton),
+                        }),
+                        weight * factor,
+                    )),
+                ));
+            }
         }
     }
     Box::new(BooleanQuery::new(alternatives))
+}
+
+/// The Levenshtein automaton of `word` (as [`FuzzyTermQuery`] builds it, transpositions counting
+/// as one typo), from a small cache: applicants search for the same words again and again.
+/// `None` if tantivy refuses the distance.
+fn automaton(word: &str, distance: u8, prefix: bool) -> Option<Arc<DfaWrapper>> {
+    /// An automaton for two typos can take a few hundred kB; this bounds the cache to a few MB.
+    const CACHED: usize = 32;
+    type Cache = lru::LruCache<(String, u8, bool), Arc<DfaWrapper>>;
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| {
+        Mutex::new(lru::LruCache::new(
+            std::num::NonZeroUsize::new(CACHED).expect("not zero"),
+        ))
+    });
+    let key = (word.to_owned(), distance, prefix);
+    if let Ok(mut c) = cache.lock()
+        && let Some(a) = c.get(&key)
+    {
+        return Some(Arc::clone(a));
+    }
+    // Any text field: the automaton depends on the word only.
+    let term = Term::from_field_text(Field::from_field_id(0), word);
+    let query = if prefix {
+        FuzzyTermQuery::new_prefix(term, distance, true)
+    } else {
+        FuzzyTermQuery::new(term, distance, true)
+    };
+    let built = Arc::new(query.automaton().ok()?);
+    if let Ok(mut c) = cache.lock() {
+        c.put(key, Arc::clone(&built));
+    }
+    Some(built)
+}
+
+/// A fuzzy or prefix match of one word in `field`, with an automaton built once for all fields:
+/// what [`FuzzyTermQuery`] does, without building the automaton again for every field.
+#[derive(Clone)]
+struct SharedAutomatonQuery {
+    field: Field,
+    automaton: Arc<DfaWrapper>,
+}
+
+impl std::fmt::Debug for SharedAutomatonQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedAutomatonQuery")
+            .field("field", &self.field)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Query for SharedAutomatonQuery {
+    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(AutomatonWeight::<DfaWrapper>::new(
+            self.field,
+            Arc::clone(&self.automaton),
+        )))
+    }
 }
 
 /// All filters of the query, leaving out dimension `except` (for its disjunctive facet counts).
