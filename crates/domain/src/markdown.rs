@@ -11,12 +11,19 @@ pub fn render(markdown: &str) -> String {
     );
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, parser);
-    ammonia::Builder::default()
-        .rm_tags(["img"])
-        .link_rel(Some("noopener noreferrer nofollow"))
-        .url_schemes(["http", "https", "mailto", "tel"].into())
-        .clean(&unsafe_html)
-        .to_string()
+    sanitizer().clean(&unsafe_html).to_string()
+}
+
+/// The sanitizer's rules, built once: building them allocates every allow list anew.
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static SANITIZER: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    SANITIZER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.rm_tags(["img"])
+            .link_rel(Some("noopener noreferrer nofollow"))
+            .url_schemes(["http", "https", "mailto", "tel"].into());
+        b
+    })
 }
 
 #[cfg(test)]
