@@ -223,7 +223,7 @@ async fn round_trip(new_db: impl AsyncFn() -> Option<TestDb>) {
             &fetcher,
             source.id,
             HarvestOptions::default(),
-            |_, _| {},
+            |_| {},
         )
         .await
         .unwrap();
@@ -260,7 +260,7 @@ async fn round_trip(new_db: impl AsyncFn() -> Option<TestDb>) {
             &fetcher,
             source.id,
             HarvestOptions::default(),
-            |_, _| {},
+            |_| {},
         )
         .await
         .unwrap();

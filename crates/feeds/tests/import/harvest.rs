@@ -34,7 +34,7 @@ async fn run(db: &DatabaseConnection, id: i64) -> RunResult {
         &fetcher(AddressPolicy::loopback()),
         id,
         HarvestOptions::default(),
-        |_, _| {},
+        |_| {},
     )
     .await
     .unwrap()
