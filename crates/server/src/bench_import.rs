@@ -90,7 +90,7 @@ async fn timed_run(
     config: &Config,
 ) -> anyhow::Result<(ImportReport, f64)> {
     let started = Instant::now();
-    let result = run_source(db, fetcher, id, harvest_options(config), |_, _| {}).await?;
+    let result = run_source(db, fetcher, id, harvest_options(config), |_| {}).await?;
     let secs = started.elapsed().as_secs_f64();
     match result {
         RunResult::Imported { report, .. } => Ok((report, secs)),

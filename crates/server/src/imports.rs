@@ -8,7 +8,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use jobboard_domain::imports::sources::{self, NewSource, RemoveOutcome};
 use jobboard_domain::imports::{ApplyOptions, ImportFormat, ImportSource};
 use jobboard_domain::{DomainError, municipalities};
-use jobboard_feeds::import::{FetchOptions, Fetcher, HarvestOptions, RunResult, run_source};
+use jobboard_feeds::import::{
+    FetchOptions, Fetcher, HarvestOptions, Progress, RunResult, run_source,
+};
 use sea_orm::DatabaseConnection;
 
 use crate::SourceCommand;
@@ -77,11 +79,22 @@ pub(crate) async fn harvest_one(
         ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ({per_sec}, noch {eta})")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let result = run_source(db, fetcher, id, options, |done, total| {
+    // A paged API is first read page by page, then saved item by item: one bar per phase.
+    let mut phase = "";
+    let result = run_source(db, fetcher, id, options, |progress| {
+        let (what, unit, done, total) = match progress {
+            Progress::Fetching { page, pages } => ("Seiten", "pages", page, pages),
+            Progress::Saving { done, total } => ("Stellen", "items", done, total),
+        };
+        if what != phase {
+            phase = what;
+            bar.reset();
+            bar.set_message(format!("Quelle {id}: {what}"));
+        }
         bar.set_length(total);
         bar.set_position(done);
         if bar.is_hidden() {
-            tracing::info!(source = id, done, total, "importing");
+            tracing::info!(source = id, done, total, unit, "importing");
         }
     })
     .await;

@@ -8,6 +8,9 @@
 //! filter also lists offers Naunhof is only a partner of; A has none, and a Borsdorf posting
 //! shows that the filter keeps others out. Each format is imported into a fresh B, as the four
 //! sources would otherwise compete for the same reference numbers.
+//!
+//! A region with more than 100 postings spans several API pages: B reads them all and imports
+//! them as one harvest.
 
 use chrono::{Days, Utc};
 use jobboard_domain::entities::{audit_entry, import_source, posting, search_outbox};
@@ -22,7 +25,7 @@ use jobboard_domain::testing::TestDb;
 use jobboard_domain::{Actor, municipalities};
 use jobboard_e2e::{TestApp, draft, spawn_app};
 use jobboard_feeds::import::{
-    AddressPolicy, FetchOptions, Fetcher, HarvestOptions, RunResult, run_source,
+    AddressPolicy, FetchOptions, Fetcher, HarvestOptions, Progress, RunResult, run_source,
 };
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -223,7 +226,7 @@ async fn round_trip(new_db: impl AsyncFn() -> Option<TestDb>) {
             &fetcher,
             source.id,
             HarvestOptions::default(),
-            |_, _| {},
+            |_| {},
         )
         .await
         .unwrap();
@@ -260,7 +263,7 @@ async fn round_trip(new_db: impl AsyncFn() -> Option<TestDb>) {
             &fetcher,
             source.id,
             HarvestOptions::default(),
-            |_, _| {},
+            |_| {},
         )
         .await
         .unwrap();
@@ -274,6 +277,99 @@ async fn round_trip(new_db: impl AsyncFn() -> Option<TestDb>) {
             "{path}: a second import writes nothing"
         );
     }
+}
+
+/// 130 Naunhof postings on A: at the address's 20 per page seven pages, read by B as two pages
+/// of 100.
+async fn paged_api(new_db: impl AsyncFn() -> Option<TestDb>) {
+    let Some(a_db) = new_db().await else {
+        eprintln!("PostgreSQL tests switched off");
+        return;
+    };
+    let app = spawn_app(a_db).await;
+    let count = 130;
+    for i in 0..count {
+        let mut d = draft(
+            &format!("NAU-{i:03}"),
+            &format!("Sachbearbeiter Nr. {i} (m/w/d)"),
+            PostingKind::Job,
+        );
+        d.location_place = "Naunhof".into();
+        d.location_postcode = "04683".into();
+        publish(&app, d, "naunhof").await;
+    }
+    app.wait_for(
+        "/api/v1/postings?kommune=naunhof&pro_seite=1",
+        &format!("\"total\":{count},"),
+    )
+    .await;
+    let naunhof_a = member(&app.db, "naunhof").await;
+    let expected = published_drafts(&app.db, naunhof_a).await;
+    assert_eq!(expected.len(), count);
+    let fetcher = Fetcher::new(FetchOptions {
+        policy: AddressPolicy::loopback(),
+        ..FetchOptions::default()
+    })
+    .unwrap();
+
+    let b = new_db().await.unwrap();
+    let naunhof_b = member(&b.db, "naunhof").await;
+    let source = sources::add(
+        &b.db,
+        NewSource {
+            municipality_id: naunhof_b,
+            url: format!("{}/api/v1/postings?kommune=naunhof", app.address),
+            format: ImportFormat::Auto,
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let mut progress = Vec::new();
+    let first = run_source(&b.db, &fetcher, source.id, HarvestOptions::default(), |p| {
+        progress.push(p)
+    })
+    .await
+    .unwrap();
+    assert!(
+        matches!(&first, RunResult::Imported { format: ImportFormat::JobboardApi, report } if report.new == count as u64 && report.failed.is_empty()),
+        "{first:?}"
+    );
+    assert_eq!(
+        progress[..2],
+        [1, 2].map(|page| Progress::Fetching { page, pages: 2 })
+    );
+    assert_eq!(published_drafts(&b.db, naunhof_b).await, expected);
+
+    let before = footprint(&b.db).await;
+    let second = run_source(
+        &b.db,
+        &fetcher,
+        source.id,
+        HarvestOptions::default(),
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(&second, RunResult::Imported { report, .. } if report.unchanged == count as u64 && report.new + report.updated + report.archived == 0),
+        "{second:?}"
+    );
+    assert_eq!(
+        footprint(&b.db).await,
+        before,
+        "a second import writes nothing"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_than_a_hundred_postings_are_imported_through_every_api_page_on_sqlite() {
+    paged_api(async || Some(TestDb::sqlite().await)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_than_a_hundred_postings_are_imported_through_every_api_page_on_postgres() {
+    paged_api(TestDb::postgres).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

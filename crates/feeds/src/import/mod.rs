@@ -1,6 +1,9 @@
 //! The import harvester: fetch a source (conditionally), read its items, hand them to the
 //! domain's upsert, record the outcome on the source.
 //!
+//! A JSON API source whose response is one page of several is read page by page and imported
+//! as one harvest (see [`pages`]); its validators are not kept, since they describe one page.
+//!
 //! Several `serve` processes may harvest: a source is taken with a lease
 //! ([`sources::claim`]), so at any time one process works on it and the others skip it; a
 //! crashed harvester's lease runs out and the source is taken up again.
@@ -8,6 +11,7 @@
 pub mod fetch;
 mod fields;
 pub mod html;
+pub mod pages;
 pub mod parse;
 
 use chrono::Utc;
@@ -34,6 +38,15 @@ impl Default for HarvestOptions {
     }
 }
 
+/// How far a run has come, for a progress display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// A paged JSON API: `page` of `pages` read (the items are saved afterwards).
+    Fetching { page: u64, pages: u64 },
+    /// `done` of `total` items saved.
+    Saving { done: u64, total: u64 },
+}
+
 /// How one run of one source ended.
 #[derive(Debug)]
 pub enum RunResult {
@@ -55,7 +68,7 @@ pub async fn run_source(
     fetcher: &Fetcher,
     id: i64,
     options: HarvestOptions,
-    progress: impl FnMut(u64, u64),
+    mut progress: impl FnMut(Progress),
 ) -> DomainResult<RunResult> {
     let now = Utc::now();
     let source = sources::find(db, id).await?.ok_or(DomainError::NotFound)?;
@@ -94,6 +107,20 @@ pub async fn run_source(
         Ok(p) => p,
         Err(e) => return fail(db, id, e.to_string()).await,
     };
+    let (parsed, validators) = match parsed.page {
+        Some(announced) if format == ImportFormat::JobboardApi && announced.is_partial() => {
+            let harvested = pages::harvest(fetcher, &source.url, announced, |page, pages| {
+                progress(Progress::Fetching { page, pages });
+            })
+            .await;
+            match harvested {
+                // The first page's validators would let the next run skip every other page.
+                Ok(all) => (all, (None, None)),
+                Err(e) => return fail(db, id, e.to_string()).await,
+            }
+        }
+        _ => (parsed, (body.etag, body.last_modified)),
+    };
     let applied = apply_harvest(
         db,
         &source,
@@ -101,7 +128,7 @@ pub async fn run_source(
         parsed.failures,
         options.apply,
         Utc::now(),
-        progress,
+        |done, total| progress(Progress::Saving { done, total }),
     )
     .await;
     let report = match applied {
@@ -119,7 +146,7 @@ pub async fn run_source(
         failed: report.failed.len() as u64,
         error: None,
         failing_item: report.failed.first().map(ToString::to_string),
-        validators: Some((body.etag, body.last_modified)),
+        validators: Some(validators),
     };
     sources::finish_run(db, id, outcome, Utc::now()).await?;
     tracing::info!(
@@ -157,7 +184,7 @@ pub async fn run_due(
 ) -> DomainResult<Vec<(i64, RunResult)>> {
     let mut results = Vec::new();
     for source in sources::due(db, interval, Utc::now()).await? {
-        let result = run_source(db, fetcher, source.id, options, |_, _| {}).await?;
+        let result = run_source(db, fetcher, source.id, options, |_| {}).await?;
         results.push((source.id, result));
     }
     Ok(results)

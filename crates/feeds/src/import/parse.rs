@@ -1,6 +1,9 @@
 //! From a response body to harvested items: the format recognised (or the configured one
 //! used), the text decoded, the items read. An item we cannot use becomes an [`ItemFailure`];
 //! a document we cannot read at all is a [`ParseError`] and nothing is imported from it.
+//!
+//! A response of the JSON API that is one page of several is read like any other and says so
+//! in [`Parsed::page`]; fetching the other pages is the harvester's part (`import::pages`).
 
 use feed_rs::model::{Entry, Feed};
 use jobboard_domain::imports::{HarvestedItem, ImportFormat, ItemFailure};
@@ -13,6 +16,26 @@ use super::{fields, html};
 pub struct Parsed {
     pub items: Vec<HarvestedItem>,
     pub failures: Vec<ItemFailure>,
+    /// Where a JSON API response stands among its pages, when it names them.
+    pub page: Option<ApiPage>,
+}
+
+/// The paging fields of a JSON API response (`page`, `pages`, `total`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ApiPage {
+    /// This page, from 1.
+    pub page: u64,
+    /// How many pages there are at the requested page size.
+    pub pages: u64,
+    /// How many postings all pages hold together, if the response says.
+    pub total: Option<u64>,
+}
+
+impl ApiPage {
+    /// One page of several: the others must be fetched too, or their postings would be archived.
+    pub fn is_partial(&self) -> bool {
+        self.pages > 1
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -29,10 +52,6 @@ pub enum ParseError {
     Truncated,
     #[error("Die JSON-Daten sind nicht lesbar: {0}")]
     Json(String),
-    #[error(
-        "Die API lieferte nur Seite {page} von {pages}; bitte die Adresse mit „pro_seite=100“ (oder einem engeren Filter) angeben."
-    )]
-    Paginated { page: u64, pages: u64 },
     #[error("Die Seite enthält keine Stellenanzeigen im Format schema.org JobPosting.")]
     NoJobPostings,
 }
@@ -408,27 +427,36 @@ fn api_items(v: &Value) -> Option<&Vec<Value>> {
     looks_right.then_some(list)
 }
 
+/// One response of the JSON API. Its paging fields, when present, go to [`Parsed::page`]; an
+/// item without an id is named by its place, with the page when there are several, so the
+/// names stay distinct over all pages of a harvest.
 fn parse_api(text: &str) -> Result<Parsed, ParseError> {
     let v: Value = serde_json::from_str(text).map_err(|e| ParseError::Json(e.to_string()))?;
     let list = api_items(&v).ok_or(ParseError::Unrecognised)?;
-    // One page of several would archive every posting on the others.
-    let page = v.get("page").and_then(Value::as_u64).unwrap_or(1);
-    let pages = v.get("pages").and_then(Value::as_u64).unwrap_or(1);
-    if page < pages {
-        return Err(ParseError::Paginated { page, pages });
-    }
-    let mut parsed = Parsed::default();
+    let page = v.get("pages").and_then(Value::as_u64).map(|pages| ApiPage {
+        page: v.get("page").and_then(Value::as_u64).unwrap_or(1),
+        pages,
+        total: v.get("total").and_then(Value::as_u64),
+    });
+    let place = |i: usize| match page {
+        Some(p) if p.is_partial() => format!("Seite {}, Eintrag {}", p.page, i + 1),
+        _ => format!("Eintrag {}", i + 1),
+    };
+    let mut parsed = Parsed {
+        page,
+        ..Parsed::default()
+    };
     for (i, raw) in list.iter().enumerate() {
         let Some(obj) = raw.as_object() else {
             parsed.failures.push(ItemFailure {
-                item: format!("Eintrag {}", i + 1),
+                item: place(i),
                 reason: "Der Eintrag ist kein JSON-Objekt.".into(),
             });
             continue;
         };
         let Some(guid) = fields::text(obj, &["id", "slug", "url"]) else {
             parsed.failures.push(ItemFailure {
-                item: format!("Eintrag {}", i + 1),
+                item: place(i),
                 reason: "Der Eintrag hat keine Kennung.".into(),
             });
             continue;

@@ -133,6 +133,18 @@ pub fn api() -> String {
     .to_string()
 }
 
+/// Posting `n` as this board's API lists it, with the fields a posting needs.
+pub fn api_posting(n: usize) -> serde_json::Value {
+    serde_json::json!({
+        "id": format!("api-{n}"),
+        "slug": format!("stelle-{n}"),
+        "url": format!("https://stellen.example/stellen/stelle-{n}"),
+        "title": format!("Sachbearbeiter Nr. {n} (m/w/d)"),
+        "description": format!("Stelle Nummer {n}."),
+        "application_deadline": deadline()
+    })
+}
+
 pub fn json_ld_page() -> String {
     let posting = serde_json::json!({
         "@context": "https://schema.org",

@@ -260,11 +260,11 @@ async fn conditional_get_answers_not_modified() {
 }
 
 #[test]
-fn one_api_page_of_several_is_refused_rather_than_archiving_the_others() {
+fn one_api_page_of_several_says_where_it_stands_and_names_items_by_page() {
     let body = Body {
         bytes: serde_json::json!({
-            "total": 25, "page": 1, "per_page": 20, "pages": 2,
-            "items": [{ "id": 1, "slug": "a", "title": "Koch (m/w/d)" }],
+            "total": 25, "page": 2, "per_page": 20, "pages": 2,
+            "items": [{ "id": 1, "slug": "a", "title": "Koch (m/w/d)" }, { "title": "Ohne Kennung" }],
             "facets": []
         })
         .to_string()
@@ -274,9 +274,18 @@ fn one_api_page_of_several_is_refused_rather_than_archiving_the_others() {
         last_modified: None,
         url: "https://stellen.example/api/v1/postings".into(),
     };
-    let err = parse::parse(&body, ImportFormat::Auto).unwrap_err();
-    assert!(
-        matches!(err, ParseError::Paginated { page: 1, pages: 2 }),
-        "{err}"
+    let (format, parsed) = parse::parse(&body, ImportFormat::Auto).unwrap();
+    assert_eq!(format, ImportFormat::JobboardApi);
+    let page = parsed.page.unwrap();
+    assert_eq!(
+        page,
+        parse::ApiPage {
+            page: 2,
+            pages: 2,
+            total: Some(25)
+        }
     );
+    assert!(page.is_partial());
+    assert_eq!(parsed.items.len(), 1);
+    assert_eq!(parsed.failures[0].item, "Seite 2, Eintrag 2");
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -18,9 +18,87 @@ pub struct Live {
     pub body: Arc<Mutex<String>>,
 }
 
+/// A change made to the API's postings.
+pub type Change = Box<dyn FnOnce(&mut Vec<serde_json::Value>) + Send>;
+
+/// What `/api/postings` serves: postings paged like this board's API (`seite` from 1,
+/// `pro_seite` 1 to 100, default 20), with an ETag that changes with the page and the count.
+#[derive(Clone, Default)]
+pub struct Api {
+    pub items: Arc<Mutex<Vec<serde_json::Value>>>,
+    /// Made once when page 2 is next requested, before it is answered: the source changing
+    /// in the middle of a harvest.
+    pub on_page_2: Arc<Mutex<Option<Change>>>,
+    /// Announced instead of the real total (and the pages computed from it).
+    pub claimed_total: Arc<Mutex<Option<u64>>>,
+    /// The query string of every request, in order.
+    pub requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl Api {
+    fn respond(&self, query: Option<String>, headers: &HeaderMap) -> Response {
+        let query = query.unwrap_or_default();
+        self.requests.lock().expect("lock").push(query.clone());
+        let number = |name: &str, default: u64| match query
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .find(|(k, _)| *k == name)
+        {
+            Some((_, v)) => v.parse::<u64>().ok(),
+            None => Some(default),
+        };
+        let (Some(page @ 1..), Some(per_page @ 1..=100)) =
+            (number("seite", 1), number("pro_seite", 20))
+        else {
+            return StatusCode::BAD_REQUEST.into_response();
+        };
+        if page == 2
+            && let Some(change) = self.on_page_2.lock().expect("lock").take()
+        {
+            change(&mut self.items.lock().expect("lock"));
+        }
+        let items = self.items.lock().expect("lock").clone();
+        let total = self
+            .claimed_total
+            .lock()
+            .expect("lock")
+            .unwrap_or(items.len() as u64);
+        let from = usize::try_from((page - 1) * per_page).expect("offset");
+        let on_page: Vec<_> = items
+            .into_iter()
+            .skip(from)
+            .take(usize::try_from(per_page).expect("size"))
+            .collect();
+        let etag = format!("\"p{page}-{per_page}-{total}\"");
+        if headers
+            .get(header::IF_NONE_MATCH)
+            .is_some_and(|v| v == etag.as_str())
+        {
+            return StatusCode::NOT_MODIFIED.into_response();
+        }
+        let body = serde_json::json!({
+            "total": total,
+            "page": page,
+            "per_page": per_page,
+            "pages": total.div_ceil(per_page),
+            "items": on_page,
+            "facets": []
+        });
+        (
+            [
+                (header::CONTENT_TYPE, "application/json".to_owned()),
+                (header::ETAG, etag),
+            ],
+            body.to_string(),
+        )
+            .into_response()
+    }
+}
+
 pub struct FixtureServer {
     pub base: String,
     pub live: Live,
+    pub api: Api,
 }
 
 impl FixtureServer {
@@ -35,6 +113,8 @@ pub async fn start() -> FixtureServer {
 
 pub async fn start_on(ip: &str) -> FixtureServer {
     let live = Live::default();
+    let api = Api::default();
+    let paged = api.clone();
     let app = Router::new()
         .route("/rss.xml", get(|| async { xml(fixtures::rss()) }))
         .route(
@@ -161,6 +241,13 @@ pub async fn start_on(ip: &str) -> FixtureServer {
                 xml(body)
             }),
         )
+        .route(
+            "/api/postings",
+            get(move |RawQuery(query): RawQuery, headers: HeaderMap| {
+                let api = paged.clone();
+                async move { api.respond(query, &headers) }
+            }),
+        )
         .route("/gone.xml", get(|| async { StatusCode::NOT_FOUND }))
         .with_state(live.clone());
     let listener = tokio::net::TcpListener::bind((ip, 0))
@@ -173,6 +260,7 @@ pub async fn start_on(ip: &str) -> FixtureServer {
     FixtureServer {
         base: format!("http://{addr}"),
         live,
+        api,
     }
 }
 

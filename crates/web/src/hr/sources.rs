@@ -407,7 +407,7 @@ pub async fn harvest_now(
     let db = state.db.clone();
     let id = s.id;
     // Its own task: a browser that stops waiting does not cut the run short.
-    let run = tokio::spawn(async move { run_source(&db, &fetcher, id, options, |_, _| {}).await });
+    let run = tokio::spawn(async move { run_source(&db, &fetcher, id, options, |_| {}).await });
     let result = run
         .await
         .map_err(|e| AppError::Internal(format!("harvest task: {e}")))?;
