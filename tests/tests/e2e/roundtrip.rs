@@ -32,6 +32,22 @@ use sea_orm::{
     sea_query::Expr,
 };
 
+/// An import source of Naunhof in `db` (board B) reading `url` (board A), format recognised.
+async fn naunhof_source(db: &DatabaseConnection, url: String) -> sources::ImportSource {
+    let municipality_id = member(db, "naunhof").await;
+    sources::add(
+        db,
+        NewSource {
+            municipality_id,
+            url,
+            format: ImportFormat::Auto,
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap()
+}
+
 async fn member(db: &DatabaseConnection, slug: &str) -> i64 {
     municipalities::find_by_slug(db, slug)
         .await
@@ -210,17 +226,7 @@ async fn round_trip(new_db: impl AsyncFn() -> Option<TestDb>) {
     ] {
         let b = new_db().await.unwrap();
         let naunhof_b = member(&b.db, "naunhof").await;
-        let source = sources::add(
-            &b.db,
-            NewSource {
-                municipality_id: naunhof_b,
-                url: format!("{}{path}", app.address),
-                format: ImportFormat::Auto,
-            },
-            Utc::now(),
-        )
-        .await
-        .unwrap();
+        let source = naunhof_source(&b.db, format!("{}{path}", app.address)).await;
         let first = run_source(
             &b.db,
             &fetcher,
@@ -314,17 +320,11 @@ async fn paged_api(new_db: impl AsyncFn() -> Option<TestDb>) {
 
     let b = new_db().await.unwrap();
     let naunhof_b = member(&b.db, "naunhof").await;
-    let source = sources::add(
+    let source = naunhof_source(
         &b.db,
-        NewSource {
-            municipality_id: naunhof_b,
-            url: format!("{}/api/v1/postings?kommune=naunhof", app.address),
-            format: ImportFormat::Auto,
-        },
-        Utc::now(),
+        format!("{}/api/v1/postings?kommune=naunhof", app.address),
     )
-    .await
-    .unwrap();
+    .await;
     let mut progress = Vec::new();
     let first = run_source(&b.db, &fetcher, source.id, HarvestOptions::default(), |p| {
         progress.push(p)

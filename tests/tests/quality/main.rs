@@ -166,27 +166,7 @@ async fn every_page_type_has_no_wcag_a_or_aa_violations_in_chromium() {
     let results: serde_json::Value = serde_json::from_slice(&output.stdout).expect("axe JSON");
     let results = results.as_array().expect("one result per page");
     assert_eq!(results.len(), urls.len());
-    let violations: Vec<String> = results
-        .iter()
-        .flat_map(|r| {
-            r["violations"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-                .into_iter()
-                .map(move |v| {
-                    format!(
-                        "{} [{}] {}: {} at {}",
-                        r["url"], v["impact"], v["id"], v["help"], v["targets"]
-                    )
-                })
-        })
-        .collect();
-    assert!(
-        violations.is_empty(),
-        "WCAG violations:\n{}",
-        violations.join("\n")
-    );
+    assert_no_wcag_violations(results, "url");
     let statuses: Vec<u64> = results
         .iter()
         .map(|r| r["status"].as_u64().unwrap_or_default())
@@ -231,13 +211,9 @@ async fn every_page_type_is_valid_html() {
     app.shutdown().await.unwrap();
 }
 
-/// The result of a browser flow script (`{ axe: [{ name, violations }], html: { name: source } }`):
-/// no WCAG 2.0/2.1 A or AA violation on any checked page, and the Nu Html Checker finds no error
-/// in their HTML.
-fn assert_clean_in_browser(result: &serde_json::Value) {
-    let violations: Vec<String> = result["axe"]
-        .as_array()
-        .unwrap()
+/// axe-core results (one object per page, named by `label`, with its `violations`): none.
+fn assert_no_wcag_violations(results: &[serde_json::Value], label: &str) {
+    let violations: Vec<String> = results
         .iter()
         .flat_map(|r| {
             r["violations"]
@@ -248,7 +224,7 @@ fn assert_clean_in_browser(result: &serde_json::Value) {
                 .map(move |v| {
                     format!(
                         "{} [{}] {}: {} at {}",
-                        r["name"], v["impact"], v["id"], v["help"], v["targets"]
+                        r[label], v["impact"], v["id"], v["help"], v["targets"]
                     )
                 })
         })
@@ -258,6 +234,13 @@ fn assert_clean_in_browser(result: &serde_json::Value) {
         "WCAG violations:\n{}",
         violations.join("\n")
     );
+}
+
+/// The result of a browser flow script (`{ axe: [{ name, violations }], html: { name: source } }`):
+/// no WCAG 2.0/2.1 A or AA violation on any checked page, and the Nu Html Checker finds no error
+/// in their HTML.
+fn assert_clean_in_browser(result: &serde_json::Value) {
+    assert_no_wcag_violations(result["axe"].as_array().unwrap(), "name");
     let dir = tempfile::tempdir().unwrap();
     for (name, html) in result["html"].as_object().unwrap() {
         std::fs::write(
