@@ -366,6 +366,32 @@ e2e_tests! {
         assert_eq!(snapshot(&app).await, before, "nothing changed");
     }
 
+    async fn an_id_in_the_address_that_is_not_a_number_gets_the_german_not_found_page(app) {
+        account(&app, "personal@borsdorf.de", Some("borsdorf")).await;
+        account(&app, "admin@partheland.de", None).await;
+        let officer = sign_in(&app, "personal@borsdorf.de").await;
+        let admin = sign_in(&app, "admin@partheland.de").await;
+        let before = snapshot(&app).await;
+        let mut checked = 0;
+        for r in ROUTES.iter().filter(|r| r.path.contains("_id}") || r.path.contains("{id}")) {
+            let who = if r.access == Access::Admin { &admin } else { &officer };
+            for bad in ["abc", "99999999999999999999", "1.5"] {
+                let path = r.path.split('/').map(|seg| if seg.starts_with('{') { bad } else { seg }).collect::<Vec<_>>().join("/");
+                let resp = if r.method == "GET" {
+                    get_as(&app, who, &path).await
+                } else {
+                    post(&app, Some(who), &path, &[("csrf", &who.csrf)], None).await
+                };
+                assert_eq!(resp.status(), StatusCode::NOT_FOUND, "{} {path}", r.method);
+                let html = resp.text().await.unwrap();
+                assert!(html.contains("Seite nicht gefunden"), "{} {path}: {html}", r.method);
+                checked += 1;
+            }
+        }
+        assert!(checked >= 60, "only {checked} requests checked");
+        assert_eq!(snapshot(&app).await, before, "nothing changed");
+    }
+
     async fn anonymous_requests_are_sent_to_sign_in_and_change_nothing(app) {
         let owner_user = account(&app, "personal@borsdorf.de", Some("borsdorf")).await;
         let id = borsdorf_posting(&app).await;

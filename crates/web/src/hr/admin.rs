@@ -1,8 +1,9 @@
 //! The platform admin: municipalities and user accounts (invitation, deactivation).
 
+use super::PathId;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -189,7 +190,7 @@ pub async fn create_user(
 pub async fn deactivate_user(
     State(state): State<AppState>,
     admin: Admin,
-    Path(user_id): Path<i64>,
+    PathId(user_id): PathId,
 ) -> AppResult<Response> {
     if user_id == admin.0.user.id {
         return page(&state, &admin, StatusCode::UNPROCESSABLE_ENTITY, |p| {

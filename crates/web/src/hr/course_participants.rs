@@ -1,11 +1,12 @@
 //! Participants of a course. Every officer signs up staff of their own municipality and sees
 //! and cancels only those; the provider sees everyone (also as CSV) and records attendance.
 
+use super::PathId;
 use std::collections::HashMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -170,7 +171,7 @@ async fn page(
 pub async fn show_participants(
     State(state): State<AppState>,
     officer: Officer,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
 ) -> AppResult<Response> {
     let l = load_visible(&state, &officer, id).await?;
@@ -202,7 +203,7 @@ pub struct RegistrationForm {
 pub async fn register_participant(
     State(state): State<AppState>,
     officer: Officer,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     Form(form): Form<RegistrationForm>,
 ) -> AppResult<Response> {
     let l = load_visible(&state, &officer, id).await?;
@@ -262,7 +263,7 @@ pub async fn register_participant(
 pub async fn cancel_registration(
     State(state): State<AppState>,
     officer: Officer,
-    Path(registration_id): Path<i64>,
+    PathId(registration_id): PathId,
 ) -> AppResult<Response> {
     let actor = officer.session.user.actor();
     let (r, notices) = registrations::cancel(
@@ -284,7 +285,7 @@ pub async fn cancel_registration(
 pub async fn record_attendance(
     State(state): State<AppState>,
     officer: Officer,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     // Who may, before what was sent: another municipality learns nothing from the answer.
@@ -330,7 +331,7 @@ pub async fn record_attendance(
 pub async fn participants_csv(
     State(state): State<AppState>,
     officer: Officer,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
 ) -> AppResult<Response> {
     let course = queries::find_by_id(&state.db, id)
         .await?

@@ -2,9 +2,10 @@
 //! through their status; every officer sees the open courses of the other municipalities to
 //! sign up staff (see [`super::course_participants`]).
 
+use super::PathId;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -238,7 +239,7 @@ pub struct Saved {
 pub async fn edit_course(
     State(state): State<AppState>,
     officer: Officer,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     Query(q): Query<Saved>,
 ) -> AppResult<Response> {
     let c = load_provided(&state, &officer, id).await?;
@@ -266,7 +267,7 @@ pub async fn edit_course(
 pub async fn update_course(
     State(state): State<AppState>,
     officer: Officer,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let c = load_provided(&state, &officer, id).await?;
@@ -329,7 +330,7 @@ pub struct StatusForm {
 pub async fn change_course_status(
     State(state): State<AppState>,
     officer: Officer,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     Form(form): Form<StatusForm>,
 ) -> AppResult<Response> {
     load_provided(&state, &officer, id).await?;

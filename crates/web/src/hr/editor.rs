@@ -1,9 +1,10 @@
 //! Creating and editing a posting: one form for every field, errors beside the fields, input
 //! kept on error, Markdown preview, and a conflict page instead of overwriting a newer version.
 
+use super::PathId;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
@@ -228,7 +229,7 @@ pub struct EditQuery {
 pub async fn edit_posting(
     State(state): State<AppState>,
     officer: Officer,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     Query(q): Query<EditQuery>,
 ) -> AppResult<Response> {
     let p = load_owned(&state, &officer, id).await?;
@@ -264,7 +265,7 @@ pub async fn edit_posting(
 pub async fn update_posting(
     State(state): State<AppState>,
     officer: Officer,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let p = load_owned(&state, &officer, id).await?;

@@ -1,7 +1,8 @@
 //! The audit trail of one posting: who changed which field from what to what, and when.
 
+use super::PathId;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
@@ -106,7 +107,7 @@ pub async fn changes_since(
 pub async fn show_history(
     State(state): State<AppState>,
     officer: Officer,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
 ) -> AppResult<Response> {
     let p = load_owned(&state, &officer, id).await?;
     let page = HistoryPage {

@@ -89,6 +89,28 @@ impl HrSettings {
 
 pub(crate) type Shared = Arc<HrSettings>;
 
+/// The one numeric id in a workspace address (`{id}`, `{course_id}`, …). Anything that is not a
+/// number gets the German "not found" page, as an id that does not exist does; axum's own
+/// rejection would be an English plain-text 400.
+pub struct PathId(pub i64);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathId {
+    type Rejection = crate::AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| crate::AppError::NotFound)?;
+        raw.parse()
+            .map(PathId)
+            .map_err(|_| crate::AppError::NotFound)
+    }
+}
+
 /// Who may call a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {

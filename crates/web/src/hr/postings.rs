@@ -1,8 +1,9 @@
 //! Lifecycle actions on a posting of the officer's municipality, duplication, the preview as
 //! the public sees it, and the partner's confirmation of a shared offer.
 
+use super::PathId;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
@@ -55,7 +56,7 @@ fn berlin_local(s: &str) -> Option<DateTime<Utc>> {
 pub async fn change_status(
     State(state): State<AppState>,
     officer: Officer,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     Form(form): Form<StatusForm>,
 ) -> AppResult<Response> {
     let p = load_owned(&state, &officer, id).await?;
@@ -96,7 +97,7 @@ pub async fn change_status(
 pub async fn duplicate_posting(
     State(state): State<AppState>,
     officer: Officer,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
 ) -> AppResult<Response> {
     load_owned(&state, &officer, id).await?;
     let copy =
@@ -109,7 +110,7 @@ pub async fn duplicate_posting(
 pub async fn preview_posting(
     State(state): State<AppState>,
     officer: Officer,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
 ) -> AppResult<Response> {
     let p = load_owned(&state, &officer, id).await?;
     crate::pages::render_detail(&state, p, Utc::now()).await
@@ -144,7 +145,7 @@ async fn set_partnership(
 pub async fn confirm_partnership(
     State(state): State<AppState>,
     officer: Officer,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
 ) -> AppResult<Response> {
     set_partnership(state, officer, id, true).await
 }
@@ -152,7 +153,7 @@ pub async fn confirm_partnership(
 pub async fn decline_partnership(
     State(state): State<AppState>,
     officer: Officer,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
 ) -> AppResult<Response> {
     set_partnership(state, officer, id, false).await
 }

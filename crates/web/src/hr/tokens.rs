@@ -1,9 +1,10 @@
 //! API tokens of the officer's municipality for the push API: create (the token is shown this
 //! once), list, revoke. Only a hash is stored (see `jobboard_domain::api_tokens`).
 
+use super::PathId;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -141,7 +142,7 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(state): State<AppState>,
     officer: Officer,
-    Path(token_id): Path<i64>,
+    PathId(token_id): PathId,
 ) -> AppResult<Response> {
     let actor = officer.session.user.actor();
     api_tokens::revoke(
