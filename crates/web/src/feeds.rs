@@ -86,8 +86,10 @@ async fn feed(
     training: bool,
 ) -> AppResult<Response> {
     let members = state.members().await?;
-    let (mut query, params) = parse(raw.as_deref(), &members, training)?;
-    query.per_page = FEED_ITEMS;
+    let (query, params) = parse(raw.as_deref(), &members, training, FEED_ITEMS)?;
+    if let Some(e) = params.unknown_error(&members, training) {
+        return Err(e);
+    }
     // Read before searching: a change after this point makes the next response newer anyway.
     let index_behind = outbox::pending_count(&state.db).await? > 0;
     let last_change = queries::last_public_change(&state.db, query.now).await?;

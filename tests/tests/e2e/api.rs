@@ -80,6 +80,24 @@ e2e_tests! {
         let bad = json(&app, "/api/v1/postings?seite=0", 400).await;
         assert!(bad["detail"].as_str().unwrap().contains("Seitenzahl"), "{bad}");
         json(&app, "/api/v1/postings?pro_seite=500", 400).await;
+        // Beyond the 10,000-hit window at 100 a page: a German answer naming the limit.
+        let far = json(&app, "/api/v1/postings?pro_seite=100&seite=101", 400).await;
+        assert!(far["detail"].as_str().unwrap().contains("höchstens 100 Seiten"), "{far}");
+        json(&app, "/api/v1/postings?pro_seite=100&seite=100", 200).await;
+        // A value that names nothing is refused, never read as "no filter": a website asking for
+        // its own postings with a typo would otherwise show everybody's.
+        for (path, named) in [
+            ("/api/v1/postings?kommune=naunof", "naunof"),
+            ("/api/v1/postings?kommune=naunhof&art=stelle", "stelle"),
+            ("/api/v1/postings?sortierung=zufall", "zufall"),
+            ("/api/v1/postings?umkreis=7&ort=naunhof", "7"),
+        ] {
+            let bad = json(&app, path, 400).await;
+            let detail = bad["detail"].as_str().unwrap();
+            assert!(detail.contains(&format!("„{named}“")) && detail.contains("Möglich sind"), "{path}: {detail}");
+        }
+        let bad = json(&app, "/api/v1/postings?kommune=naunof", 400).await;
+        assert!(bad["detail"].as_str().unwrap().contains("naunhof, "), "lists the municipalities: {bad}");
         app.shutdown().await.unwrap();
     }
 

@@ -106,6 +106,12 @@ e2e_tests! {
         assert_eq!(training["ids"], serde_json::json!([item_id(&a)]));
         let text = read_feed(&app, "/stellen/feed.rss?q=Sachbearbeiter", "rss");
         assert_eq!(text["ids"], serde_json::json!([item_id(&b)]));
+        // A mistyped municipality is refused, not read as "all municipalities".
+        for path in ["/stellen/feed.rss?kommune=naunof", "/ausbildung/feed.json?art=job"] {
+            let r = app.get(path).await;
+            assert_eq!(r.status(), 400, "{path}");
+            assert!(r.text().await.unwrap().contains("Möglich sind"), "{path}");
+        }
 
         let full: Value = app.get("/stellen/feed.json").await.json().await.unwrap();
         let item = full["items"].as_array().unwrap().iter().find(|i| i["id"] == item_id(&a)).unwrap();

@@ -140,6 +140,12 @@ e2e_tests! {
             let html = response.text().await.unwrap();
             assert!(html.contains("lang=\"de\""), "{path}");
         }
+        // Ignored values are named on the page, so nobody wonders why the filter did nothing.
+        let html = app.get("/stellen?kommune=atlantis&art=raumfahrt&kommune=naunhof").await.text().await.unwrap();
+        assert!(html.contains("Nicht berücksichtigt") && html.contains("Kommune „atlantis“") && html.contains("Art „raumfahrt“"), "{html}");
+        assert!(html.contains("Kommune: Naunhof"), "the known filter stays active");
+        let plain = app.get("/stellen?kommune=naunhof").await.text().await.unwrap();
+        assert!(!plain.contains("Nicht berücksichtigt"), "not taken from the page cache");
         let long = format!("/stellen?q={}", "a".repeat(10_000));
         let response = app.get(&long).await;
         assert_eq!(response.status(), 400);

@@ -221,8 +221,10 @@ pub async fn list_postings(
                 })?;
         }
     }
-    let (mut query, _) = parse(Some(&raw), &members, false)?;
-    query.per_page = per_page;
+    let (query, params) = parse(Some(&raw), &members, false, per_page)?;
+    if let Some(e) = params.unknown_error(&members, false) {
+        return Err(e.into());
+    }
     let results = state.search.search(&query).await.map_err(search_error)?;
     let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
     let mut postings = queries::find_many(&state.db, &ids).await?;

@@ -2,7 +2,10 @@
 //!
 //! Parameters (repeatable where a dimension allows several values): `q`, `art`, `kommune`,
 //! `bereich`, `umfang`, `vertrag`, `verguetung`, `umkreis` with `ort`, `sortierung`, `seite`.
-//! Unknown values are ignored; a page number or text that cannot be served is a 400 page.
+//! A value that names nothing (an unknown municipality, say) is left out of the search and shown
+//! as ignored on the page; the API and the feeds refuse it (see [`Params::unknown_error`]), since
+//! a website embedding a mistyped feed would otherwise show every municipality's postings.
+//! A page number or text that cannot be served is a 400 page.
 
 use askama::Template;
 use axum::body::Bytes;
@@ -28,20 +31,24 @@ const TRAINING: [PostingKind; 4] = [
 ];
 const RADII: [u32; 5] = [5, 10, 20, 30, 50];
 
-/// The understood parameters, in the order given.
 #[derive(Clone, Debug, Default)]
-pub struct Params(pub(crate) Vec<(&'static str, String)>);
+pub struct Params {
+    /// The understood parameters, in the order given.
+    pub(crate) kept: Vec<(&'static str, String)>,
+    /// Values of known parameters that name nothing here, in the order given.
+    pub(crate) unknown: Vec<(&'static str, String)>,
+}
 
 impl Params {
     fn get(&self, key: &str) -> Option<&str> {
-        self.0
+        self.kept
             .iter()
             .find(|(k, _)| *k == key)
             .map(|(_, v)| v.as_str())
     }
 
     fn has(&self, key: &str, value: &str) -> bool {
-        self.0.iter().any(|(k, v)| *k == key && v == value)
+        self.kept.iter().any(|(k, v)| *k == key && v == value)
     }
 
     /// Link to `path` with these parameters, minus `drop` (key, and value or all values).
@@ -52,7 +59,7 @@ impl Params {
         page: Option<u32>,
     ) -> String {
         let mut out = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in &self.0 {
+        for (k, v) in &self.kept {
             let dropped = *k == "seite"
                 || drop
                     .iter()
@@ -73,18 +80,94 @@ impl Params {
     }
 }
 
-/// Parse the query string into a search; `training` limits kinds to the training offers.
+impl Params {
+    /// The ignored values as people read them: `Kommune „xyz“`.
+    fn unknown_labels(&self) -> Vec<String> {
+        self.unknown
+            .iter()
+            .map(|(k, v)| {
+                let v: String = v.chars().take(60).collect();
+                format!("{} „{v}“", label_of_key(k))
+            })
+            .collect()
+    }
+
+    /// For the API and the feeds: an unknown value is an error naming it and what is allowed.
+    pub(crate) fn unknown_error(
+        &self,
+        members: &[Municipality],
+        training: bool,
+    ) -> Option<AppError> {
+        let (key, value) = self.unknown.first()?;
+        let value: String = value.chars().take(60).collect();
+        let allowed: Vec<&str> = match *key {
+            "art" => PostingKind::ALL
+                .iter()
+                .filter(|k| !training || TRAINING.contains(k))
+                .map(|k| k.code())
+                .collect(),
+            "kommune" | "ort" => members.iter().map(|m| m.slug.as_str()).collect(),
+            "bereich" => Category::ALL.iter().map(|c| c.code()).collect(),
+            "umfang" => Employment::ALL.iter().map(|c| c.code()).collect(),
+            "vertrag" => Contract::ALL.iter().map(|c| c.code()).collect(),
+            "verguetung" => PayScheme::ALL.iter().map(|c| c.code()).collect(),
+            "umkreis" => vec!["5", "10", "20", "30", "50"],
+            "sortierung" => vec!["relevanz", "neueste", "frist", "entfernung"],
+            _ => Vec::new(),
+        };
+        Some(AppError::BadRequest(format!(
+            "Unbekannter Wert „{value}“ für „{key}“. Möglich sind: {}.",
+            allowed.join(", ")
+        )))
+    }
+}
+
+fn label_of_key(key: &str) -> &'static str {
+    match key {
+        "art" => "Art",
+        "kommune" => "Kommune",
+        "bereich" => "Bereich",
+        "umfang" => "Arbeitszeit",
+        "vertrag" => "Vertrag",
+        "verguetung" => "Vergütung",
+        "ort" => "Ort",
+        "umkreis" => "Umkreis",
+        "sortierung" => "Sortierung",
+        _ => "Angabe",
+    }
+}
+
+/// Add a filter value: `Ok(Some(key))` to keep it in links, `Ok(None)` for a repeat, `Err(key)`
+/// when it names nothing.
+fn add<T: PartialEq>(
+    list: &mut Vec<T>,
+    value: Option<T>,
+    key: &'static str,
+) -> Result<Option<&'static str>, &'static str> {
+    match value {
+        None => Err(key),
+        Some(v) if list.contains(&v) => Ok(None),
+        Some(v) => {
+            list.push(v);
+            Ok(Some(key))
+        }
+    }
+}
+
+/// Parse the query string into a search of `per_page` hits a page; `training` limits kinds to the
+/// training offers.
 pub fn parse(
     raw: Option<&str>,
     members: &[Municipality],
     training: bool,
+    per_page: u32,
 ) -> Result<(SearchQuery, Params), AppError> {
     let raw = raw.unwrap_or_default();
     if raw.len() > MAX_QUERY_BYTES {
         return Err(AppError::BadRequest("Die Suchanfrage ist zu lang. Bitte kürzen Sie den Suchbegriff oder entfernen Sie Filter.".into()));
     }
     let mut q = SearchQuery::new(Utc::now());
-    q.per_page = PER_PAGE;
+    q.per_page = per_page;
     let mut kept = Params::default();
     let mut centre: Option<&Municipality> = None;
     let mut radius: Option<u32> = None;
@@ -94,7 +177,7 @@ pub fn parse(
             continue;
         }
         let member = |slug: &str| members.iter().find(|m| m.slug == slug);
-        let keep: Option<&'static str> = match key.as_ref() {
+        let keep: Result<Option<&'static str>, &'static str> = match key.as_ref() {
             "q" => {
                 if value.chars().count() > 200 {
                     return Err(AppError::BadRequest(
@@ -102,51 +185,59 @@ pub fn parse(
                     ));
                 }
                 q.text = value.to_owned();
-                Some("q")
+                Ok(Some("q"))
             }
-            "art" => PostingKind::from_code(value)
-                .filter(|k| !training || TRAINING.contains(k))
-                .filter(|k| !q.kinds.contains(k))
-                .map(|k| q.kinds.push(k))
-                .map(|()| "art"),
-            "kommune" => member(value)
-                .filter(|m| !q.municipalities.contains(&m.id))
-                .map(|m| q.municipalities.push(m.id))
-                .map(|()| "kommune"),
-            "bereich" => Category::from_code(value)
-                .filter(|c| !q.categories.contains(c))
-                .map(|c| q.categories.push(c))
-                .map(|()| "bereich"),
-            "umfang" => Employment::from_code(value)
-                .filter(|e| !q.employments.contains(e))
-                .map(|e| q.employments.push(e))
-                .map(|()| "umfang"),
-            "vertrag" => Contract::from_code(value)
-                .filter(|c| !q.contracts.contains(c))
-                .map(|c| q.contracts.push(c))
-                .map(|()| "vertrag"),
-            "verguetung" => PayScheme::from_code(value)
-                .filter(|p| !q.pay_schemes.contains(p))
-                .map(|p| q.pay_schemes.push(p))
-                .map(|()| "verguetung"),
-            "ort" => member(value).map(|m| centre = Some(m)).map(|()| "ort"),
-            "umkreis" => value
-                .parse::<u32>()
-                .ok()
-                .filter(|r| RADII.contains(r))
-                .map(|r| radius = Some(r))
-                .map(|()| "umkreis"),
+            "art" => add(
+                &mut q.kinds,
+                PostingKind::from_code(value).filter(|k| !training || TRAINING.contains(k)),
+                "art",
+            ),
+            "kommune" => add(
+                &mut q.municipalities,
+                member(value).map(|m| m.id),
+                "kommune",
+            ),
+            "bereich" => add(&mut q.categories, Category::from_code(value), "bereich"),
+            "umfang" => add(&mut q.employments, Employment::from_code(value), "umfang"),
+            "vertrag" => add(&mut q.contracts, Contract::from_code(value), "vertrag"),
+            "verguetung" => add(
+                &mut q.pay_schemes,
+                PayScheme::from_code(value),
+                "verguetung",
+            ),
+            "ort" => match member(value) {
+                Some(m) => {
+                    centre = Some(m);
+                    Ok(Some("ort"))
+                }
+                None => Err("ort"),
+            },
+            "umkreis" => match value.parse::<u32>().ok().filter(|r| RADII.contains(r)) {
+                Some(r) => {
+                    radius = Some(r);
+                    Ok(Some("umkreis"))
+                }
+                None => Err("umkreis"),
+            },
             "sortierung" => {
-                q.sort = match value {
-                    "neueste" => Sort::Newest,
-                    "frist" => Sort::Deadline,
-                    "entfernung" => Sort::Distance,
-                    _ => Sort::Relevance,
+                let sort = match value {
+                    "neueste" => Some(Sort::Newest),
+                    "frist" => Some(Sort::Deadline),
+                    "entfernung" => Some(Sort::Distance),
+                    "relevanz" => Some(Sort::Relevance),
+                    _ => None,
                 };
-                (q.sort != Sort::Relevance).then_some("sortierung")
+                match sort {
+                    Some(sort) => {
+                        q.sort = sort;
+                        Ok((sort != Sort::Relevance).then_some("sortierung"))
+                    }
+                    None => Err("sortierung"),
+                }
             }
             "seite" => {
-                let max = (jobboard_search::query::MAX_RESULT_WINDOW / u64::from(PER_PAGE)) as u32;
+                let max =
+                    (jobboard_search::query::MAX_RESULT_WINDOW / u64::from(per_page.max(1))) as u32;
                 match value.parse::<u32>() {
                     Ok(p) if (1..=max).contains(&p) => q.page = p,
                     _ => {
@@ -156,12 +247,15 @@ pub fn parse(
                         )));
                     }
                 }
-                None
+                Ok(None)
             }
-            _ => None,
+            _ => Ok(None),
         };
-        if let Some(k) = keep {
-            kept.0.push((k, value.to_owned()));
+        match keep {
+            Ok(Some(k)) => kept.kept.push((k, value.to_owned())),
+            Ok(None) => {}
+            Err(k) if kept.unknown.len() < 10 => kept.unknown.push((k, value.to_owned())),
+            Err(_) => {}
         }
     }
     if training && q.kinds.is_empty() {
@@ -215,6 +309,8 @@ struct SearchPage {
     cards: Vec<Card>,
     facets: Vec<FacetGroup>,
     active: Vec<ActiveFilter>,
+    /// Values that name nothing and were left out, e.g. `Kommune „xyz“`.
+    ignored: Vec<String>,
     places: Vec<Choice>,
     radii: Vec<Choice>,
     sorts: Vec<Choice>,
@@ -247,10 +343,14 @@ async fn search_page(
     training: bool,
 ) -> AppResult<Html<Bytes>> {
     let members = state.members().await?;
-    let (query, params) = parse(raw.as_deref(), &members, training)?;
+    let (query, params) = parse(raw.as_deref(), &members, training, PER_PAGE)?;
     let path = if training { "/ausbildung" } else { "/stellen" };
     // Taken before searching: the answer is then at least as new as the snapshot.
-    let snapshot = state.search.snapshot(query.now);
+    // A page naming ignored values says so, so it is not the cached page of its key.
+    let snapshot = state
+        .search
+        .snapshot(query.now)
+        .filter(|_| params.unknown.is_empty());
     let key = params.link(path, &[], Some(query.page));
     if let Some(s) = snapshot
         && let Some(page) = state.pages.get(&key, s, &members, query.now)
@@ -301,7 +401,7 @@ async fn render_page(
             &state.site,
             title,
             description,
-            params.0.is_empty().then_some(path),
+            params.kept.is_empty().then_some(path),
             if training { "ausbildung" } else { "stellen" },
         ),
         heading,
@@ -310,6 +410,7 @@ async fn render_page(
         total: results.total,
         facets: facet_groups(&results, params, members, training),
         active: active_filters(params, members, path),
+        ignored: params.unknown_labels(),
         places: std::iter::once(Choice {
             value: String::new(),
             label: "keine Angabe".into(),
@@ -366,9 +467,13 @@ async fn render_page(
 
 pub fn search_error(e: jobboard_search::SearchError) -> AppError {
     match e {
-        jobboard_search::SearchError::InvalidQuery(why) => AppError::BadRequest(format!(
-            "Diese Suche ist nicht möglich ({why}). Bitte ändern Sie die Angaben."
-        )),
+        jobboard_search::SearchError::InvalidQuery(why) => {
+            // The engine's reason is for the log; people get German.
+            tracing::debug!(%why, "search refused");
+            AppError::BadRequest(
+                "Diese Suche ist nicht möglich. Bitte ändern Sie die Angaben.".into(),
+            )
+        }
         other => AppError::SearchUnavailable(other.to_string()),
     }
 }
@@ -481,7 +586,7 @@ fn active_filters(params: &Params, members: &[Municipality], path: &str) -> Vec<
             .map_or(slug.to_owned(), |m| m.name.clone())
     };
     params
-        .0
+        .kept
         .iter()
         .filter_map(|(k, v)| {
             let label = match *k {
