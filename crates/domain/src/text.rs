@@ -1,4 +1,25 @@
-//! German text helpers shared by slugs and search.
+//! German text helpers shared by slugs and search, and the cleaning of stored text.
+
+/// Whether `c` may appear in stored text: every character XML 1.0 and HTML allow in text, i.e.
+/// not a control character other than tab, line feed and carriage return, and not a
+/// noncharacter. A posting is published as HTML, RSS, Atom and JSON; one U+0001 pasted from an
+/// old word processor would make its feeds unreadable for every XML parser.
+pub fn is_allowed_char(c: char) -> bool {
+    match c {
+        '\t' | '\n' | '\r' => true,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fdd0}'..='\u{fdef}' => false,
+        c => (c as u32) & 0xfffe != 0xfffe,
+    }
+}
+
+/// `text` without the characters [`is_allowed_char`] refuses.
+pub fn clean(text: &str) -> String {
+    if text.chars().all(is_allowed_char) {
+        text.to_owned()
+    } else {
+        text.chars().filter(|c| is_allowed_char(*c)).collect()
+    }
+}
 
 /// Lower-case ASCII transliteration the way Germans write without umlauts: ä→ae, ö→oe, ü→ue, ß→ss.
 pub fn transliterate(input: &str) -> String {
@@ -46,6 +67,22 @@ mod tests {
             slugify("Erzieher (m/w/d) Kita „Sonnenschein“ Großpösna", 80),
             "erzieher-m-w-d-kita-sonnenschein-grosspoesna"
         );
+    }
+
+    #[test]
+    fn clean_drops_control_characters_and_noncharacters_and_keeps_the_rest() {
+        assert_eq!(
+            clean(
+                "Erzieher\u{1}in\u{0}\t(m/w/d)\r\n\u{7f}\u{85}Kita\u{fffe}\u{1fffe}\u{fdd0} „Sonne“ 😀"
+            ),
+            "Erzieherin\t(m/w/d)\r\nKita „Sonne“ 😀"
+        );
+        assert!(
+            is_allowed_char('\u{fffd}')
+                && is_allowed_char('\u{a0}')
+                && is_allowed_char('\u{10fffd}')
+        );
+        assert!(!is_allowed_char('\u{10ffff}') && !is_allowed_char('\u{b}'));
     }
 
     #[test]

@@ -67,19 +67,20 @@ impl CourseDraft {
     /// Trimmed text, empty optional text as `None`, partners and quotas without duplicates,
     /// sessions in chronological order.
     pub fn normalized(mut self) -> Self {
-        self.title = self.title.trim().to_owned();
-        self.target_group = self.target_group.trim().to_owned();
-        self.description = self.description.trim().to_owned();
+        use crate::text::clean;
+        self.title = clean(self.title.trim()).trim().to_owned();
+        self.target_group = clean(self.target_group.trim()).trim().to_owned();
+        self.description = clean(self.description.trim()).trim().to_owned();
         self.contact_email = self
             .contact_email
-            .map(|e| e.trim().to_owned())
+            .map(|e| clean(e.trim()).trim().to_owned())
             .filter(|e| !e.is_empty());
         self.partners.sort_unstable();
         self.partners.dedup();
         self.quotas.sort_by_key(|q| q.municipality_id);
         self.quotas.dedup_by_key(|q| q.municipality_id);
         for s in &mut self.sessions {
-            s.place = s.place.trim().to_owned();
+            s.place = clean(s.place.trim()).trim().to_owned();
         }
         self.sessions.sort_by_key(|s| (s.day, s.start));
         self

@@ -31,11 +31,12 @@ pub struct RegistrationDraft {
 
 impl RegistrationDraft {
     fn normalized(mut self) -> Self {
-        self.name = self.name.trim().to_owned();
-        self.email = self.email.trim().to_owned();
+        use crate::text::clean;
+        self.name = clean(self.name.trim()).trim().to_owned();
+        self.email = clean(self.email.trim()).trim().to_owned();
         self.note = self
             .note
-            .map(|n| n.trim().to_owned())
+            .map(|n| clean(n.trim()).trim().to_owned())
             .filter(|n| !n.is_empty());
         self
     }

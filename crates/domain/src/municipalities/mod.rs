@@ -150,6 +150,7 @@ pub async fn update_profile<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
+    let profile = crate::text::clean(profile.trim_end());
     let profile = profile.trim_end();
     if profile.chars().count() > crate::postings::validation::MARKDOWN_MAX {
         let mut errors = ValidationErrors::default();

@@ -90,13 +90,15 @@ impl PostingDraft {
         }
     }
 
-    /// Trims every text and turns blank optional texts into `None`, so "  " never reaches the
-    /// database and validation sees what will be stored.
+    /// Trims every text, drops characters no feed or page may carry (see
+    /// [`crate::text::is_allowed_char`]) and turns blank optional texts into `None`, so "  "
+    /// never reaches the database and validation sees what will be stored.
     pub fn normalized(mut self) -> Self {
+        use crate::text::clean;
         fn opt(v: &mut Option<String>) {
             *v = v
                 .take()
-                .map(|s| s.trim().to_owned())
+                .map(|s| clean(s.trim()).trim().to_owned())
                 .filter(|s| !s.is_empty());
         }
         for s in [
@@ -105,7 +107,7 @@ impl PostingDraft {
             &mut self.location_place,
             &mut self.location_postcode,
         ] {
-            *s = s.trim().to_owned();
+            *s = clean(s.trim()).trim().to_owned();
         }
         for s in [
             &mut self.description,
@@ -113,7 +115,7 @@ impl PostingDraft {
             &mut self.profile,
             &mut self.benefits,
         ] {
-            *s = s.trim_end().to_owned();
+            *s = clean(s.trim_end()).trim_end().to_owned();
         }
         for v in [
             &mut self.department,

@@ -1017,6 +1017,20 @@ fn normalized_turns_blank_optionals_into_none_and_trims_texts() {
 }
 
 #[test]
+fn normalized_drops_characters_no_feed_or_page_may_carry() {
+    let mut d = valid_draft();
+    d.title = "Sachbearbeiter\u{1} Bürgerbüro\u{7f} (m/w/d)\u{0}".to_owned();
+    d.description = "Zeile eins\u{b}\r\nZeile\u{fffe} zwei\u{85}".to_owned();
+    d.contact_name = Some("\u{2}\u{3}".to_owned());
+    d.partners[0].note = Some("Station\u{c} Bauhof".to_owned());
+    let n = d.normalized();
+    assert_eq!(n.title, "Sachbearbeiter Bürgerbüro (m/w/d)");
+    assert_eq!(n.description, "Zeile eins\r\nZeile zwei");
+    assert_eq!(n.contact_name, None, "nothing left but control characters");
+    assert_eq!(n.partners[0].note.as_deref(), Some("Station Bauhof"));
+}
+
+#[test]
 fn normalizing_a_valid_draft_changes_nothing() {
     let d = valid_draft();
     assert_eq!(d.clone().normalized(), d);
