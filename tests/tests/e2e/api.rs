@@ -160,6 +160,13 @@ e2e_tests! {
             assert!(doc["components"]["schemas"].get(schema).is_some(), "{schema}");
         }
         assert_eq!(doc["components"]["securitySchemes"]["token"]["scheme"], "bearer");
+        // A standard validator reads it as a valid OpenAPI 3.1 document.
+        let check = std::process::Command::new("python3")
+            .args(["-c", "import json, sys, urllib.request\nfrom openapi_spec_validator import validate\nvalidate(json.load(urllib.request.urlopen(sys.argv[1], timeout=30)))"])
+            .arg(format!("{}/api/openapi.json", app.address))
+            .output()
+            .expect("python3 runs");
+        assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
 
         // Browsers on the municipalities' websites may read the API.
         let r = app.client.get(format!("{}/api/v1/municipalities", app.address))
