@@ -78,9 +78,7 @@ impl Params {
             format!("{path}?{query}")
         }
     }
-}
 
-impl Params {
     /// The ignored values as people read them: `Kommune „xyz“`.
     fn unknown_labels(&self) -> Vec<String> {
         self.unknown
@@ -100,19 +98,24 @@ impl Params {
     ) -> Option<AppError> {
         let (key, value) = self.unknown.first()?;
         let value: String = value.chars().take(60).collect();
-        let allowed: Vec<&str> = match *key {
+        let allowed: Vec<String> = match *key {
             "art" => PostingKind::ALL
                 .iter()
                 .filter(|k| !training || TRAINING.contains(k))
-                .map(|k| k.code())
+                .map(|k| k.code().to_owned())
                 .collect(),
-            "kommune" | "ort" => members.iter().map(|m| m.slug.as_str()).collect(),
-            "bereich" => Category::ALL.iter().map(|c| c.code()).collect(),
-            "umfang" => Employment::ALL.iter().map(|c| c.code()).collect(),
-            "vertrag" => Contract::ALL.iter().map(|c| c.code()).collect(),
-            "verguetung" => PayScheme::ALL.iter().map(|c| c.code()).collect(),
-            "umkreis" => vec!["5", "10", "20", "30", "50"],
-            "sortierung" => vec!["relevanz", "neueste", "frist", "entfernung"],
+            "kommune" | "ort" => members.iter().map(|m| m.slug.clone()).collect(),
+            "bereich" => Category::ALL.iter().map(|c| c.code().to_owned()).collect(),
+            "umfang" => Employment::ALL
+                .iter()
+                .map(|c| c.code().to_owned())
+                .collect(),
+            "vertrag" => Contract::ALL.iter().map(|c| c.code().to_owned()).collect(),
+            "verguetung" => PayScheme::ALL.iter().map(|c| c.code().to_owned()).collect(),
+            "umkreis" => RADII.iter().map(u32::to_string).collect(),
+            "sortierung" => ["relevanz", "neueste", "frist", "entfernung"]
+                .map(str::to_owned)
+                .into(),
             _ => Vec::new(),
         };
         Some(AppError::BadRequest(format!(
