@@ -148,28 +148,9 @@ macro_rules! e2e_tests {
             }
         }
     )*};
-    ($(async fn $name:ident($app:ident) $body:block)*) => {$(
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn on_sqlite() {
-                let $app = $crate::spawn_app($crate::Database::sqlite().await).await;
-                $body
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn on_postgres() {
-                let Some(database) = $crate::Database::postgres().await else {
-                    eprintln!("PostgreSQL tests switched off");
-                    return;
-                };
-                let $app = $crate::spawn_app(database).await;
-                $body
-            }
-        }
-    )*};
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        $crate::e2e_tests! { env []; $(async fn $name($app) $body)* }
+    };
 }
 
 /// A realistic apprenticeship-style posting of Borsdorf (deadline in 20 days, start "ab sofort").

@@ -199,6 +199,37 @@ async fn footprint(db: &DatabaseConnection) -> (Vec<(i64, i32, String)>, u64, u6
     (postings, audit, outbox)
 }
 
+fn loopback_fetcher() -> Fetcher {
+    Fetcher::new(FetchOptions {
+        policy: AddressPolicy::loopback(),
+        ..FetchOptions::default()
+    })
+    .unwrap()
+}
+
+/// Harvest the source again: every item is reported unchanged and nothing is written.
+async fn second_import_writes_nothing(
+    db: &DatabaseConnection,
+    fetcher: &Fetcher,
+    source_id: i64,
+    unchanged: u64,
+    what: &str,
+) {
+    let before = footprint(db).await;
+    let second = run_source(db, fetcher, source_id, HarvestOptions::default(), |_| {})
+        .await
+        .unwrap();
+    assert!(
+        matches!(&second, RunResult::Imported { report, .. } if report.unchanged == unchanged && report.new + report.updated + report.archived == 0),
+        "{what}: {second:?}"
+    );
+    assert_eq!(
+        footprint(db).await,
+        before,
+        "{what}: a second import writes nothing"
+    );
+}
+
 async fn round_trip(new_db: impl AsyncFn() -> Option<TestDb>) {
     let Some(a_db) = new_db().await else {
         eprintln!("PostgreSQL tests switched off");
@@ -209,11 +240,7 @@ async fn round_trip(new_db: impl AsyncFn() -> Option<TestDb>) {
     let naunhof_a = member(&app.db, "naunhof").await;
     let expected = published_drafts(&app.db, naunhof_a).await;
     assert_eq!(expected.len(), 3);
-    let fetcher = Fetcher::new(FetchOptions {
-        policy: AddressPolicy::loopback(),
-        ..FetchOptions::default()
-    })
-    .unwrap();
+    let fetcher = loopback_fetcher();
 
     for (path, format) in [
         ("/stellen/feed.rss?kommune=naunhof", ImportFormat::Rss),
@@ -249,7 +276,6 @@ async fn round_trip(new_db: impl AsyncFn() -> Option<TestDb>) {
         }
         assert_eq!(published_drafts(&b.db, naunhof_b).await, expected, "{path}");
 
-        let before = footprint(&b.db).await;
         // Unconditional, so the body is read again rather than answered with 304.
         import_source::Entity::update_many()
             .col_expr(
@@ -264,24 +290,7 @@ async fn round_trip(new_db: impl AsyncFn() -> Option<TestDb>) {
             .exec(&b.db)
             .await
             .unwrap();
-        let second = run_source(
-            &b.db,
-            &fetcher,
-            source.id,
-            HarvestOptions::default(),
-            |_| {},
-        )
-        .await
-        .unwrap();
-        assert!(
-            matches!(&second, RunResult::Imported { report, .. } if report.unchanged == 3 && report.new + report.updated + report.archived == 0),
-            "{path}: {second:?}"
-        );
-        assert_eq!(
-            footprint(&b.db).await,
-            before,
-            "{path}: a second import writes nothing"
-        );
+        second_import_writes_nothing(&b.db, &fetcher, source.id, 3, path).await;
     }
 }
 
@@ -312,11 +321,7 @@ async fn paged_api(new_db: impl AsyncFn() -> Option<TestDb>) {
     let naunhof_a = member(&app.db, "naunhof").await;
     let expected = published_drafts(&app.db, naunhof_a).await;
     assert_eq!(expected.len(), count);
-    let fetcher = Fetcher::new(FetchOptions {
-        policy: AddressPolicy::loopback(),
-        ..FetchOptions::default()
-    })
-    .unwrap();
+    let fetcher = loopback_fetcher();
 
     let b = new_db().await.unwrap();
     let naunhof_b = member(&b.db, "naunhof").await;
@@ -341,25 +346,7 @@ async fn paged_api(new_db: impl AsyncFn() -> Option<TestDb>) {
     );
     assert_eq!(published_drafts(&b.db, naunhof_b).await, expected);
 
-    let before = footprint(&b.db).await;
-    let second = run_source(
-        &b.db,
-        &fetcher,
-        source.id,
-        HarvestOptions::default(),
-        |_| {},
-    )
-    .await
-    .unwrap();
-    assert!(
-        matches!(&second, RunResult::Imported { report, .. } if report.unchanged == count as u64 && report.new + report.updated + report.archived == 0),
-        "{second:?}"
-    );
-    assert_eq!(
-        footprint(&b.db).await,
-        before,
-        "a second import writes nothing"
-    );
+    second_import_writes_nothing(&b.db, &fetcher, source.id, count as u64, "API").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
