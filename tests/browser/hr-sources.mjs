@@ -4,33 +4,15 @@
 // returned for the Nu checker.
 // Usage: node hr-sources.mjs BASE_URL ADMIN_EMAIL OFFICER_EMAIL PASSWORD FAILED_SOURCE_ID
 // Prints JSON: { axe: [{ name, url, violations }], html: { name: source }, steps: [] }
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
+import { check as record, launch } from "./common.mjs";
 
-const require = createRequire(import.meta.url);
-const axeSource = require("node:fs").readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const [base, adminEmail, officerEmail, password, failedId] = process.argv.slice(2);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 const out = { axe: [], html: {}, steps: [] };
 let page;
 
-async function check(name) {
-  out.html[name] = await page.content();
-  await page.addScriptTag({ content: axeSource });
-  const r = await page.evaluate(async () =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
-  );
-  out.axe.push({
-    name,
-    url: page.url(),
-    violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")) })),
-  });
-}
+const check = (name) => record(page, out, name);
 
 async function signIn(email) {
   const context = await browser.newContext({ bypassCSP: true, locale: "de-DE" });
