@@ -8,7 +8,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
@@ -18,9 +18,9 @@ use jobboard_domain::{DomainError, berlin};
 use jobboard_feeds::import::{RunResult, run_source};
 use serde::Deserialize;
 
-use super::ImportSettings;
 use super::nav::{HrNav, meta};
 use super::session::{Admin, Officer};
+use super::{ImportSettings, PathId};
 use crate::page::{Meta, render_status};
 use crate::{AppError, AppResult, AppState};
 
@@ -331,9 +331,8 @@ pub async fn add_source(
     .await
 }
 
-/// A source id from the path; anything that is not a known source is "not found".
-async fn load(state: &AppState, raw: &str) -> AppResult<ImportSource> {
-    let id: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
+/// The source of the address's id; an unknown one is "not found".
+async fn load(state: &AppState, id: i64) -> AppResult<ImportSource> {
     sources::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)
@@ -366,10 +365,10 @@ async fn status_page(
 pub async fn show_source(
     State(state): State<AppState>,
     admin: Admin,
-    Path(source_id): Path<String>,
+    PathId(source_id): PathId,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let s = load(&state, &source_id).await?;
+    let s = load(&state, source_id).await?;
     status_page(
         &state,
         HrNav::new(&admin.0, "quellen"),
@@ -387,9 +386,9 @@ fn to_status(id: i64, code: &str) -> Response {
 pub async fn harvest_now(
     State(state): State<AppState>,
     admin: Admin,
-    Path(source_id): Path<String>,
+    PathId(source_id): PathId,
 ) -> AppResult<Response> {
-    let s = load(&state, &source_id).await?;
+    let s = load(&state, source_id).await?;
     let Some(ImportSettings {
         fetcher, options, ..
     }) = state.hr.imports.clone()
@@ -426,8 +425,8 @@ pub async fn harvest_now(
     Ok(to_status(id, code))
 }
 
-async fn switch(state: &AppState, raw: &str, on: bool) -> AppResult<Response> {
-    let s = load(state, raw).await?;
+async fn switch(state: &AppState, source_id: i64, on: bool) -> AppResult<Response> {
+    let s = load(state, source_id).await?;
     sources::set_enabled(&state.db, s.id, on).await?;
     Ok(to_status(
         s.id,
@@ -438,25 +437,25 @@ async fn switch(state: &AppState, raw: &str, on: bool) -> AppResult<Response> {
 pub async fn enable_source(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(source_id): Path<String>,
+    PathId(source_id): PathId,
 ) -> AppResult<Response> {
-    switch(&state, &source_id, true).await
+    switch(&state, source_id, true).await
 }
 
 pub async fn disable_source(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(source_id): Path<String>,
+    PathId(source_id): PathId,
 ) -> AppResult<Response> {
-    switch(&state, &source_id, false).await
+    switch(&state, source_id, false).await
 }
 
 pub async fn remove_source(
     State(state): State<AppState>,
     admin: Admin,
-    Path(source_id): Path<String>,
+    PathId(source_id): PathId,
 ) -> AppResult<Response> {
-    let s = load(&state, &source_id).await?;
+    let s = load(&state, source_id).await?;
     let code = match sources::remove(&state.db, s.id).await? {
         RemoveOutcome::Deleted => "entfernt",
         RemoveOutcome::Disabled => "abgeschaltet",
@@ -505,10 +504,10 @@ pub async fn show_own_sources(
 pub async fn show_own_source(
     State(state): State<AppState>,
     officer: Officer,
-    Path(source_id): Path<String>,
+    PathId(source_id): PathId,
 ) -> AppResult<Response> {
     // Another municipality's source is "not found", so its existence is not revealed.
-    let s = load(&state, &source_id).await?;
+    let s = load(&state, source_id).await?;
     if s.municipality_id != officer.municipality_id {
         return Err(AppError::NotFound);
     }
