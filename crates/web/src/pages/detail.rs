@@ -12,7 +12,7 @@ use jobboard_domain::municipalities::Municipality;
 use jobboard_domain::postings::queries::{self, Posting};
 use jobboard_domain::postings::{Contract, Employment, PostingKind, PostingStatus};
 use jobboard_domain::{berlin, markdown};
-use jobboard_search::{SearchIndex, SearchQuery};
+use jobboard_search::{Hit, SearchIndex, SearchQuery};
 use serde_json::{Value, json};
 
 use super::search::search_error;
@@ -108,38 +108,8 @@ pub async fn render_detail(
         .find(|m| m.id == p.municipality_id)
         .cloned()
         .ok_or(AppError::NotFound)?;
-    let partner_rows = queries::partners_of(&state.db, p.id).await?;
-    let partners: Vec<Partner> = partner_rows
-        .iter()
-        .filter(|x| x.confirmed)
-        .filter_map(|x| {
-            let m = members.iter().find(|m| m.id == x.municipality_id)?;
-            Some(Partner {
-                name: m.name.clone(),
-                slug: m.slug.clone(),
-                note: x.note.clone().unwrap_or_default(),
-            })
-        })
-        .collect();
-
-    // One more than shown: the posting itself may be among them.
-    let related_query = SearchQuery {
-        categories: vec![p.category],
-        per_page: 4,
-        sort: jobboard_search::Sort::Newest,
-        ..SearchQuery::new(now)
-    };
-    let related = state
-        .search
-        .search(&related_query)
-        .await
-        .map_err(search_error)?;
-    let related_hits: Vec<_> = related
-        .hits
-        .into_iter()
-        .filter(|h| h.id != p.id)
-        .take(3)
-        .collect();
+    let partners = confirmed_partners(state, &members, p.id).await?;
+    let related_hits = related(state, &p, now).await?;
 
     let path = format!("/stellen/{}", p.slug);
     let canonical = state.site.url(&path);
@@ -180,6 +150,45 @@ pub async fn render_detail(
         p,
     };
     Ok(render_status(StatusCode::OK, &page)?)
+}
+
+/// The partners that confirmed their part in a shared offer, with their station notes.
+async fn confirmed_partners(
+    state: &AppState,
+    members: &[Municipality],
+    posting_id: i64,
+) -> AppResult<Vec<Partner>> {
+    let rows = queries::partners_of(&state.db, posting_id).await?;
+    Ok(rows
+        .iter()
+        .filter(|x| x.confirmed)
+        .filter_map(|x| {
+            let m = members.iter().find(|m| m.id == x.municipality_id)?;
+            Some(Partner {
+                name: m.name.clone(),
+                slug: m.slug.clone(),
+                note: x.note.clone().unwrap_or_default(),
+            })
+        })
+        .collect())
+}
+
+/// Up to three of the newest other postings in the same area.
+async fn related(state: &AppState, p: &Posting, now: DateTime<Utc>) -> AppResult<Vec<Hit>> {
+    // One more than shown: the posting itself may be among them.
+    let query = SearchQuery {
+        categories: vec![p.category],
+        per_page: 4,
+        sort: jobboard_search::Sort::Newest,
+        ..SearchQuery::new(now)
+    };
+    let found = state.search.search(&query).await.map_err(search_error)?;
+    Ok(found
+        .hits
+        .into_iter()
+        .filter(|h| h.id != p.id)
+        .take(3)
+        .collect())
 }
 
 fn teaser(p: &Posting) -> String {
