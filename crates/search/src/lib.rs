@@ -15,6 +15,7 @@ mod error;
 pub mod indexer;
 pub mod meili;
 pub mod query;
+pub mod snippet;
 pub mod synonyms;
 
 use std::future::Future;

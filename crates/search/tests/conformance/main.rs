@@ -10,3 +10,4 @@ mod fixtures;
 mod documents;
 mod outbox;
 mod queries;
+mod snippets;

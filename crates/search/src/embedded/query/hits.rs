@@ -3,18 +3,19 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::ops::Range;
 
 use chrono::NaiveDate;
 use jobboard_domain::postings::{Category, Contract, Employment, PayScheme, PostingKind};
 use tantivy::columnar::Column;
 use tantivy::query::Query;
 use tantivy::schema::{Field, TantivyDocument, Value};
-use tantivy::snippet::SnippetGenerator;
+use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::{DocAddress, Searcher};
 
 use super::super::schema::Fields;
-use crate::SearchError;
 use crate::query::{GeoFilter, Hit, SearchQuery, distance_km, mark_html};
+use crate::{SearchError, snippet};
 
 pub(super) fn hits(
     searcher: &Searcher,
@@ -31,7 +32,7 @@ pub(super) fn hits(
         let stored = Stored { doc: &doc, f };
         let title = stored.text(f.title);
         let (title_html, snippet_html) = match &snippets {
-            Some(s) => s.of(&doc, &title),
+            Some(s) => s.of(&doc, &title, &stored.text(f.body)),
             None => (mark_html(&title, "\u{1}", "\u{2}"), String::new()),
         };
         let distance_km = match q.near {
@@ -42,6 +43,9 @@ pub(super) fn hits(
     }
     Ok(out)
 }
+
+/// How long a result's snippet may be, in characters.
+const BODY_CHARS: usize = 220;
 
 /// Highlighted title and body snippet of each hit of a text search.
 struct Snippets {
@@ -54,29 +58,32 @@ impl Snippets {
         let mut title = SnippetGenerator::create(searcher, text, f.title)?;
         title.set_max_num_chars(400);
         let mut body = SnippetGenerator::create(searcher, text, f.body)?;
-        body.set_max_num_chars(220);
+        body.set_max_num_chars(BODY_CHARS);
         Ok(Self { title, body })
     }
 
-    /// The title with its matches marked (the plain title when none is in it) and a snippet of
-    /// the body (empty when nothing matched there).
-    fn of(&self, doc: &TantivyDocument, title: &str) -> (String, String) {
-        let mut ts = self.title.snippet_from_doc(doc);
-        ts.set_snippet_prefix_postfix("<mark>", "</mark>");
-        let mut bs = self.body.snippet_from_doc(doc);
-        bs.set_snippet_prefix_postfix("<mark>", "</mark>");
-        let title_html = if ts.is_empty() {
-            mark_html(title, "\u{1}", "\u{2}")
-        } else {
-            ts.to_html()
-        };
-        let snippet_html = if bs.is_empty() {
-            String::new()
-        } else {
-            bs.to_html()
-        };
+    /// The whole title with its matches marked, and a snippet of the body around its best
+    /// match (empty when nothing matched there).
+    fn of(&self, doc: &TantivyDocument, title: &str, body: &str) -> (String, String) {
+        let title_html =
+            snippet::highlight_whole(title, &ranges(title, &self.title.snippet_from_doc(doc)));
+        let snippet_html = snippet::snippet(
+            body,
+            &ranges(body, &self.body.snippet_from_doc(doc)),
+            BODY_CHARS,
+        );
         (title_html, snippet_html)
     }
+}
+
+/// The snippet's highlights as byte ranges in the whole stored text: tantivy reports them within
+/// its fragment, which starts `fragment_range().start` bytes into the trimmed text.
+fn ranges(text: &str, s: &Snippet) -> Vec<Range<usize>> {
+    let base = text.len() - text.trim_start().len() + s.fragment_range().start;
+    s.highlighted()
+        .iter()
+        .map(|r| base + r.start..base + r.end)
+        .collect()
 }
 
 /// The coordinate columns of each segment, opened once per page.
