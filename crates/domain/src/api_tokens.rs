@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::actor::Actor;
-use crate::audit::{self, AuditRecord};
+use crate::audit::{self, AuditAction, AuditEntity, AuditRecord};
 use crate::entities::{api_token, municipality};
 use crate::error::{DomainError, DomainResult};
 use crate::postings::validation::ValidationErrors;
@@ -81,7 +81,7 @@ where
     trail(
         &txn,
         &token,
-        "created",
+        AuditAction::Created,
         actor,
         json!({ "from": null, "to": label }),
         now,
@@ -134,7 +134,7 @@ where
     trail(
         &txn,
         &token,
-        "revoked",
+        AuditAction::Revoked,
         actor,
         json!({ "from": null, "to": now }),
         now,
@@ -185,14 +185,14 @@ pub fn hash(plaintext: &str) -> String {
 async fn trail(
     db: &impl ConnectionTrait,
     token: &ApiToken,
-    action: &str,
+    action: AuditAction,
     actor: &Actor,
     change: Value,
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
     let mut changes = Map::new();
     changes.insert(
-        if action == "created" {
+        if action == AuditAction::Created {
             "label"
         } else {
             "revoked_at"
@@ -203,7 +203,7 @@ async fn trail(
     audit::record(
         db,
         AuditRecord {
-            entity_type: "api_token",
+            entity_type: AuditEntity::ApiToken,
             entity_id: token.id,
             municipality_id: Some(token.municipality_id),
             action,

@@ -9,14 +9,82 @@ use serde_json::{Map, Value, json};
 
 use crate::actor::Actor;
 use crate::entities::audit_entry;
+use crate::postings::types::vocabulary;
+
+vocabulary! {
+    /// The kinds of record the trail speaks of. The codes are what `audit_entries.entity_type`
+    /// has always stored; the label is the German noun (see [`AuditEntity::subject`]).
+    AuditEntity {
+        Posting = "posting" => "Anzeige",
+        Course = "course" => "Lehrgang",
+        CourseRegistration = "course_registration" => "Anmeldung",
+        Municipality = "municipality" => "Kommune",
+        ApiToken = "api_token" => "API-Token",
+        User = "user" => "Benutzerkonto",
+    }
+}
+
+impl AuditEntity {
+    /// The record with its article, as a German sentence starts with it: „Die Anzeige“.
+    pub fn subject(self) -> &'static str {
+        match self {
+            Self::Posting => "Die Anzeige",
+            Self::Course => "Der Lehrgang",
+            Self::CourseRegistration => "Die Anmeldung",
+            Self::Municipality => "Die Kommune",
+            Self::ApiToken => "Das API-Token",
+            Self::User => "Das Benutzerkonto",
+        }
+    }
+
+    /// The pronoun that refers back to the record as an object: „sie“, „ihn“, „es“.
+    pub fn pronoun(self) -> &'static str {
+        match self {
+            Self::Course => "ihn",
+            Self::ApiToken | Self::User => "es",
+            Self::Posting | Self::CourseRegistration | Self::Municipality => "sie",
+        }
+    }
+}
+
+vocabulary! {
+    /// What happened to a record. The codes are the values `audit_entries.action` has always
+    /// stored; the label is how the history shows it.
+    AuditAction {
+        Created = "created" => "angelegt",
+        Updated = "updated" => "geändert",
+        Duplicated = "duplicated" => "als Kopie angelegt",
+        Imported = "imported" => "importiert",
+        Published = "published" => "veröffentlicht",
+        Scheduled = "scheduled" => "Veröffentlichung geplant",
+        PublishedScheduled = "published_scheduled" => "planmäßig veröffentlicht",
+        Unpublished = "unpublished" => "offline genommen",
+        Archived = "archived" => "archiviert",
+        Republished = "republished" => "erneut veröffentlicht",
+        Expired = "expired" => "abgelaufen",
+        PartnerConfirmed = "partner_confirmed" => "Partnerschaft bestätigt",
+        PartnerDeclined = "partner_declined" => "Partnerschaft zurückgezogen",
+        // A course moved on (opened, closed, cancelled, held); the change says to what.
+        Status = "status" => "Status geändert",
+        Attendance = "attendance" => "Anwesenheit erfasst",
+        Registered = "registered" => "angemeldet",
+        Cancelled = "cancelled" => "storniert",
+        Promoted = "promoted" => "von der Warteliste nachgerückt",
+        ProfileUpdated = "profile_updated" => "Profil geändert",
+        Revoked = "revoked" => "widerrufen",
+        PasswordSet = "password_set" => "Passwort gesetzt",
+        Activated = "activated" => "aktiviert",
+        Deactivated = "deactivated" => "deaktiviert",
+    }
+}
 
 /// One change to record.
 #[derive(Debug)]
 pub struct AuditRecord<'a> {
-    pub entity_type: &'static str,
+    pub entity_type: AuditEntity,
     pub entity_id: i64,
     pub municipality_id: Option<i64>,
-    pub action: &'a str,
+    pub action: AuditAction,
     pub actor: &'a Actor,
     /// `{ field: { "from": old, "to": new } }`, see [`diff`].
     pub changes: Map<String, Value>,
@@ -28,10 +96,10 @@ pub async fn record(
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     audit_entry::ActiveModel {
-        entity_type: Set(rec.entity_type.to_owned()),
+        entity_type: Set(rec.entity_type),
         entity_id: Set(rec.entity_id),
         municipality_id: Set(rec.municipality_id),
-        action: Set(rec.action.to_owned()),
+        action: Set(rec.action),
         actor: Set(rec.actor.as_str().to_owned()),
         at: Set(now),
         changes: Set(Value::Object(rec.changes)),
@@ -69,7 +137,7 @@ pub fn diff(before: &Value, after: &Value, ignore: &[&str]) -> Map<String, Value
 /// The trail of one entity, oldest first.
 pub async fn history(
     db: &impl ConnectionTrait,
-    entity_type: &str,
+    entity_type: AuditEntity,
     entity_id: i64,
 ) -> Result<Vec<audit_entry::Model>, DbErr> {
     audit_entry::Entity::find()

@@ -1,5 +1,6 @@
 use sea_orm::DbErr;
 
+use crate::audit::AuditEntity;
 use crate::postings::{lifecycle::LifecycleError, validation::ValidationErrors};
 
 /// Everything a domain operation can refuse or fail with.
@@ -11,11 +12,18 @@ pub enum DomainError {
     Lifecycle(#[from] LifecycleError),
     #[error("nicht gefunden")]
     NotFound,
-    /// Someone saved in between: the caller's version is stale and nothing was written.
+    /// Someone saved in between: the caller's version is stale and nothing was written. The
+    /// message names the kind of record („Die Anzeige …“, „Der Lehrgang …“).
     #[error(
-        "Die Anzeige wurde inzwischen geändert (Version {current}, Ihre Version {expected}). Bitte laden Sie sie neu."
+        "{} wurde inzwischen geändert (Version {current}, Ihre Version {expected}). Bitte laden Sie {} neu.",
+        .entity.subject(),
+        .entity.pronoun()
     )]
-    Conflict { expected: i32, current: i32 },
+    Conflict {
+        entity: AuditEntity,
+        expected: i32,
+        current: i32,
+    },
     /// A rule of the board refuses the request (e.g. registration after the deadline); the
     /// message says why, in German, and nothing was written.
     #[error("{0}")]

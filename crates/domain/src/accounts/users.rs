@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::{AccountError, AccountResult, password, sessions, throttle};
 use crate::Actor;
-use crate::audit::{self, AuditRecord};
+use crate::audit::{self, AuditAction, AuditEntity, AuditRecord};
 use crate::entities::{municipality, user};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,7 +143,7 @@ where
         "role".into(),
         json!({ "from": null, "to": new.role.as_str() }),
     );
-    record(&txn, &created, "created", actor, changes, now).await?;
+    record(&txn, &created, AuditAction::Created, actor, changes, now).await?;
     txn.commit().await?;
     Ok(created.into())
 }
@@ -255,7 +255,7 @@ pub(super) async fn store_password(
         "password".into(),
         json!({ "from": "…", "to": "(neu gesetzt)" }),
     );
-    record(db, &updated, "password_set", actor, changes, now).await?;
+    record(db, &updated, AuditAction::PasswordSet, actor, changes, now).await?;
     Ok(updated.into())
 }
 
@@ -287,7 +287,11 @@ where
     }
     let mut changes = serde_json::Map::new();
     changes.insert("active".into(), json!({ "from": !active, "to": active }));
-    let action = if active { "activated" } else { "deactivated" };
+    let action = if active {
+        AuditAction::Activated
+    } else {
+        AuditAction::Deactivated
+    };
     record(&txn, &updated, action, actor, changes, now).await?;
     txn.commit().await?;
     Ok(updated.into())
@@ -296,7 +300,7 @@ where
 async fn record(
     db: &impl ConnectionTrait,
     u: &user::Model,
-    action: &str,
+    action: AuditAction,
     actor: &Actor,
     changes: serde_json::Map<String, serde_json::Value>,
     now: DateTime<Utc>,
@@ -304,7 +308,7 @@ async fn record(
     audit::record(
         db,
         AuditRecord {
-            entity_type: "user",
+            entity_type: AuditEntity::User,
             entity_id: u.id,
             municipality_id: u.municipality_id,
             action,

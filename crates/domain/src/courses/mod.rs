@@ -10,6 +10,7 @@ pub mod demo;
 pub mod draft;
 pub mod mutations;
 pub mod queries;
+pub mod record;
 pub mod registrations;
 pub mod types;
 

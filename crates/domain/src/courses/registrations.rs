@@ -11,14 +11,14 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::mutations::lock;
 use super::types::{CourseStatus, RegistrationStatus};
 use super::{Course, Notice, Registration, format_cost};
 use crate::actor::Actor;
-use crate::audit::{self, AuditRecord};
+use crate::audit::AuditAction;
 use crate::entities::{course_attendance, course_quota, course_registration, course_session};
 use crate::error::{DomainError, DomainResult};
 use crate::postings::validation::{NOTE_MAX, SHORT_TEXT_MAX, ValidationErrors};
+use crate::record::{self, lock};
 use crate::{berlin, municipalities};
 
 /// A staff member an officer signs up.
@@ -87,7 +87,7 @@ where
     let draft = draft.normalized();
     draft.validate()?;
     let txn = crate::db::begin_write(db).await?;
-    let course = lock(&txn, course_id).await?;
+    let course: Course = lock(&txn, course_id).await?;
     match course.status {
         CourseStatus::Open => {}
         CourseStatus::Draft => return Err(DomainError::NotFound),
@@ -145,7 +145,7 @@ where
     }
     .insert(&txn)
     .await?;
-    trail(&txn, &course, &created, "registered", actor, now).await?;
+    trail(&txn, &course, &created, AuditAction::Registered, actor, now).await?;
     let notice = if status == RegistrationStatus::Confirmed {
         confirmation(&course, &created)
     } else {
@@ -178,7 +178,7 @@ where
         .one(&txn)
         .await?
         .ok_or(DomainError::NotFound)?;
-    let course = lock(&txn, found.course_id).await?;
+    let course: Course = lock(&txn, found.course_id).await?;
     // Re-read under the lock: a concurrent cancellation may have changed it.
     let reg = course_registration::Entity::find_by_id(id)
         .one(&txn)
@@ -196,7 +196,15 @@ where
     am.status = Set(RegistrationStatus::Cancelled);
     am.cancelled_at = Set(Some(now));
     let cancelled = am.update(&txn).await?;
-    trail(&txn, &course, &cancelled, "cancelled", actor, now).await?;
+    trail(
+        &txn,
+        &course,
+        &cancelled,
+        AuditAction::Cancelled,
+        actor,
+        now,
+    )
+    .await?;
     let notices = if matches!(course.status, CourseStatus::Cancelled | CourseStatus::Held) {
         Vec::new()
     } else {
@@ -237,7 +245,7 @@ pub(crate) async fn promote_waiting(
         am.status = Set(RegistrationStatus::Confirmed);
         am.confirmed_at = Set(Some(now));
         let promoted = am.update(txn).await?;
-        trail(txn, course, &promoted, "promoted", actor, now).await?;
+        trail(txn, course, &promoted, AuditAction::Promoted, actor, now).await?;
         notices.push(promotion(course, &promoted));
         if let Some(slot) = active.iter_mut().find(|r| r.id == promoted.id) {
             *slot = promoted;
@@ -362,7 +370,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     let txn = crate::db::begin_write(db).await?;
-    let course = lock(&txn, course_id).await?;
+    let course: Course = lock(&txn, course_id).await?;
     if course.municipality_id != acting_municipality_id {
         return Err(DomainError::NotFound);
     }
@@ -404,19 +412,7 @@ where
         "attendance".into(),
         json!({ "from": null, "to": { "session": session_id, "entries": entries } }),
     );
-    audit::record(
-        &txn,
-        AuditRecord {
-            entity_type: "course",
-            entity_id: course_id,
-            municipality_id: Some(course.municipality_id),
-            action: "attendance",
-            actor,
-            changes,
-        },
-        now,
-    )
-    .await?;
+    record::trail(&txn, &course, AuditAction::Attendance, actor, changes, now).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -440,31 +436,19 @@ pub async fn attendance_of(
         .collect())
 }
 
+/// The audit entry of a registration: its new status, and the course it belongs to.
 async fn trail(
     db: &impl ConnectionTrait,
     course: &Course,
     reg: &Registration,
-    action: &str,
+    action: AuditAction,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
     let mut changes = serde_json::Map::new();
     changes.insert("status".into(), json!({ "from": null, "to": reg.status }));
     changes.insert("course_id".into(), json!({ "from": null, "to": course.id }));
-    audit::record(
-        db,
-        AuditRecord {
-            entity_type: "course_registration",
-            entity_id: reg.id,
-            municipality_id: Some(reg.municipality_id),
-            action,
-            actor,
-            changes,
-        },
-        now,
-    )
-    .await?;
-    Ok(())
+    record::trail(db, reg, action, actor, changes, now).await
 }
 
 fn confirmation(c: &Course, r: &Registration) -> Notice {

@@ -6,7 +6,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, TransactionSession, TransactionTrait, prelude::*,
 };
 
-use crate::audit::{self, AuditRecord};
+use crate::audit::{self, AuditAction, AuditEntity, AuditRecord};
 use crate::entities::{municipality, posting};
 use crate::postings::validation::ValidationErrors;
 use crate::{Actor, DomainError, DomainResult, outbox};
@@ -124,10 +124,10 @@ where
     audit::record(
         &txn,
         AuditRecord {
-            entity_type: "municipality",
+            entity_type: AuditEntity::Municipality,
             entity_id: created.id,
             municipality_id: Some(created.id),
-            action: "created",
+            action: AuditAction::Created,
             actor,
             changes,
         },
@@ -180,10 +180,10 @@ where
     audit::record(
         &txn,
         AuditRecord {
-            entity_type: "municipality",
+            entity_type: AuditEntity::Municipality,
             entity_id: municipality_id,
             municipality_id: Some(municipality_id),
-            action: "profile_updated",
+            action: AuditAction::ProfileUpdated,
             actor,
             changes,
         },

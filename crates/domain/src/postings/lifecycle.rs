@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::types::PostingStatus;
+use crate::audit::AuditAction;
 use crate::berlin;
 
 /// The part of a posting the lifecycle reads and writes.
@@ -48,15 +49,15 @@ impl Transition {
     }
 
     /// The action name recorded in the audit trail.
-    pub fn audit_action(self) -> &'static str {
+    pub fn audit_action(self) -> AuditAction {
         match self {
-            Self::Publish => "published",
-            Self::Schedule => "scheduled",
-            Self::PublishScheduled => "published_scheduled",
-            Self::Unpublish => "unpublished",
-            Self::Archive => "archived",
-            Self::Republish => "republished",
-            Self::Expire => "expired",
+            Self::Publish => AuditAction::Published,
+            Self::Schedule => AuditAction::Scheduled,
+            Self::PublishScheduled => AuditAction::PublishedScheduled,
+            Self::Unpublish => AuditAction::Unpublished,
+            Self::Archive => AuditAction::Archived,
+            Self::Republish => AuditAction::Republished,
+            Self::Expire => AuditAction::Expired,
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod mutations;
 pub mod publishing;
 pub mod push;
 pub mod queries;
+pub mod record;
 pub mod types;
 pub mod validation;
 

@@ -3,18 +3,17 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, TransactionSession, TransactionTrait, prelude::*,
+    ActiveValue::Set, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionSession, TransactionTrait, prelude::*,
 };
-use serde_json::json;
 
 use super::lifecycle::{self, LifecycleError, LifecycleState, Transition};
-use super::mutations::{save_versioned, write_trail};
-use super::queries::{self, Posting};
+use super::queries::Posting;
 use super::types::PostingStatus;
 use crate::actor::Actor;
 use crate::entities::posting;
 use crate::error::{DomainError, DomainResult};
+use crate::record;
 
 /// What the caller asks for; `Schedule` carries the planned instant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,47 +79,24 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     let txn = crate::db::begin_write(db).await?;
-    let before = queries::find_by_id(&txn, id)
-        .await?
-        .ok_or(DomainError::NotFound)?;
-    if before.version != expected_version {
-        return Err(DomainError::Conflict {
-            expected: expected_version,
-            current: before.version,
-        });
-    }
-    let next = request.apply(state_of(&before), now)?;
-
-    let mut am = before.clone().into_active_model();
-    am.status = Set(next.status);
-    am.published_at = Set(next.published_at);
-    am.version = Set(expected_version + 1);
-    am.updated_by = Set(actor.as_str().to_owned());
-    am.updated_at = Set(now);
-    let after = save_versioned(&txn, am, id, expected_version).await?;
-
-    let mut changes = serde_json::Map::new();
-    changes.insert(
-        "status".into(),
-        json!({ "from": before.status, "to": after.status }),
-    );
-    if before.published_at != after.published_at {
-        changes.insert(
-            "published_at".into(),
-            json!({ "from": before.published_at, "to": after.published_at }),
-        );
-    }
-    write_trail(
+    let action = request.transition().audit_action();
+    let saved = record::change::<Posting>(
         &txn,
-        &after,
-        request.transition().audit_action(),
+        id,
+        expected_version,
+        action,
         actor,
-        changes,
         now,
+        |before, am| {
+            let next = request.apply(state_of(before), now)?;
+            am.status = Set(next.status);
+            am.published_at = Set(next.published_at);
+            Ok(())
+        },
     )
     .await?;
     txn.commit().await?;
-    Ok(after)
+    Ok(saved.row)
 }
 
 /// What one scheduler run did.

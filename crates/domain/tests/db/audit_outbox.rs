@@ -1,3 +1,4 @@
+use jobboard_domain::audit::AuditEntity;
 use jobboard_domain::entities::{audit_entry, search_outbox};
 use jobboard_domain::postings::{
     PostingStatus, mutations, publishing, publishing::Request, queries,
@@ -56,8 +57,8 @@ db_tests! {
         publishing::transition(db, p.id, 2, Request::Publish, &Actor::user(4), now).await.unwrap();
         publishing::transition(db, p.id, 3, Request::Archive, &Actor::user(4), now).await.unwrap();
 
-        let trail = audit::history(db, "posting", p.id).await.unwrap();
-        let actions: Vec<_> = trail.iter().map(|a| a.action.as_str()).collect();
+        let trail = audit::history(db, AuditEntity::Posting, p.id).await.unwrap();
+        let actions: Vec<_> = trail.iter().map(|a| a.action.code()).collect();
         assert_eq!(actions, ["created", "updated", "published", "archived"]);
         assert_eq!(trail[0].actor, "user:3");
         assert_eq!(trail[2].actor, "user:4");
@@ -130,7 +131,7 @@ db_tests! {
             "„Erneut veröffentlichen“ ist bei einer Anzeige im Status „Entwurf“ nicht möglich."
         );
         assert_eq!(queries::find_by_id(db, p.id).await.unwrap().unwrap(), p);
-        assert_eq!(audit::history(db, "posting", p.id).await.unwrap().len(), 1);
+        assert_eq!(audit::history(db, AuditEntity::Posting, p.id).await.unwrap().len(), 1);
         assert_eq!(outbox_rows(db, p.id).await, 1);
     }
 }

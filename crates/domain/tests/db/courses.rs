@@ -2,6 +2,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::NaiveTime;
+use jobboard_domain::audit::AuditEntity;
 use jobboard_domain::courses::mutations::{self, CourseAction};
 use jobboard_domain::courses::registrations::{self, RegistrationDraft};
 use jobboard_domain::courses::{
@@ -282,6 +283,6 @@ db_tests! {
         assert_eq!(registrations::attendance_of(db, course.id).await.unwrap(), vec![(r.id, session.id, true)]);
         let (held, _) = mutations::change_status(db, course.id, course.version, CourseAction::MarkHeld, &Actor::user(1), session.ends_at).await.unwrap();
         assert_eq!(held.status, CourseStatus::Held);
-        assert!(audit::history(db, "course", course.id).await.unwrap().len() >= 4);
+        assert!(audit::history(db, AuditEntity::Course, course.id).await.unwrap().len() >= 4);
     }
 }

@@ -98,7 +98,7 @@ db_tests! {
         assert_eq!(b.kind, jobboard_domain::postings::PostingKind::Apprenticeship);
         let audit = audit_entry::Entity::find().filter(audit_entry::Column::EntityId.eq(a.id)).all(db).await.unwrap();
         assert_eq!(audit.len(), 1);
-        assert_eq!(audit[0].action, "imported");
+        assert_eq!(audit[0].action.code(), "imported");
         assert_eq!(audit[0].actor, format!("import:{}", s.id));
     }
 

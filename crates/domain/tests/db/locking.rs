@@ -1,3 +1,4 @@
+use jobboard_domain::audit::AuditEntity;
 use jobboard_domain::postings::{mutations, publishing, publishing::Request, queries};
 use jobboard_domain::{Actor, DomainError, audit};
 
@@ -19,13 +20,13 @@ db_tests! {
         let mut stale = draft("V-1", day(2026, 12, 15));
         stale.title = "Leitung Bürgerbüro (m/w/d)".into();
         let err = mutations::update_posting(db, p.id, 1, stale, &Actor::user(2), now).await.unwrap_err();
-        assert!(matches!(err, DomainError::Conflict { expected: 1, current: 2 }), "{err:?}");
+        assert!(matches!(err, DomainError::Conflict { expected: 1, current: 2, .. }), "{err:?}");
 
         let stored = queries::find_by_id(db, p.id).await.unwrap().unwrap();
         assert_eq!(stored.title, "Sachbearbeiterin Bürgerbüro (m/w/d)");
         assert_eq!(stored.version, 2);
         assert_eq!(stored.updated_by, "user:1");
-        assert_eq!(audit::history(db, "posting", p.id).await.unwrap().len(), 2);
+        assert_eq!(audit::history(db, AuditEntity::Posting, p.id).await.unwrap().len(), 2);
     }
 
     async fn a_transition_with_a_stale_version_is_refused(t) {
@@ -35,7 +36,7 @@ db_tests! {
         let p = mutations::create_posting(db, naunhof, draft("V-2", day(2026, 12, 15)), &Actor::user(1), now).await.unwrap();
         publishing::transition(db, p.id, 1, Request::Publish, &Actor::user(1), now).await.unwrap();
         let err = publishing::transition(db, p.id, 1, Request::Archive, &Actor::user(2), now).await.unwrap_err();
-        assert!(matches!(err, DomainError::Conflict { expected: 1, current: 2 }), "{err:?}");
+        assert!(matches!(err, DomainError::Conflict { expected: 1, current: 2, .. }), "{err:?}");
         assert_eq!(queries::find_by_id(db, p.id).await.unwrap().unwrap().status, jobboard_domain::postings::PostingStatus::Published);
     }
 
@@ -55,7 +56,7 @@ db_tests! {
         for task in tasks {
             match task.await.unwrap() {
                 Ok(saved) => won.push(saved.title),
-                Err(DomainError::Conflict { expected: 1, current: 2 }) => {}
+                Err(DomainError::Conflict { expected: 1, current: 2, .. }) => {}
                 Err(other) => panic!("a lost race must be a clean conflict, got {other:?}"),
             }
         }
@@ -63,7 +64,7 @@ db_tests! {
         let stored = queries::find_by_id(db, p.id).await.unwrap().unwrap();
         assert_eq!(stored.version, 2);
         assert_eq!(stored.title, won[0]);
-        assert_eq!(audit::history(db, "posting", p.id).await.unwrap().len(), 2);
+        assert_eq!(audit::history(db, AuditEntity::Posting, p.id).await.unwrap().len(), 2);
     }
 
     async fn saving_unchanged_content_writes_nothing(t) {
@@ -73,6 +74,6 @@ db_tests! {
         let p = mutations::create_posting(db, naunhof, draft("V-4", day(2026, 12, 15)), &Actor::user(1), now).await.unwrap();
         let same = mutations::update_posting(db, p.id, 1, draft("V-4", day(2026, 12, 15)), &Actor::user(1), now).await.unwrap();
         assert_eq!(same.version, 1);
-        assert_eq!(audit::history(db, "posting", p.id).await.unwrap().len(), 1);
+        assert_eq!(audit::history(db, AuditEntity::Posting, p.id).await.unwrap().len(), 1);
     }
 }

@@ -1,3 +1,4 @@
+use jobboard_domain::audit::AuditEntity;
 use jobboard_domain::entities::{posting, search_outbox};
 use jobboard_domain::postings::validation::FieldError;
 use jobboard_domain::postings::{
@@ -144,7 +145,7 @@ db_tests! {
             v.sort_unstable();
             v
         });
-        let actions: Vec<_> = audit::history(db, "posting", p.id).await.unwrap().into_iter().map(|a| a.action).collect();
+        let actions: Vec<_> = audit::history(db, AuditEntity::Posting, p.id).await.unwrap().into_iter().map(|a| a.action.code()).collect();
         assert_eq!(actions, ["created", "partner_confirmed", "updated"]);
     }
 
@@ -180,8 +181,8 @@ db_tests! {
         assert_eq!(copy.title, original.title);
         assert_eq!(copy.description, original.description);
         assert_eq!(queries::partners_of(db, copy.id).await.unwrap()[0].note.as_deref(), Some("Bauhof"));
-        let trail = audit::history(db, "posting", copy.id).await.unwrap();
-        assert_eq!(trail[0].action, "duplicated");
+        let trail = audit::history(db, AuditEntity::Posting, copy.id).await.unwrap();
+        assert_eq!(trail[0].action.code(), "duplicated");
         assert_eq!(trail[0].changes["duplicated_from"]["to"], original.id);
         let stored = posting::Entity::find_by_id(original.id).one(db).await.unwrap().unwrap();
         assert_eq!(stored.status, PostingStatus::Published);

@@ -1,4 +1,5 @@
 use chrono::Duration;
+use jobboard_domain::audit::AuditEntity;
 use jobboard_domain::postings::lifecycle::LifecycleError;
 use jobboard_domain::postings::publishing::{DueReport, Request, run_due, transition};
 use jobboard_domain::postings::{PostingStatus, mutations, queries};
@@ -26,7 +27,7 @@ db_tests! {
         assert_eq!(p.status, PostingStatus::Published);
         assert_eq!(p.published_at, Some(go_live));
         assert_eq!(p.updated_by, "system:scheduler");
-        let actions: Vec<_> = audit::history(db, "posting", p.id).await.unwrap().into_iter().map(|a| a.action).collect();
+        let actions: Vec<_> = audit::history(db, AuditEntity::Posting, p.id).await.unwrap().into_iter().map(|a| a.action.code()).collect();
         assert_eq!(actions, ["created", "scheduled", "published_scheduled"]);
     }
 
@@ -114,12 +115,12 @@ db_tests! {
         for (i, (request, expected)) in steps.into_iter().enumerate() {
             // A request the current state does not allow is refused and changes nothing.
             let before = queries::find_by_id(db, p.id).await.unwrap().unwrap();
-            let trail_before = audit::history(db, "posting", p.id).await.unwrap().len();
+            let trail_before = audit::history(db, AuditEntity::Posting, p.id).await.unwrap().len();
             let refused = if before.status == PostingStatus::Archived { Request::Archive } else { Request::Republish };
             let err = transition(db, p.id, version, refused, &actor, now).await.unwrap_err();
             assert!(matches!(err, DomainError::Lifecycle(LifecycleError::NotAllowed { .. })), "step {i}: {err:?}");
             assert_eq!(queries::find_by_id(db, p.id).await.unwrap().unwrap(), before, "step {i}");
-            assert_eq!(audit::history(db, "posting", p.id).await.unwrap().len(), trail_before, "step {i}");
+            assert_eq!(audit::history(db, AuditEntity::Posting, p.id).await.unwrap().len(), trail_before, "step {i}");
 
             let after = transition(db, p.id, version, request, &actor, now).await.unwrap();
             assert_eq!(after.status, expected, "step {i}");
@@ -127,7 +128,7 @@ db_tests! {
             version = after.version;
             let stored = queries::find_by_id(db, p.id).await.unwrap().unwrap();
             assert_eq!(stored, after);
-            let trail = audit::history(db, "posting", p.id).await.unwrap();
+            let trail = audit::history(db, AuditEntity::Posting, p.id).await.unwrap();
             assert_eq!(trail.len(), trail_before + 1);
             assert_eq!(trail.last().unwrap().action, request.transition().audit_action());
         }

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use jobboard_domain::accounts::users;
+use jobboard_domain::audit::{AuditAction, AuditEntity};
 use jobboard_domain::{audit, berlin};
 use serde_json::Value;
 
@@ -49,22 +50,8 @@ fn show(v: &Value) -> String {
     }
 }
 
-fn action_label(a: &str) -> String {
-    match a {
-        "created" => "angelegt",
-        "updated" => "geändert",
-        "duplicated" => "als Kopie angelegt",
-        "published" => "veröffentlicht",
-        "scheduled" => "Veröffentlichung geplant",
-        "unpublished" => "offline genommen",
-        "archived" => "archiviert",
-        "republished" => "erneut veröffentlicht",
-        "expired" => "abgelaufen",
-        "partner_confirmed" => "Partnerschaft bestätigt",
-        "partner_declined" => "Partnerschaft zurückgezogen",
-        other => other,
-    }
-    .to_owned()
+fn action_label(a: AuditAction) -> String {
+    a.label().to_owned()
 }
 
 /// The entries of posting `id` recorded after `since`, newest last, with names for actors.
@@ -74,7 +61,7 @@ pub async fn changes_since(
     since: DateTime<Utc>,
 ) -> AppResult<Vec<Change>> {
     let mut out = Vec::new();
-    for e in audit::history(&state.db, "posting", id).await? {
+    for e in audit::history(&state.db, AuditEntity::Posting, id).await? {
         if e.at <= since {
             continue;
         }
@@ -97,7 +84,7 @@ pub async fn changes_since(
         out.push(Change {
             at: berlin::format_datetime(e.at),
             who,
-            action: action_label(&e.action),
+            action: action_label(e.action),
             fields,
         });
     }
