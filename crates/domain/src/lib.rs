@@ -20,6 +20,7 @@ pub mod markdown;
 pub mod municipalities;
 pub mod outbox;
 pub mod postings;
+pub mod search_params;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod text;
