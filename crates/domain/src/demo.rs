@@ -817,25 +817,34 @@ const BENEFITS: &[&str] = &[
     "ein kollegiales Team in einer familienfreundlichen Gemeinde",
 ];
 
-/// Per-municipality details the member table does not hold: reference prefix, postcode, area code.
-pub(crate) fn local_details(m: &Municipality) -> (String, &'static str, &'static str) {
-    let (prefix, postcode, area) = match m.slug.as_str() {
-        "borsdorf" => ("BOR", "04451", "034291"),
-        "brandis" => ("BRA", "04821", "034292"),
-        "grosspoesna" => ("GRP", "04463", "034297"),
-        "naunhof" => ("NAU", "04683", "034293"),
-        "belgershain" => ("BEL", "04683", "034347"),
-        "parthenstein" => ("PAR", "04668", "034293"),
-        "machern" => ("MAC", "04827", "034292"),
+/// Made-up details the member table does not hold: reference prefix and telephone area code.
+fn local_details(m: &Municipality) -> (String, &'static str) {
+    let (prefix, area) = match m.slug.as_str() {
+        "borsdorf" => ("BOR", "034291"),
+        "brandis" => ("BRA", "034292"),
+        "grosspoesna" => ("GRP", "034297"),
+        "naunhof" => ("NAU", "034293"),
+        "belgershain" => ("BEL", "034347"),
+        "parthenstein" => ("PAR", "034293"),
+        "machern" => ("MAC", "034292"),
         other => {
             return (
                 other.chars().take(3).collect::<String>().to_uppercase(),
-                "04451",
                 "0341",
             );
         }
     };
-    (prefix.to_owned(), postcode, area)
+    (prefix.to_owned(), area)
+}
+
+/// The municipality's postcode; one of the region for a municipality that has none yet, so the
+/// demo postings still pass validation.
+fn postcode_of(m: &Municipality) -> String {
+    if m.postcode.is_empty() {
+        "04451".to_owned()
+    } else {
+        m.postcode.clone()
+    }
 }
 
 fn domain_of(m: &Municipality) -> String {
@@ -899,7 +908,7 @@ fn make(
 ) -> DemoPosting {
     let owner = &members[rng.usize(..members.len())];
     let template = &TEMPLATES[rng.usize(..TEMPLATES.len())];
-    let (prefix, postcode, area) = local_details(owner);
+    let (prefix, area) = local_details(owner);
     let domain = domain_of(owner);
     let deadline = add_days(today, rng.u64(7..=75));
     let training = matches!(template.kind, K::Apprenticeship | K::DualStudy);
@@ -1026,8 +1035,8 @@ fn make(
         pay_grade_to,
         pay_monthly_min_eur,
         pay_monthly_max_eur,
-        location_place: owner.name.clone(),
-        location_postcode: postcode.to_owned(),
+        location_place: owner.place.clone(),
+        location_postcode: postcode_of(owner),
         latitude: Some(owner.latitude + (rng.f64() - 0.5) * 0.02),
         longitude: Some(owner.longitude + (rng.f64() - 0.5) * 0.02),
         start_date,
@@ -1069,17 +1078,17 @@ mod tests {
     fn members() -> Vec<Municipality> {
         let now = Utc::now();
         [
-            ("belgershain", "Belgershain"),
-            ("borsdorf", "Borsdorf"),
-            ("brandis", "Brandis"),
-            ("grosspoesna", "Großpösna"),
-            ("machern", "Machern"),
-            ("naunhof", "Naunhof"),
-            ("parthenstein", "Parthenstein"),
+            ("belgershain", "Belgershain", "04683"),
+            ("borsdorf", "Borsdorf", "04451"),
+            ("brandis", "Brandis", "04821"),
+            ("grosspoesna", "Großpösna", "04463"),
+            ("machern", "Machern", "04827"),
+            ("naunhof", "Naunhof", "04683"),
+            ("parthenstein", "Parthenstein", "04668"),
         ]
         .iter()
         .enumerate()
-        .map(|(i, (slug, name))| Municipality {
+        .map(|(i, (slug, name, postcode))| Municipality {
             id: i as i64 + 1,
             slug: (*slug).into(),
             name: (*name).into(),
@@ -1087,6 +1096,8 @@ mod tests {
             contact_email: format!("info@{slug}.de"),
             latitude: 51.3,
             longitude: 12.6,
+            postcode: (*postcode).into(),
+            place: (*name).into(),
             logo_url: None,
             employer_profile: None,
             created_at: now,
