@@ -21,6 +21,7 @@ pub mod municipalities;
 pub mod outbox;
 pub mod postings;
 pub mod record;
+pub mod search_params;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod text;

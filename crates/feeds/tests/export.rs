@@ -19,6 +19,8 @@ fn member(id: i64, slug: &str, name: &str) -> municipality::Model {
         contact_email: format!("personal@{slug}.de"),
         latitude: 51.3,
         longitude: 12.6,
+        postcode: "04451".into(),
+        place: name.into(),
         logo_url: None,
         employer_profile: None,
         created_at: t,

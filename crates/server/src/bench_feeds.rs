@@ -32,6 +32,8 @@ pub fn feeds(items: u64, rounds: usize) -> anyhow::Result<()> {
         contact_email: "personal@example.org".into(),
         latitude: 51.3,
         longitude: 12.6,
+        postcode: "04451".into(),
+        place: (*name).into(),
         logo_url: None,
         employer_profile: None,
         created_at: now,

@@ -20,7 +20,7 @@ use jobboard_feeds::export::{self, FeedEntry, FeedMeta, Format};
 use jobboard_search::{SearchIndex, SearchQuery};
 use sha2::{Digest, Sha256};
 
-use crate::pages::search::{Params, parse, search_error};
+use crate::search_params::{ParamError, Params, parse, search_error};
 use crate::{AppError, AppResult, AppState};
 
 pub const FEED_ITEMS: u32 = 100;
@@ -73,9 +73,9 @@ pub fn links(section: &str, query: &str, what: &str) -> Vec<FeedLink> {
         .collect()
 }
 
-/// `?a=b` of the parameters, or "".
-pub fn query_of(params: &Params) -> String {
-    params.link("", &[], None)
+/// A feed's answer to a query string it cannot serve: the error page, as for the search page.
+fn bad_request(e: ParamError) -> AppError {
+    AppError::BadRequest(e.to_string())
 }
 
 async fn feed(
@@ -86,9 +86,10 @@ async fn feed(
     training: bool,
 ) -> AppResult<Response> {
     let members = state.members().await?;
-    let (query, params) = parse(raw.as_deref(), &members, training, FEED_ITEMS)?;
+    let (query, params) =
+        parse(raw.as_deref(), &members, training, FEED_ITEMS).map_err(bad_request)?;
     if let Some(e) = params.unknown_error(&members, training) {
-        return Err(e);
+        return Err(bad_request(e));
     }
     // Read before searching: a change after this point makes the next response newer anyway.
     let index_behind = outbox::pending_count(&state.db).await? > 0;
@@ -185,7 +186,7 @@ async fn render_search(
         })
         .collect();
     let section = if training { "/ausbildung" } else { "/stellen" };
-    let filters = query_of(params);
+    let filters = params.query();
     let what = if training {
         "Ausbildung & Studium"
     } else {

@@ -12,6 +12,7 @@ mod members;
 mod page;
 mod page_cache;
 mod pages;
+mod search_params;
 mod site;
 mod view;
 

@@ -589,8 +589,9 @@ e2e_tests! {
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = bad.text().await.unwrap();
         assert!(html.contains("Kürzel") && html.contains("https://") && html.contains("value=\"Trebsen an der Mulde\""));
+        assert!(html.contains("Postleitzahl der Verwaltung an (fünf Ziffern)"), "the postcode is asked for");
         assert_eq!(snapshot(&app).await, before);
-        let good = post(&app, Some(&admin), "/verwaltung/admin/kommunen", &[("csrf", &admin.csrf), ("name", "Trebsen"), ("slug", "trebsen"), ("website", "https://www.trebsen.de"), ("contact_email", "info@trebsen.de"), ("latitude", "51,29"), ("longitude", "12,75")], None).await;
+        let good = post(&app, Some(&admin), "/verwaltung/admin/kommunen", &[("csrf", &admin.csrf), ("name", "Trebsen"), ("slug", "trebsen"), ("website", "https://www.trebsen.de"), ("contact_email", "info@trebsen.de"), ("latitude", "51,29"), ("longitude", "12,75"), ("postcode", "04687")], None).await;
         assert_eq!(good.status(), StatusCode::OK);
         assert_eq!(app.get("/kommunen/trebsen").await.status(), StatusCode::OK);
 

@@ -12,6 +12,10 @@ pub struct Model {
     pub contact_email: String,
     pub latitude: f64,
     pub longitude: f64,
+    /// Postcode and place of the administration: the location of a posting that names none.
+    /// The postcode is empty for a municipality created before it was asked for.
+    pub postcode: String,
+    pub place: String,
     pub logo_url: Option<String>,
     pub employer_profile: Option<String>,
     pub created_at: DateTimeUtc,

@@ -68,7 +68,6 @@ impl HarvestedItem {
         default_deadline: NaiveDate,
     ) -> PostingDraft {
         let words = self.words();
-        let (_, postcode, _) = crate::demo::local_details(owner);
         let (contract, contract_end_date) = self.contract.unwrap_or((Contract::Permanent, None));
         let pay = self.pay.clone().unwrap_or(PayDetails {
             scheme: PayScheme::Other,
@@ -99,11 +98,11 @@ impl HarvestedItem {
             location_place: self
                 .location_place
                 .clone()
-                .unwrap_or_else(|| owner.name.clone()),
+                .unwrap_or_else(|| owner.place.clone()),
             location_postcode: self
                 .location_postcode
                 .clone()
-                .unwrap_or_else(|| postcode.to_owned()),
+                .unwrap_or_else(|| owner.postcode.clone()),
             latitude: self.coordinates.map(|c| c.0),
             longitude: self.coordinates.map(|c| c.1),
             start_date: self.start_date,

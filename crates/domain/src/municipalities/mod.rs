@@ -44,6 +44,89 @@ pub struct NewMunicipality {
     pub contact_email: String,
     pub latitude: f64,
     pub longitude: f64,
+    /// Of the administration; five digits.
+    pub postcode: String,
+    /// Of the administration; empty means the name.
+    pub place: String,
+}
+
+impl NewMunicipality {
+    /// Trimmed, the slug in lower case, an empty place replaced by the name.
+    fn cleaned(self) -> Self {
+        let name = self.name.trim().to_owned();
+        let place = match self.place.trim() {
+            "" => name.clone(),
+            place => place.to_owned(),
+        };
+        Self {
+            slug: self.slug.trim().to_lowercase(),
+            website: self.website.trim().to_owned(),
+            contact_email: self.contact_email.trim().to_owned(),
+            postcode: self.postcode.trim().to_owned(),
+            place,
+            name,
+            ..self
+        }
+    }
+
+    /// The field errors of a cleaned municipality, in the order of the form.
+    fn errors(&self) -> ValidationErrors {
+        let Self {
+            name,
+            slug,
+            website,
+            contact_email: email,
+            postcode,
+            place,
+            ..
+        } = self;
+        let mut errors = ValidationErrors::default();
+        if name.is_empty() || name.chars().count() > 200 {
+            errors.add(
+                "name",
+                "Bitte geben Sie den Namen an (höchstens 200 Zeichen).",
+            );
+        }
+        if slug.is_empty()
+            || slug.len() > 64
+            || !slug
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            errors.add(
+            "slug",
+            "Bitte geben Sie ein Kürzel für die Adresse an: Kleinbuchstaben, Ziffern und Bindestriche, z. B. „naunhof“.",
+        );
+        }
+        if !(website.starts_with("https://") || website.starts_with("http://"))
+            || url::Url::parse(&website).is_err()
+            || website.len() > 500
+        {
+            errors.add("website", "Bitte geben Sie die Website mit https:// an.");
+        }
+        if !email_address::EmailAddress::is_valid(&email) || email.len() > 254 {
+            errors.add(
+                "contact_email",
+                "Bitte geben Sie eine gültige E-Mail-Adresse an.",
+            );
+        }
+        if !(50.0..=53.0).contains(&self.latitude) || !(11.0..=15.5).contains(&self.longitude) {
+            errors.add(
+                "latitude",
+                "Die Koordinaten liegen nicht in Sachsen (Breite etwa 51,3, Länge etwa 12,6).",
+            );
+        }
+        if postcode.len() != 5 || !postcode.chars().all(|c| c.is_ascii_digit()) {
+            errors.add(
+                "postcode",
+                "Bitte geben Sie die Postleitzahl der Verwaltung an (fünf Ziffern).",
+            );
+        }
+        if place.chars().count() > 200 {
+            errors.add("place", "Der Ort darf höchstens 200 Zeichen lang sein.");
+        }
+        errors
+    }
 }
 
 /// Add a municipality. Field errors name the form fields (`name`, `slug`, …).
@@ -56,58 +139,23 @@ pub async fn create<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let name = new.name.trim().to_owned();
-    let slug = new.slug.trim().to_lowercase();
-    let website = new.website.trim().to_owned();
-    let email = new.contact_email.trim().to_owned();
-    let mut errors = ValidationErrors::default();
-    if name.is_empty() || name.chars().count() > 200 {
-        errors.add(
-            "name",
-            "Bitte geben Sie den Namen an (höchstens 200 Zeichen).",
-        );
-    }
-    if slug.is_empty()
-        || slug.len() > 64
-        || !slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
-        errors.add(
-            "slug",
-            "Bitte geben Sie ein Kürzel für die Adresse an: Kleinbuchstaben, Ziffern und Bindestriche, z. B. „naunhof“.",
-        );
-    }
-    if !(website.starts_with("https://") || website.starts_with("http://"))
-        || url::Url::parse(&website).is_err()
-        || website.len() > 500
-    {
-        errors.add("website", "Bitte geben Sie die Website mit https:// an.");
-    }
-    if !email_address::EmailAddress::is_valid(&email) || email.len() > 254 {
-        errors.add(
-            "contact_email",
-            "Bitte geben Sie eine gültige E-Mail-Adresse an.",
-        );
-    }
-    if !(50.0..=53.0).contains(&new.latitude) || !(11.0..=15.5).contains(&new.longitude) {
-        errors.add(
-            "latitude",
-            "Die Koordinaten liegen nicht in Sachsen (Breite etwa 51,3, Länge etwa 12,6).",
-        );
-    }
+    let new = new.cleaned();
+    let mut errors = new.errors();
     let txn = crate::db::begin_write(db).await?;
-    if errors.is_empty() && find_by_slug(&txn, &slug).await?.is_some() {
+    if errors.is_empty() && find_by_slug(&txn, &new.slug).await?.is_some() {
+        let slug = &new.slug;
         errors.add("slug", format!("Das Kürzel „{slug}“ ist schon vergeben."));
     }
     errors.into_result()?;
     let created = municipality::ActiveModel {
-        slug: Set(slug),
-        name: Set(name),
-        website: Set(website),
-        contact_email: Set(email),
+        slug: Set(new.slug),
+        name: Set(new.name),
+        website: Set(new.website),
+        contact_email: Set(new.contact_email),
         latitude: Set(new.latitude),
         longitude: Set(new.longitude),
+        postcode: Set(new.postcode),
+        place: Set(new.place),
         logo_url: Set(None),
         employer_profile: Set(None),
         created_at: Set(now),

@@ -2,14 +2,15 @@
 //! archived, bad items are skipped and reported.
 
 use chrono::Duration;
-use jobboard_domain::db_tests;
 use jobboard_domain::entities::{audit_entry, search_outbox};
 use jobboard_domain::imports::sources::{self, RemoveOutcome, RunOutcome};
 use jobboard_domain::imports::{
     ApplyOptions, HarvestedItem, ImportFormat, ImportReport, ImportSource, NewSource,
     apply_harvest, is_imported,
 };
+use jobboard_domain::municipalities::{self, NewMunicipality};
 use jobboard_domain::postings::{PostingStatus, queries};
+use jobboard_domain::{Actor, db_tests};
 use jobboard_domain::{DomainError, entities::posting};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, prelude::*};
 
@@ -82,6 +83,18 @@ async fn by_guid(db: &DatabaseConnection, s: &ImportSource, guid: &str) -> posti
 }
 
 db_tests! {
+    async fn an_import_for_a_municipality_added_at_run_time_gets_its_own_postcode_and_place(t) {
+        let db = &t.db;
+        let new = NewMunicipality { name: "Stadt Trebsen/Mulde".into(), slug: "trebsen".into(), website: "https://www.trebsen.de".into(), contact_email: "info@trebsen.de".into(), latitude: 51.29, longitude: 12.75, postcode: "04687".into(), place: "Trebsen/Mulde".into() };
+        let m = municipalities::create(db, new, &Actor::system("test"), at(NOW)).await.unwrap();
+        let new = NewSource { municipality_id: m.id, url: "https://www.trebsen.de/stellen.rss".into(), format: ImportFormat::Auto };
+        let s = sources::add(db, new, at(NOW)).await.unwrap();
+        let report = run(db, &s, vec![item("a", "Sachbearbeiter Bauamt")], NOW).await;
+        assert_eq!(report.new, 1, "{report:?}");
+        let a = by_guid(db, &s, "a").await;
+        assert_eq!((a.location_postcode.as_str(), a.location_place.as_str()), ("04687", "Trebsen/Mulde"));
+    }
+
     async fn new_items_become_published_postings_of_the_source_municipality(t) {
         let db = &t.db;
         let s = source(db).await;

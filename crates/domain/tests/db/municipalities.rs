@@ -11,15 +11,27 @@ use super::fixtures::{at, day, draft, municipality_id};
 db_tests! {
     async fn a_new_municipality_is_validated_and_its_slug_is_unique(t) {
         let now = at("2026-11-21T10:00:00Z");
-        let bad = municipalities::create(&t.db, NewMunicipality { name: " ".into(), slug: "Groß Pösna".into(), website: "www.x.de".into(), contact_email: "x".into(), latitude: f64::NAN, longitude: 12.0 }, &Actor::system("test"), now).await;
+        let bad = municipalities::create(&t.db, NewMunicipality { name: " ".into(), slug: "Groß Pösna".into(), website: "www.x.de".into(), contact_email: "x".into(), latitude: f64::NAN, longitude: 12.0, postcode: "04808".into(), place: String::new() }, &Actor::system("test"), now).await;
         let Err(DomainError::Validation(e)) = bad else { panic!("{bad:?}") };
         let fields: Vec<_> = e.0.iter().map(|f| f.field).collect();
         assert_eq!(fields, ["name", "slug", "website", "contact_email", "latitude"]);
-        let good = NewMunicipality { name: "Trebsen".into(), slug: "trebsen".into(), website: "https://www.trebsen.de".into(), contact_email: "info@trebsen.de".into(), latitude: 51.29, longitude: 12.75 };
+        let good = NewMunicipality { name: "Trebsen".into(), slug: "trebsen".into(), website: "https://www.trebsen.de".into(), contact_email: "info@trebsen.de".into(), latitude: 51.29, longitude: 12.75, postcode: "04687".into(), place: String::new() };
         let m = municipalities::create(&t.db, good.clone(), &Actor::system("test"), now).await.unwrap();
         assert_eq!(municipalities::find_by_slug(&t.db, "trebsen").await.unwrap().unwrap().id, m.id);
+        assert_eq!((m.postcode.as_str(), m.place.as_str()), ("04687", "Trebsen"), "an empty place is the name");
         let again = municipalities::create(&t.db, good, &Actor::system("test"), now).await;
         assert!(matches!(again, Err(DomainError::Validation(_))));
+    }
+
+    async fn a_new_municipality_needs_the_five_digit_postcode_of_its_administration(t) {
+        let now = at("2026-11-21T10:00:00Z");
+        for postcode in ["", "4687", "046870", "O4687", "04 687"] {
+            let new = NewMunicipality { name: "Trebsen".into(), slug: "trebsen".into(), website: "https://www.trebsen.de".into(), contact_email: "info@trebsen.de".into(), latitude: 51.29, longitude: 12.75, postcode: postcode.into(), place: "Trebsen/Mulde".into() };
+            let bad = municipalities::create(&t.db, new, &Actor::system("test"), now).await;
+            let Err(DomainError::Validation(e)) = bad else { panic!("{postcode:?}: {bad:?}") };
+            let fields: Vec<_> = e.0.iter().map(|f| f.field).collect();
+            assert_eq!(fields, ["postcode"], "{postcode:?}");
+        }
     }
 
     async fn a_profile_edit_queues_the_municipality_s_postings_for_the_search_index(t) {

@@ -20,6 +20,7 @@ use jobboard_domain::markdown;
 use jobboard_domain::municipalities::Municipality;
 use jobboard_domain::postings::PostingDraft;
 use jobboard_domain::postings::queries::Posting;
+use jobboard_domain::search_params::SearchParam;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -125,24 +126,30 @@ impl FeedEntry<'_> {
         self.posting.updated_at.max(self.published())
     }
 
-    /// (scheme suffix, code, German label) of each classification.
+    /// (scheme suffix, code, German label) of each classification. The scheme is named after
+    /// the search parameter that filters by it, so a reader can build the search link.
     fn categories(&self) -> Vec<(&'static str, String, String)> {
         let p = self.posting;
         let mut list = vec![
-            ("art", p.kind.code().to_owned(), p.kind.label().to_owned()),
             (
-                "bereich",
+                SearchParam::Kind.name(),
+                p.kind.code().to_owned(),
+                p.kind.label().to_owned(),
+            ),
+            (
+                SearchParam::Category.name(),
                 p.category.code().to_owned(),
                 p.category.label().to_owned(),
             ),
             (
-                "umfang",
+                SearchParam::Employment.name(),
                 p.employment.code().to_owned(),
                 p.employment.label().to_owned(),
             ),
         ];
         for m in std::iter::once(&self.municipality).chain(&self.partners) {
-            list.push(("kommune", m.slug.clone(), m.name.clone()));
+            let param = SearchParam::Municipality.name();
+            list.push((param, m.slug.clone(), m.name.clone()));
         }
         list
     }

@@ -22,12 +22,16 @@
 use std::collections::HashSet;
 
 use jobboard_domain::imports::ImportFormat;
+use jobboard_domain::search_params::SearchParam;
 
 use super::fetch::{self, Fetcher};
 use super::parse::{self, ApiPage, Parsed};
 
 /// The page size requested, the API's largest.
 pub const PER_PAGE: u64 = 100;
+/// The paging parameters of the board's API.
+const PAGE: &str = SearchParam::Page.name();
+const PER_PAGE_PARAM: &str = SearchParam::PerPage.name();
 /// The most pages one run reads: 10,000 postings.
 pub const MAX_PAGES: u64 = 100;
 
@@ -61,14 +65,14 @@ pub fn page_url(source: &str, page: u64) -> Result<String, PagingError> {
         url::Url::parse(source).map_err(|e| PagingError::BadUrl(format!("{source}: {e}")))?;
     let kept: Vec<(String, String)> = url
         .query_pairs()
-        .filter(|(k, _)| k != "seite" && k != "pro_seite")
+        .filter(|(k, _)| k != PAGE && k != PER_PAGE_PARAM)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     url.query_pairs_mut()
         .clear()
         .extend_pairs(kept)
-        .append_pair("pro_seite", &PER_PAGE.to_string())
-        .append_pair("seite", &page.to_string());
+        .append_pair(PER_PAGE_PARAM, &PER_PAGE.to_string())
+        .append_pair(PAGE, &page.to_string());
     Ok(url.into())
 }
 

@@ -7,13 +7,15 @@ use jobboard_domain::municipalities::Municipality;
 use jobboard_domain::postings::queries::{self, Posting};
 use jobboard_domain::postings::{Category, Contract, Employment, PayScheme, PostingKind};
 use jobboard_search::SearchIndex;
-use jobboard_search::query::{Dimension, MAX_PER_PAGE};
+use jobboard_search::query::Dimension;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::problem::{ApiError, ApiResult, Problem};
 use crate::AppState;
-use crate::pages::search::{parse, search_error};
+use crate::search_params::{
+    ParamError, SearchParam, dimension_param, parse, per_page, search_error,
+};
 
 /// A published posting with everything needed to show or copy it. Codes (`kind`, `category`,
 /// …) are the stable values of the search parameters; texts are Markdown.
@@ -170,13 +172,21 @@ fn municipality(state: &AppState, m: &Municipality) -> ApiMunicipality {
         latitude: m.latitude,
         longitude: m.longitude,
         url: state.site.url(&format!("/kommunen/{}", m.slug)),
-        feed_url: state
-            .site
-            .url(&format!("/stellen/feed.rss?kommune={}", m.slug)),
+        feed_url: state.site.url(&format!(
+            "/stellen/feed.rss?{}={}",
+            SearchParam::Municipality,
+            m.slug
+        )),
     }
 }
 
-/// Search published postings.
+/// The API's answer to a query string it cannot serve: a 400 problem naming the reason.
+fn bad_request(e: ParamError) -> ApiError {
+    ApiError::bad_request(e.to_string())
+}
+
+/// Search published postings. The parameter names here must be those of [`SearchParam`]
+/// (utoipa needs literals; a test compares them).
 #[utoipa::path(
     get,
     path = "/api/v1/postings",
@@ -206,24 +216,10 @@ pub async fn list_postings(
 ) -> ApiResult<Json<PostingPage>> {
     let members = state.members().await?;
     let raw = raw.unwrap_or_default();
-    let mut per_page = crate::pages::search::PER_PAGE;
-    for (k, v) in url::form_urlencoded::parse(raw.as_bytes()) {
-        if k == "pro_seite" {
-            per_page = v
-                .trim()
-                .parse()
-                .ok()
-                .filter(|n| (1..=MAX_PER_PAGE).contains(n))
-                .ok_or_else(|| {
-                    ApiError::bad_request(format!(
-                        "„pro_seite“ muss eine Zahl von 1 bis {MAX_PER_PAGE} sein."
-                    ))
-                })?;
-        }
-    }
-    let (query, params) = parse(Some(&raw), &members, false, per_page)?;
+    let per_page = per_page(Some(&raw)).map_err(bad_request)?;
+    let (query, params) = parse(Some(&raw), &members, false, per_page).map_err(bad_request)?;
     if let Some(e) = params.unknown_error(&members, false) {
-        return Err(e.into());
+        return Err(bad_request(e));
     }
     let results = state.search.search(&query).await.map_err(search_error)?;
     let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
@@ -270,15 +266,7 @@ fn facets(results: &jobboard_search::SearchResults, members: &[Municipality]) ->
     Dimension::ALL
         .iter()
         .map(|dim| Facet {
-            parameter: match dim {
-                Dimension::Kind => "art",
-                Dimension::Municipality => "kommune",
-                Dimension::Category => "bereich",
-                Dimension::Employment => "umfang",
-                Dimension::Contract => "vertrag",
-                Dimension::PayScheme => "verguetung",
-            }
-            .into(),
+            parameter: dimension_param(*dim).name().into(),
             values: results
                 .facets
                 .0
@@ -391,4 +379,31 @@ pub async fn get_municipality(
         .find(|m| m.slug == slug)
         .ok_or_else(ApiError::not_found)?;
     Ok(Json(municipality(&state, m)))
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::OpenApi;
+
+    use super::SearchParam;
+
+    /// utoipa needs the parameter names as literals; they must still be the parsed ones.
+    #[test]
+    fn the_documented_search_parameters_are_the_parsed_ones() {
+        let doc = crate::api::ApiDoc::openapi();
+        let search = doc
+            .paths
+            .paths
+            .get("/api/v1/postings")
+            .and_then(|p| p.get.as_ref())
+            .expect("the search is documented");
+        let documented: Vec<&str> = search
+            .parameters
+            .iter()
+            .flatten()
+            .map(|p| p.name.as_str())
+            .collect();
+        let parsed: Vec<&str> = SearchParam::ALL.iter().map(|p| p.name()).collect();
+        assert_eq!(documented, parsed);
+    }
 }

@@ -47,6 +47,8 @@ pub struct MunicipalityForm {
     contact_email: String,
     latitude: String,
     longitude: String,
+    postcode: String,
+    place: String,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -116,6 +118,8 @@ pub async fn create_municipality(
         contact_email: form.contact_email.clone(),
         latitude: parse_coordinate(&form.latitude),
         longitude: parse_coordinate(&form.longitude),
+        postcode: form.postcode.clone(),
+        place: form.place.clone(),
     };
     match municipalities::create(&state.db, new, &admin.0.user.actor(), Utc::now()).await {
         Ok(m) => {

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use jobboard_domain::courses::queries::{self, CourseListing};
 use jobboard_domain::courses::{CourseCategory, CourseStatus, format_cost};
 use jobboard_domain::municipalities::Municipality;
+use jobboard_domain::search_params::SearchParam;
 use jobboard_domain::{berlin, markdown, text};
 use jobboard_feeds::course_feed::{self, CourseItem};
 use jobboard_feeds::ical::{CalendarCourse, course_calendar};
@@ -99,28 +100,29 @@ fn parse(raw: Option<&str>, members: &[Municipality]) -> AppResult<Filter> {
     let mut f = Filter::default();
     for (key, value) in url::form_urlencoded::parse(raw.as_bytes()) {
         let value = value.trim();
-        match key.as_ref() {
-            "q" if value.chars().count() > 200 => {
+        match (SearchParam::from_name(&key), key.as_ref()) {
+            (Some(SearchParam::Text), _) if value.chars().count() > 200 => {
                 return Err(AppError::BadRequest(
                     "Der Suchbegriff ist zu lang: höchstens 200 Zeichen.".into(),
                 ));
             }
-            "q" => value.clone_into(&mut f.text),
-            "bereich" => {
+            (Some(SearchParam::Text), _) => value.clone_into(&mut f.text),
+            (Some(SearchParam::Category), _) => {
                 if let Some(c) = CourseCategory::from_code(value)
                     && !f.categories.contains(&c)
                 {
                     f.categories.push(c);
                 }
             }
-            "kommune" => {
+            (Some(SearchParam::Municipality), _) => {
                 if let Some(m) = members.iter().find(|m| m.slug == value)
                     && !f.municipalities.contains(&m.id)
                 {
                     f.municipalities.push(m.id);
                 }
             }
-            "freie" => f.only_free = value == "1",
+            // Only the course list has this filter.
+            (None, "freie") => f.only_free = value == "1",
             _ => {}
         }
     }

@@ -15,8 +15,8 @@ use jobboard_domain::{berlin, markdown};
 use jobboard_search::{Hit, SearchIndex, SearchQuery};
 use serde_json::{Value, json};
 
-use super::search::search_error;
 use crate::page::{Meta, render_status};
+use crate::search_params::{SearchParam, search_error};
 use crate::view::{self, Card, cards};
 use crate::{AppError, AppResult, AppState};
 
@@ -86,7 +86,7 @@ pub async fn show_posting(
                 None,
                 "stellen",
             ),
-            similar: format!("/stellen?bereich={}", p.category.code()),
+            similar: format!("/stellen?{}={}", SearchParam::Category, p.category.code()),
             title: p.title,
             owner,
         };

@@ -7,8 +7,8 @@ use chrono::Utc;
 use jobboard_domain::markdown;
 use jobboard_search::{SearchIndex, SearchQuery, Sort};
 
-use super::search::search_error;
 use crate::page::{Meta, render};
+use crate::search_params::{SearchParam, search_error};
 use crate::view::{Card, cards};
 use crate::{AppError, AppResult, AppState};
 
@@ -62,7 +62,7 @@ pub async fn show_municipality(
             .unwrap_or_default(),
         feeds: crate::feeds::links(
             "/stellen",
-            &format!("?kommune={}", m.slug),
+            &format!("?{}={}", SearchParam::Municipality, m.slug),
             &format!("Angebote von {}", m.name),
         ),
         total: results.total,

@@ -7,8 +7,8 @@ use chrono::Utc;
 use jobboard_search::query::Dimension;
 use jobboard_search::{SearchIndex, SearchQuery, Sort};
 
-use super::search::search_error;
 use crate::page::{Meta, render};
+use crate::search_params::{SearchParam, TRAINING, search_error, sort_value};
 use crate::view::{Card, cards};
 use crate::{AppResult, AppState};
 
@@ -27,6 +27,8 @@ struct StartPage {
     members: Vec<MemberLink>,
     training: u64,
     feeds: Vec<crate::feeds::FeedLink>,
+    /// All postings, newest first.
+    newest: String,
 }
 
 pub async fn show_start(State(state): State<AppState>) -> AppResult<Html<String>> {
@@ -37,15 +39,10 @@ pub async fn show_start(State(state): State<AppState>) -> AppResult<Html<String>
         ..SearchQuery::new(Utc::now())
     };
     let results = state.search.search(&query).await.map_err(search_error)?;
-    let training = [
-        "apprenticeship",
-        "dual_study",
-        "internship",
-        "volunteer_service",
-    ]
-    .iter()
-    .map(|k| results.facets.count(Dimension::Kind, k))
-    .sum();
+    let training = TRAINING
+        .iter()
+        .map(|k| results.facets.count(Dimension::Kind, k.code()))
+        .sum();
     let page = StartPage {
         meta: Meta::new(
             &state.site,
@@ -68,6 +65,11 @@ pub async fn show_start(State(state): State<AppState>) -> AppResult<Html<String>
             .collect(),
         training,
         feeds: crate::feeds::links("/stellen", "", "Alle Angebote"),
+        newest: format!(
+            "/stellen?{}={}",
+            SearchParam::Sort,
+            sort_value(Sort::Newest)
+        ),
     };
     Ok(render(&page)?)
 }
