@@ -4,7 +4,6 @@
 //! isolation test walks the same list, so a new route cannot escape the test.
 
 mod admin;
-mod course_form;
 mod course_participants;
 mod courses;
 mod dashboard;
@@ -12,6 +11,7 @@ mod editor;
 mod form;
 mod history;
 mod nav;
+mod notice;
 mod postings;
 mod profile;
 pub mod session;

@@ -10,7 +10,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use jobboard_domain::imports::sources::{self, NewSource, RemoveOutcome};
 use jobboard_domain::imports::{ImportFormat, ImportSource};
@@ -18,7 +18,8 @@ use jobboard_domain::{DomainError, berlin};
 use jobboard_feeds::import::{RunResult, run_source};
 use serde::Deserialize;
 
-use super::nav::{HrNav, meta};
+use super::nav::{HrNav, NavKey, meta};
+use super::notice::{Notice, NoticeQuery};
 use super::session::{Admin, Officer};
 use super::{ImportSettings, PathId};
 use crate::page::{Meta, render_status};
@@ -133,34 +134,6 @@ fn next_due(
     }
 }
 
-/// What the status page says after an action, by a fixed code in the query (POST-redirect-GET).
-fn notice_for(code: &str) -> &'static str {
-    match code {
-        "angelegt" => {
-            "Die Quelle ist angelegt. Sie wird beim nächsten regelmäßigen Abruf gelesen – oder jetzt, mit „Jetzt abrufen“."
-        }
-        "aktiviert" => "Die Quelle ist eingeschaltet und wird wieder regelmäßig abgerufen.",
-        "deaktiviert" => "Die Quelle ist abgeschaltet. Ihre Anzeigen bleiben unverändert.",
-        "abgerufen" => "Die Quelle wurde abgerufen. Das Ergebnis steht unten.",
-        "unveraendert" => "Die Quelle wurde abgerufen: seit dem letzten Abruf unverändert.",
-        "fehler" => "Der Abruf ist fehlgeschlagen. Den Fehler finden Sie unten.",
-        "belegt" => {
-            "Die Quelle wird gerade schon abgerufen (vom regelmäßigen Abruf oder einem anderen Aufruf). Bitte laden Sie die Seite gleich neu."
-        }
-        "entfernt" => "Die Quelle ist entfernt.",
-        "abgeschaltet" => {
-            "Aus der Quelle stammen Anzeigen; sie wurde deshalb nicht gelöscht, sondern abgeschaltet. Ihre Anzeigen bleiben unverändert."
-        }
-        _ => "",
-    }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct NoticeQuery {
-    hinweis: String,
-}
-
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct SourceForm {
@@ -237,7 +210,7 @@ async fn admin_list(
         .collect();
     let page = SourcesPage {
         meta: meta(state, "Importquellen"),
-        nav: HrNav::new(&admin.0, "quellen"),
+        nav: HrNav::new(&admin.0, NavKey::Sources),
         admin: true,
         heading: "Importquellen".into(),
         rows,
@@ -262,15 +235,7 @@ pub async fn show_sources(
         format: ImportFormat::Auto.code().into(),
         ..SourceForm::default()
     };
-    admin_list(
-        &state,
-        &admin,
-        StatusCode::OK,
-        notice_for(&q.hinweis),
-        form,
-        Vec::new(),
-    )
-    .await
+    admin_list(&state, &admin, StatusCode::OK, q.text(), form, Vec::new()).await
 }
 
 pub async fn add_source(
@@ -308,11 +273,7 @@ pub async fn add_source(
         match sources::add(&state.db, new, Utc::now()).await {
             Ok(s) => {
                 tracing::info!(source = s.id, admin = admin.0.user.id, url = %s.url, "import source added");
-                return Ok(Redirect::to(&format!(
-                    "/verwaltung/admin/quellen/{}?hinweis=angelegt",
-                    s.id
-                ))
-                .into_response());
+                return Ok(to_status(s.id, Notice::SourceAdded));
             }
             Err(DomainError::Validation(v)) => {
                 errors.extend(v.0.into_iter().map(|f| (f.field, f.message)));
@@ -371,16 +332,16 @@ pub async fn show_source(
     let s = load(&state, source_id).await?;
     status_page(
         &state,
-        HrNav::new(&admin.0, "quellen"),
+        HrNav::new(&admin.0, NavKey::Sources),
         true,
         s,
-        notice_for(&q.hinweis),
+        q.text(),
     )
     .await
 }
 
-fn to_status(id: i64, code: &str) -> Response {
-    Redirect::to(&format!("/verwaltung/admin/quellen/{id}?hinweis={code}")).into_response()
+fn to_status(id: i64, notice: Notice) -> Response {
+    notice.redirect(&format!("/verwaltung/admin/quellen/{id}"))
 }
 
 pub async fn harvest_now(
@@ -411,15 +372,15 @@ pub async fn harvest_now(
         .await
         .map_err(|e| AppError::Internal(format!("harvest task: {e}")))?;
     let code = match result {
-        Ok(RunResult::Imported { .. }) => "abgerufen",
-        Ok(RunResult::NotModified) => "unveraendert",
-        Ok(RunResult::Failed(_)) => "fehler",
-        Ok(RunResult::Busy) => "belegt",
+        Ok(RunResult::Imported { .. }) => Notice::Harvested,
+        Ok(RunResult::NotModified) => Notice::HarvestUnchanged,
+        Ok(RunResult::Failed(_)) => Notice::HarvestFailed,
+        Ok(RunResult::Busy) => Notice::HarvestBusy,
         Err(DomainError::NotFound) => return Err(AppError::NotFound),
         // Saving failed part-way; the run recorded the error on the source if it could.
         Err(e) => {
             tracing::error!(source = id, error = %e, "harvest on demand failed");
-            "fehler"
+            Notice::HarvestFailed
         }
     };
     Ok(to_status(id, code))
@@ -430,7 +391,11 @@ async fn switch(state: &AppState, source_id: i64, on: bool) -> AppResult<Respons
     sources::set_enabled(&state.db, s.id, on).await?;
     Ok(to_status(
         s.id,
-        if on { "aktiviert" } else { "deaktiviert" },
+        if on {
+            Notice::SourceEnabled
+        } else {
+            Notice::SourceDisabled
+        },
     ))
 }
 
@@ -456,17 +421,17 @@ pub async fn remove_source(
     PathId(source_id): PathId,
 ) -> AppResult<Response> {
     let s = load(&state, source_id).await?;
-    let code = match sources::remove(&state.db, s.id).await? {
-        RemoveOutcome::Deleted => "entfernt",
-        RemoveOutcome::Disabled => "abgeschaltet",
+    let notice = match sources::remove(&state.db, s.id).await? {
+        RemoveOutcome::Deleted => Notice::SourceRemoved,
+        RemoveOutcome::Disabled => Notice::SourceSwitchedOff,
     };
     tracing::info!(
         source = s.id,
         admin = admin.0.user.id,
-        outcome = code,
+        outcome = notice.code(),
         "import source removed"
     );
-    Ok(Redirect::to(&format!("/verwaltung/admin/quellen?hinweis={code}")).into_response())
+    Ok(notice.redirect("/verwaltung/admin/quellen"))
 }
 
 pub async fn show_own_sources(
@@ -488,7 +453,7 @@ pub async fn show_own_sources(
         .unwrap_or_default();
     let page = SourcesPage {
         meta: meta(&state, "Importquellen"),
-        nav: HrNav::new(&officer.session, "quellen"),
+        nav: HrNav::new(&officer.session, NavKey::Sources),
         admin: false,
         heading: format!("Importquellen von {name}"),
         rows,
@@ -513,7 +478,7 @@ pub async fn show_own_source(
     }
     status_page(
         &state,
-        HrNav::new(&officer.session, "quellen"),
+        HrNav::new(&officer.session, NavKey::Sources),
         false,
         s,
         "",
@@ -568,11 +533,5 @@ mod tests {
         );
         assert!(next_due(&source(false, ran), hourly, false, now).contains("abgeschaltet"));
         assert!(next_due(&source(true, ran), None, false, now).contains("nur auf Anforderung"));
-    }
-
-    #[test]
-    fn notices_come_from_fixed_codes_only() {
-        assert!(notice_for("angelegt").starts_with("Die Quelle ist angelegt"));
-        assert_eq!(notice_for("<script>"), "");
     }
 }
