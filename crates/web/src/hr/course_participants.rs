@@ -86,6 +86,32 @@ struct Entered {
     notice: String,
 }
 
+/// Each session of the course with who attended it, for the provider's attendance form.
+fn session_attendance(
+    l: &CourseListing,
+    attendance: &[(i64, i64, bool)],
+    now: chrono::DateTime<Utc>,
+) -> Vec<SessionAttendance> {
+    l.sessions
+        .iter()
+        .map(|s| SessionAttendance {
+            id: s.id,
+            label: format!(
+                "{}, {}–{} Uhr",
+                berlin::format_date(berlin::today(s.starts_at)),
+                berlin::format_time(s.starts_at),
+                berlin::format_time(s.ends_at)
+            ),
+            started: now >= s.starts_at,
+            present: attendance
+                .iter()
+                .filter(|(_, session, attended)| *session == s.id && *attended)
+                .map(|(r, _, _)| *r)
+                .collect(),
+        })
+        .collect()
+}
+
 async fn page(
     state: &AppState,
     officer: &Officer,
@@ -127,25 +153,7 @@ async fn page(
     } else {
         Vec::new()
     };
-    let sessions = l
-        .sessions
-        .iter()
-        .map(|s| SessionAttendance {
-            id: s.id,
-            label: format!(
-                "{}, {}–{} Uhr",
-                berlin::format_date(berlin::today(s.starts_at)),
-                berlin::format_time(s.starts_at),
-                berlin::format_time(s.ends_at)
-            ),
-            started: now >= s.starts_at,
-            present: attendance
-                .iter()
-                .filter(|(_, session, attended)| *session == s.id && *attended)
-                .map(|(r, _, _)| *r)
-                .collect(),
-        })
-        .collect();
+    let sessions = session_attendance(&l, &attendance, now);
     let effective = l.status(now);
     let page = ParticipantsPage {
         meta: meta(state, &format!("Teilnehmende: {}", l.course.title)),
