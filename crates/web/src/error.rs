@@ -10,7 +10,7 @@ use jobboard_domain::DomainError;
 use jobboard_domain::accounts::AccountError;
 use jobboard_domain::postings::validation::FieldError;
 
-use crate::page::{Meta, render};
+use crate::page::{Meta, Section, render};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -215,7 +215,7 @@ impl IntoResponse for AppError {
             description: info.detail.clone(),
             canonical: String::new(),
             stylesheet: crate::site::stylesheet_path().to_owned(),
-            section: "",
+            section: Section::Other,
         };
         let page = ErrorPage {
             meta,

@@ -4,7 +4,7 @@
 use jobboard_domain::accounts::{Role, SignedIn};
 
 use crate::AppState;
-use crate::page::Meta;
+use crate::page::{Meta, Section};
 
 /// An entry of the workspace navigation; a page names the one it belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,6 +88,6 @@ pub fn meta(state: &AppState, title: &str) -> Meta {
         title,
         "Verwaltung der Partheland Stellenbörse",
         None,
-        "verwaltung",
+        Section::Workspace,
     )
 }

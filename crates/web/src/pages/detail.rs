@@ -16,7 +16,7 @@ use jobboard_search::{SearchIndex, SearchQuery};
 use serde_json::{Value, json};
 
 use super::search::search_error;
-use crate::page::{Meta, render_status};
+use crate::page::{Meta, Section, render_status};
 use crate::view::{self, Card, cards};
 use crate::{AppError, AppResult, AppState};
 
@@ -84,7 +84,7 @@ pub async fn show_posting(
                 &format!("Nicht mehr ausgeschrieben: {}", p.title),
                 "Diese Ausschreibung ist beendet.",
                 None,
-                "stellen",
+                Section::Jobs,
             ),
             similar: format!("/stellen?bereich={}", p.category.code()),
             title: p.title,
@@ -150,7 +150,7 @@ pub async fn render_detail(
             &format!("{} – {}", p.title, owner.name),
             &teaser(&p),
             Some(&path),
-            "stellen",
+            Section::Jobs,
         ),
         json_ld: json_ld(&p, &owner, &canonical, &description_html),
         kind: p.kind.label(),

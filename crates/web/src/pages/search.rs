@@ -405,7 +405,11 @@ async fn render_page(
             title,
             description,
             params.kept.is_empty().then_some(path),
-            if training { "ausbildung" } else { "stellen" },
+            if training {
+                crate::page::Section::Training
+            } else {
+                crate::page::Section::Jobs
+            },
         ),
         heading,
         action: path,

@@ -8,7 +8,7 @@ use jobboard_search::query::Dimension;
 use jobboard_search::{SearchIndex, SearchQuery, Sort};
 
 use super::search::search_error;
-use crate::page::{Meta, render};
+use crate::page::{Meta, Section, render};
 use crate::view::{Card, cards};
 use crate::{AppResult, AppState};
 
@@ -52,7 +52,7 @@ pub async fn show_start(State(state): State<AppState>) -> AppResult<Html<String>
             "Partheland Stellenbörse",
             "Stellen, Ausbildung und duales Studium bei Borsdorf, Brandis, Großpösna, Naunhof, Belgershain, Parthenstein und Machern.",
             Some("/"),
-            "start",
+            Section::Start,
         ),
         total: results.total,
         latest: cards(&members, &results.hits, query.now),
