@@ -237,7 +237,7 @@ pub async fn run_server(
         index,
         jobboard_web::Site::new(&config.public_url),
     )
-    .with_hr(hr_settings(config)?)
+    .with_hr(hr_settings(config, &db)?)
     .with_push_rate_limit(config.push_rate_limit)
     .with_page_cache(config.page_cache_pages);
     jobboard_web::serve(listener, state, shutdown)
@@ -254,7 +254,10 @@ pub async fn run_server(
 }
 
 /// Mail, cookie and proxy settings of the HR workspace.
-fn hr_settings(config: &Config) -> anyhow::Result<jobboard_web::hr::HrSettings> {
+fn hr_settings(
+    config: &Config,
+    db: &DatabaseConnection,
+) -> anyhow::Result<jobboard_web::hr::HrSettings> {
     let mailer = match &config.smtp_url {
         Some(url) => jobboard_mail::Mailer::smtp(url, &config.mail_from),
         None => jobboard_mail::Mailer::file_outbox(
@@ -268,8 +271,7 @@ fn hr_settings(config: &Config) -> anyhow::Result<jobboard_web::hr::HrSettings> 
     hr.cookie_secure = config.cookie_secure;
     hr.trust_forwarded_for = config.trust_forwarded_for;
     hr.imports = Some(jobboard_web::hr::ImportSettings {
-        fetcher: std::sync::Arc::new(imports::fetcher(config)?),
-        options: imports::harvest_options(config),
+        harvester: std::sync::Arc::new(imports::OnDemand::new(config, db.clone())?),
         interval: config
             .import_interval
             .and_then(|i| chrono::Duration::from_std(i).ok()),

@@ -35,6 +35,35 @@ pub fn harvest_options(config: &Config) -> HarvestOptions {
     }
 }
 
+/// Harvests a source when the admin asks for it in the workspace.
+pub struct OnDemand {
+    db: DatabaseConnection,
+    fetcher: std::sync::Arc<Fetcher>,
+    options: HarvestOptions,
+}
+
+impl OnDemand {
+    pub fn new(config: &Config, db: DatabaseConnection) -> anyhow::Result<Self> {
+        Ok(Self {
+            db,
+            fetcher: std::sync::Arc::new(fetcher(config)?),
+            options: harvest_options(config),
+        })
+    }
+}
+
+impl jobboard_web::hr::Harvester for OnDemand {
+    fn harvest(&self, source_id: i64) -> jobboard_web::hr::HarvestRun {
+        let (db, fetcher, options) = (self.db.clone(), self.fetcher.clone(), self.options);
+        // Its own task: a browser that stops waiting does not cut the run short.
+        let run =
+            tokio::spawn(
+                async move { run_source(&db, &fetcher, source_id, options, |_| {}).await },
+            );
+        Box::pin(async move { run.await.ok() })
+    }
+}
+
 /// `jobboard import [--source ID]`: every enabled source, or the one named (even if disabled).
 pub async fn import(config: &Config, source: Option<i64>) -> anyhow::Result<()> {
     let db = open(config).await?;

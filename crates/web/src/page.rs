@@ -22,8 +22,35 @@ pub struct Meta {
     /// Absolute canonical URL; empty for pages that should not be indexed on their own.
     pub canonical: String,
     pub stylesheet: String,
-    /// Which main navigation entry is current.
-    pub section: &'static str,
+    /// Which part of the site the page belongs to (the current main navigation entry).
+    pub section: Section,
+}
+
+/// The parts of the site; the main navigation links three of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Start,
+    Jobs,
+    Training,
+    Courses,
+    Municipalities,
+    Workspace,
+    /// Legal pages, errors: under no entry.
+    Other,
+}
+
+/// The main navigation: section, address, label.
+const MAIN_NAV: [(Section, &str, &str); 3] = [
+    (Section::Jobs, "/stellen", "Stellen"),
+    (Section::Training, "/ausbildung", "Ausbildung & Studium"),
+    (Section::Courses, "/lehrgaenge", "Lehrgänge"),
+];
+
+/// One link of the main navigation as the layout shows it.
+pub struct MainNavEntry {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
 }
 
 impl Meta {
@@ -32,7 +59,7 @@ impl Meta {
         title: &str,
         description: &str,
         path: Option<&str>,
-        section: &'static str,
+        section: Section,
     ) -> Self {
         Self {
             title: title.to_owned(),
@@ -41,5 +68,23 @@ impl Meta {
             stylesheet: site.stylesheet.clone(),
             section,
         }
+    }
+}
+
+impl Meta {
+    /// The start page's title stands alone; every other one names the board after it.
+    pub fn is_start(&self) -> bool {
+        self.section == Section::Start
+    }
+
+    pub fn main_nav(&self) -> Vec<MainNavEntry> {
+        MAIN_NAV
+            .iter()
+            .map(|&(section, href, label)| MainNavEntry {
+                href,
+                label,
+                current: section == self.section,
+            })
+            .collect()
     }
 }

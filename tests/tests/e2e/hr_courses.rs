@@ -10,6 +10,13 @@ fn today_plus(days: u64) -> String {
     (jobboard_domain::berlin::today(chrono::Utc::now()) + chrono::Days::new(days)).to_string()
 }
 
+/// The day as people type it: TT.MM.JJJJ.
+fn german_today_plus(days: u64) -> String {
+    (jobboard_domain::berlin::today(chrono::Utc::now()) + chrono::Days::new(days))
+        .format("%d.%m.%Y")
+        .to_string()
+}
+
 e2e_tests! {
     async fn a_provider_creates_a_course_and_officers_fill_it_across_municipalities(app) {
         account(&app, "bildung@brandis.de", Some("brandis")).await;
@@ -112,6 +119,26 @@ e2e_tests! {
         assert!(!sent.iter().any(|m| m.contains("anna@naunhof.de") && m.contains("vom Anbieter abgesagt")), "cancelled people are not told again");
         let public = app.get("/lehrgaenge").await.text().await.unwrap();
         assert!(public.contains("abgesagt"), "{public}");
+        app.shutdown().await.unwrap();
+    }
+
+    async fn a_course_with_dates_typed_as_tt_mm_jjjj_is_saved(app) {
+        // The form asked for „TT.MM.JJJJ“ but read only ISO dates; the posting form read both.
+        account(&app, "bildung@brandis.de", Some("brandis")).await;
+        let brandis = sign_in(&app, "bildung@brandis.de").await;
+        let (deadline, day) = (german_today_plus(10), german_today_plus(17));
+        let fields = [
+            ("csrf", brandis.csrf.as_str()), ("version", "0"), ("title", "Erste Hilfe im Ehrenamt"),
+            ("category", "soziales"), ("target_group", "Beschäftigte aller Kommunen"), ("description", "Grundlagen."),
+            ("seats", "12"), ("registration_deadline", deadline.as_str()), ("cost", ""),
+            ("session_day_1", day.as_str()), ("session_start_1", "08:00"), ("session_end_1", "16:00"), ("session_place_1", "Rathaus Brandis"),
+        ];
+        let resp = post(&app, Some(&brandis), "/verwaltung/lehrgaenge", &fields, None).await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{}", resp.text().await.unwrap());
+        let location = resp.headers()["location"].to_str().unwrap().to_owned();
+        let page = get_as(&app, &brandis, &location).await.text().await.unwrap();
+        assert!(page.contains(&format!("value=\"{}\"", today_plus(10))), "the deadline as saved: {page}");
+        assert!(page.contains(&format!("value=\"{}\"", today_plus(17))), "the session day as saved");
         app.shutdown().await.unwrap();
     }
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveValue::Set,
-    ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     prelude::*,
     sea_query::{Expr, ExprTrait},
 };
@@ -143,6 +143,68 @@ pub async fn posting_count(db: &impl ConnectionTrait, id: i64) -> Result<u64, Db
         .await
 }
 
+/// Postings each source has created (any status), by source id, in one grouped query; a source
+/// without postings is absent.
+pub async fn posting_counts(
+    db: &impl ConnectionTrait,
+) -> Result<std::collections::HashMap<i64, u64>, DbErr> {
+    let rows: Vec<(Option<i64>, i64)> = posting::Entity::find()
+        .select_only()
+        .column(posting::Column::SourceId)
+        .column_as(
+            Expr::expr(sea_orm::sea_query::Func::count(Expr::col(
+                posting::Column::Id,
+            ))),
+            "postings",
+        )
+        .filter(posting::Column::SourceId.is_not_null())
+        .group_by(posting::Column::SourceId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, n)| Some((id?, u64::try_from(n).unwrap_or(0))))
+        .collect())
+}
+
+/// When a source is harvested next, by the rule [`due`] applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NextRun {
+    /// Switched off: not harvested until switched on.
+    Disabled,
+    /// No regular harvest is configured: only on demand.
+    OnDemandOnly,
+    /// A harvest holds the lease right now.
+    Running,
+    /// Due at this time.
+    At(DateTime<Utc>),
+    /// Due now: the next pass of the harvester takes it.
+    NextPass,
+}
+
+/// Whether a harvest holds the source's lease at `now`.
+pub fn is_running(s: &ImportSource, now: DateTime<Utc>) -> bool {
+    s.claimed_until.is_some_and(|t| t > now)
+}
+
+/// When the regular harvest (every `interval`, `None`: none) takes the source up next.
+pub fn next_run(s: &ImportSource, interval: Option<Duration>, now: DateTime<Utc>) -> NextRun {
+    if !s.enabled {
+        return NextRun::Disabled;
+    }
+    let Some(interval) = interval else {
+        return NextRun::OnDemandOnly;
+    };
+    if is_running(s, now) {
+        return NextRun::Running;
+    }
+    match s.last_run_at.map(|t| t + interval) {
+        Some(due) if due > now => NextRun::At(due),
+        _ => NextRun::NextPass,
+    }
+}
+
 /// Switch harvesting of a source on or off.
 pub async fn set_enabled(db: &impl ConnectionTrait, id: i64, enabled: bool) -> DomainResult<()> {
     let r = import_source::Entity::update_many()
@@ -264,4 +326,64 @@ pub async fn finish_run(
     }
     am.update(db).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn source(enabled: bool, last_run_at: Option<DateTime<Utc>>) -> ImportSource {
+        ImportSource {
+            id: 1,
+            municipality_id: 1,
+            url: "https://www.naunhof.de/stellen.rss".into(),
+            format: "auto".into(),
+            created_at: Utc::now(),
+            enabled,
+            etag: None,
+            last_modified: None,
+            claimed_until: None,
+            last_run_at,
+            last_success_at: None,
+            last_new: 0,
+            last_updated: 0,
+            last_archived: 0,
+            last_unchanged: 0,
+            last_failed: 0,
+            last_error: None,
+            last_failing_item: None,
+        }
+    }
+
+    #[test]
+    fn the_next_run_follows_the_rule_of_due() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0).unwrap();
+        let hourly = Some(Duration::hours(1));
+        let ran = Some(now - Duration::minutes(20));
+        assert_eq!(
+            next_run(&source(true, ran), hourly, now),
+            NextRun::At(now + Duration::minutes(40))
+        );
+        assert_eq!(
+            next_run(&source(true, None), hourly, now),
+            NextRun::NextPass
+        );
+        let long_ago = Some(now - Duration::hours(3));
+        assert_eq!(
+            next_run(&source(true, long_ago), hourly, now),
+            NextRun::NextPass
+        );
+        let mut running = source(true, ran);
+        running.claimed_until = Some(now + Duration::minutes(5));
+        assert_eq!(next_run(&running, hourly, now), NextRun::Running);
+        assert_eq!(
+            next_run(&source(false, ran), hourly, now),
+            NextRun::Disabled
+        );
+        assert_eq!(
+            next_run(&source(true, ran), None, now),
+            NextRun::OnDemandOnly
+        );
+    }
 }

@@ -3,7 +3,7 @@
 
 mod courses;
 pub mod limiter;
-mod problem;
+pub(crate) mod problem;
 mod push;
 mod read;
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppError;
+use crate::error::{self, ErrorInfo, Kind};
 
 /// An error answer (`application/problem+json`).
 #[derive(Debug, Serialize, ToSchema)]
@@ -61,22 +62,20 @@ impl ApiError {
         }
     }
 
+    /// An answer of one of the shared kinds (the HTML pages use the same ones).
+    fn of(kind: Kind, detail: impl Into<String>) -> Self {
+        Self::new(kind.status, kind.slug, kind.title, detail)
+    }
+
     pub fn not_found() -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "not-found",
-            "Nicht gefunden",
+        Self::of(
+            error::NOT_FOUND,
             "Diese Adresse gibt es in der API nicht, oder der Eintrag ist nicht (mehr) öffentlich.",
         )
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            "bad-request",
-            "Ungültige Anfrage",
-            detail,
-        )
+        Self::of(error::BAD_REQUEST, detail)
     }
 
     pub fn unauthorized(detail: impl Into<String>) -> Self {
@@ -89,33 +88,21 @@ impl ApiError {
     }
 
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "Keine Berechtigung",
-            detail,
-        )
+        Self::of(error::FORBIDDEN, detail)
     }
 
     pub fn validation(errors: Vec<FieldProblem>) -> Self {
         Self {
             errors,
-            ..Self::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "validation",
-                "Angaben unvollständig oder fehlerhaft",
+            ..Self::of(
+                error::VALIDATION,
                 "Bitte korrigieren Sie die unter „errors“ genannten Felder.",
             )
         }
     }
 
     pub fn internal() -> Self {
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "Ein Fehler ist aufgetreten",
-            "Bitte versuchen Sie es in einigen Minuten erneut.",
-        )
+        Self::of(error::INTERNAL, error::INTERNAL_DETAIL)
     }
 
     pub fn problem(&self) -> Problem {
@@ -136,45 +123,26 @@ impl ApiError {
     }
 }
 
+/// The problem+json rendering of the one description every error has (see [`ErrorInfo`]).
+impl From<ErrorInfo> for ApiError {
+    fn from(info: ErrorInfo) -> Self {
+        Self {
+            errors: info
+                .fields
+                .into_iter()
+                .map(|e| FieldProblem {
+                    field: e.field.to_owned(),
+                    message: e.message,
+                })
+                .collect(),
+            ..Self::of(info.kind, info.detail)
+        }
+    }
+}
+
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
-        match e {
-            AppError::NotFound | AppError::Domain(DomainError::NotFound) => Self::not_found(),
-            AppError::BadRequest(why) => Self::bad_request(why),
-            AppError::Domain(DomainError::Validation(v)) => Self::validation(
-                v.0.into_iter()
-                    .map(|e| FieldProblem {
-                        field: e.field.to_owned(),
-                        message: e.message,
-                    })
-                    .collect(),
-            ),
-            AppError::Domain(e @ DomainError::Conflict { .. }) => Self::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                "Zwischenzeitlich geändert",
-                e.to_string(),
-            ),
-            AppError::Domain(DomainError::Lifecycle(e)) => Self::new(
-                StatusCode::CONFLICT,
-                "lifecycle",
-                "Nicht möglich",
-                e.to_string(),
-            ),
-            AppError::SearchUnavailable(why) => {
-                tracing::warn!(error = %why, "search unavailable");
-                Self::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "search-unavailable",
-                    "Suche vorübergehend nicht erreichbar",
-                    "Die Suche ist gerade nicht erreichbar. Bitte versuchen Sie es in einigen Minuten erneut.",
-                )
-            }
-            other => {
-                tracing::error!(error = %other, "API request failed");
-                Self::internal()
-            }
-        }
+        e.report().into()
     }
 }
 

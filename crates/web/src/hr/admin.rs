@@ -13,7 +13,7 @@ use jobboard_domain::municipalities::{self, Municipality, NewMunicipality};
 use jobboard_mail::Email;
 use serde::Deserialize;
 
-use super::nav::{HrNav, meta};
+use super::nav::{HrNav, NavKey, meta};
 use super::session::Admin;
 use crate::page::{Meta, render_status};
 use crate::{AppResult, AppState};
@@ -81,7 +81,7 @@ async fn page(
         .collect();
     let mut p = AdminPage {
         meta: meta(state, "Kommunen und Zugänge"),
-        nav: HrNav::new(&admin.0, "admin"),
+        nav: HrNav::new(&admin.0, NavKey::Admin),
         self_id: admin.0.user.id,
         municipalities: list,
         users,

@@ -8,7 +8,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use jobboard_domain::courses::queries::{self, CourseListing};
 use jobboard_domain::courses::registrations::{self, RegistrationDraft};
@@ -18,7 +18,8 @@ use jobboard_domain::{DomainError, berlin};
 use serde::Deserialize;
 
 use super::courses::send_notices;
-use super::nav::{HrNav, meta};
+use super::nav::{HrNav, NavKey, meta};
+use super::notice::{Notice, NoticeQuery};
 use super::session::Officer;
 use crate::page::{Meta, render_status};
 use crate::{AppError, AppResult, AppState};
@@ -85,6 +86,32 @@ struct Entered {
     notice: String,
 }
 
+/// Each session of the course with who attended it, for the provider's attendance form.
+fn session_attendance(
+    l: &CourseListing,
+    attendance: &[(i64, i64, bool)],
+    now: chrono::DateTime<Utc>,
+) -> Vec<SessionAttendance> {
+    l.sessions
+        .iter()
+        .map(|s| SessionAttendance {
+            id: s.id,
+            label: format!(
+                "{}, {}–{} Uhr",
+                berlin::format_date(berlin::today(s.starts_at)),
+                berlin::format_time(s.starts_at),
+                berlin::format_time(s.ends_at)
+            ),
+            started: now >= s.starts_at,
+            present: attendance
+                .iter()
+                .filter(|(_, session, attended)| *session == s.id && *attended)
+                .map(|(r, _, _)| *r)
+                .collect(),
+        })
+        .collect()
+}
+
 async fn page(
     state: &AppState,
     officer: &Officer,
@@ -126,29 +153,11 @@ async fn page(
     } else {
         Vec::new()
     };
-    let sessions = l
-        .sessions
-        .iter()
-        .map(|s| SessionAttendance {
-            id: s.id,
-            label: format!(
-                "{}, {}–{} Uhr",
-                berlin::format_date(berlin::today(s.starts_at)),
-                berlin::format_time(s.starts_at),
-                berlin::format_time(s.ends_at)
-            ),
-            started: now >= s.starts_at,
-            present: attendance
-                .iter()
-                .filter(|(_, session, attended)| *session == s.id && *attended)
-                .map(|(r, _, _)| *r)
-                .collect(),
-        })
-        .collect();
+    let sessions = session_attendance(&l, &attendance, now);
     let effective = l.status(now);
     let page = ParticipantsPage {
         meta: meta(state, &format!("Teilnehmende: {}", l.course.title)),
-        nav: HrNav::new(&officer.session, "lehrgaenge"),
+        nav: HrNav::new(&officer.session, NavKey::Courses),
         status: effective.label(),
         seats: format!(
             "{} von {} Plätzen vergeben, {} auf der Warteliste",
@@ -172,19 +181,10 @@ pub async fn show_participants(
     State(state): State<AppState>,
     officer: Officer,
     PathId(id): PathId,
-    axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
+    axum::extract::Query(q): axum::extract::Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let l = load_visible(&state, &officer, id).await?;
-    let notice = match q.get("hinweis").map(String::as_str) {
-        Some("angemeldet") => {
-            "Die Anmeldung ist gespeichert; die Person wurde per E-Mail benachrichtigt."
-        }
-        Some("storniert") => {
-            "Die Anmeldung ist storniert. Ein frei gewordener Platz ging an die erste Person auf der Warteliste."
-        }
-        Some("anwesenheit") => "Die Anwesenheit ist gespeichert.",
-        _ => "",
-    };
+    let notice = q.text();
     let entered = Entered {
         notice: notice.to_owned(),
         ..Default::default()
@@ -225,10 +225,9 @@ pub async fn register_participant(
     {
         Ok((_, notices)) => {
             send_notices(&state, notices).await;
-            return Ok(Redirect::to(&format!(
-                "/verwaltung/lehrgaenge/{id}/teilnehmende?hinweis=angemeldet"
-            ))
-            .into_response());
+            return Ok(
+                Notice::Registered.redirect(&format!("/verwaltung/lehrgaenge/{id}/teilnehmende"))
+            );
         }
         Err(DomainError::Validation(e)) => e,
         Err(e) => return Err(e.into()),
@@ -275,11 +274,10 @@ pub async fn cancel_registration(
     )
     .await?;
     send_notices(&state, notices).await;
-    Ok(Redirect::to(&format!(
-        "/verwaltung/lehrgaenge/{}/teilnehmende?hinweis=storniert",
+    Ok(Notice::RegistrationCancelled.redirect(&format!(
+        "/verwaltung/lehrgaenge/{}/teilnehmende",
         r.course_id
-    ))
-    .into_response())
+    )))
 }
 
 pub async fn record_attendance(
@@ -320,10 +318,7 @@ pub async fn record_attendance(
         Utc::now(),
     )
     .await?;
-    Ok(Redirect::to(&format!(
-        "/verwaltung/lehrgaenge/{id}/teilnehmende?hinweis=anwesenheit"
-    ))
-    .into_response())
+    Ok(Notice::AttendanceSaved.redirect(&format!("/verwaltung/lehrgaenge/{id}/teilnehmende")))
 }
 
 /// The provider's participant list as CSV (semicolon-separated, UTF-8 with BOM, so spreadsheet

@@ -7,17 +7,20 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::Utc;
+use jobboard_domain::berlin;
 use jobboard_domain::courses::mutations::{self, CourseAction};
 use jobboard_domain::courses::queries::{self, CourseListing};
 use jobboard_domain::courses::{Course, CourseStatus, Notice};
-use jobboard_domain::{DomainError, berlin};
+use jobboard_domain::postings::validation::ValidationErrors;
 use jobboard_mail::Email;
 use serde::Deserialize;
 
-use super::course_form::CourseForm;
-use super::nav::{HrNav, meta};
+use super::form::course::{self, CourseForm};
+use super::form::{Outcome, Submitted, version};
+use super::nav::{HrNav, NavKey, meta};
+use super::notice::{self, NoticeQuery};
 use super::session::Officer;
 use crate::page::{Meta, render_status};
 use crate::{AppError, AppResult, AppState};
@@ -48,10 +51,11 @@ struct CourseEditorPage {
     heading: String,
     action: String,
     form: CourseForm,
+    error_links: Vec<(String, String)>,
     course: Option<Course>,
     version: i32,
     notice: String,
-    actions: Vec<(&'static str, &'static str)>,
+    actions: Vec<ActionButton>,
 }
 
 fn row(l: &CourseListing, now: chrono::DateTime<Utc>) -> CourseRow {
@@ -88,7 +92,7 @@ pub async fn show_courses(State(state): State<AppState>, officer: Officer) -> Ap
         .collect::<Vec<_>>();
     let page = CoursesPage {
         meta: meta(&state, "Lehrgänge"),
-        nav: HrNav::new(&officer.session, "lehrgaenge"),
+        nav: HrNav::new(&officer.session, NavKey::Courses),
         own: own.iter().map(|l| row(l, now)).collect(),
         others: others.iter().map(|l| row(l, now)).collect(),
     };
@@ -121,24 +125,60 @@ pub(crate) async fn send_notices(state: &AppState, notices: Vec<Notice>) {
     }
 }
 
-fn actions_for(c: &Course) -> Vec<(&'static str, &'static str)> {
-    match c.status {
-        CourseStatus::Draft => vec![("open", "Anmeldung öffnen"), ("cancel", "Absagen")],
-        CourseStatus::Open | CourseStatus::Full => vec![
-            ("close", "Anmeldung schließen"),
-            ("held", "Als durchgeführt markieren"),
-            ("cancel", "Absagen"),
-        ],
-        CourseStatus::Closed => vec![
-            ("open", "Anmeldung wieder öffnen"),
-            ("held", "Als durchgeführt markieren"),
-            ("cancel", "Absagen"),
-        ],
-        CourseStatus::Cancelled | CourseStatus::Held => vec![],
-    }
+/// The form code of each course action: its one string form, in buttons and the posted form.
+const ACTION_CODES: [(CourseAction, &str); 4] = [
+    (CourseAction::Open, "open"),
+    (CourseAction::Close, "close"),
+    (CourseAction::Cancel, "cancel"),
+    (CourseAction::MarkHeld, "held"),
+];
+
+fn action_code(a: CourseAction) -> &'static str {
+    ACTION_CODES
+        .iter()
+        .find(|(x, _)| *x == a)
+        .map_or("", |(_, code)| code)
 }
 
-#[allow(clippy::too_many_arguments)]
+fn action_from_code(code: &str) -> Option<CourseAction> {
+    ACTION_CODES
+        .iter()
+        .find(|(_, c)| *c == code)
+        .map(|(a, _)| *a)
+}
+
+/// A status button of the editor.
+pub struct ActionButton {
+    pub code: &'static str,
+    pub label: &'static str,
+}
+
+fn actions_for(c: &Course) -> Vec<ActionButton> {
+    use CourseAction::*;
+    let actions: &[(CourseAction, &str)] = match c.status {
+        CourseStatus::Draft => &[(Open, "Anmeldung öffnen"), (Cancel, "Absagen")],
+        CourseStatus::Open | CourseStatus::Full => &[
+            (Close, "Anmeldung schließen"),
+            (MarkHeld, "Als durchgeführt markieren"),
+            (Cancel, "Absagen"),
+        ],
+        CourseStatus::Closed => &[
+            (Open, "Anmeldung wieder öffnen"),
+            (MarkHeld, "Als durchgeführt markieren"),
+            (Cancel, "Absagen"),
+        ],
+        CourseStatus::Cancelled | CourseStatus::Held => &[],
+    };
+    actions
+        .iter()
+        .map(|&(a, label)| ActionButton {
+            code: action_code(a),
+            label,
+        })
+        .collect()
+}
+
+/// The editor page: a new course (`course` `None`) or an existing one.
 async fn editor(
     state: &AppState,
     officer: &Officer,
@@ -160,13 +200,14 @@ async fn editor(
     };
     let page = CourseEditorPage {
         meta: meta(state, &heading),
-        nav: HrNav::new(&officer.session, "lehrgaenge"),
+        nav: HrNav::new(&officer.session, NavKey::Courses),
         heading,
         action,
+        error_links: form.error_links(),
         form,
         actions: course.as_ref().map(actions_for).unwrap_or_default(),
-        course,
         version,
+        course,
         notice,
     };
     Ok(render_status(status, &page)?)
@@ -174,7 +215,12 @@ async fn editor(
 
 pub async fn new_course(State(state): State<AppState>, officer: Officer) -> AppResult<Response> {
     let members = state.members().await?;
-    let form = CourseForm::from_draft(None, &members, officer.municipality_id);
+    let form = CourseForm::new(
+        &Submitted::default(),
+        &members,
+        officer.municipality_id,
+        ValidationErrors::default(),
+    );
     editor(
         &state,
         &officer,
@@ -187,71 +233,55 @@ pub async fn new_course(State(state): State<AppState>, officer: Officer) -> AppR
     .await
 }
 
+fn to_editor(id: i64) -> Response {
+    notice::Notice::Saved.redirect(&format!("/verwaltung/lehrgaenge/{id}"))
+}
+
 pub async fn create_course(
     State(state): State<AppState>,
     officer: Officer,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let members = state.members().await?;
-    let (form, draft, mut errors) = CourseForm::parse(pairs, &members, officer.municipality_id);
+    let s = Submitted::new(pairs);
+    let (draft, mut errors) = course::parse(&s, &members, officer.municipality_id);
     if errors.is_empty() {
         let actor = officer.session.user.actor();
-        match mutations::create_course(
+        let created = mutations::create_course(
             &state.db,
             officer.municipality_id,
             draft,
             &actor,
             Utc::now(),
         )
-        .await
-        {
-            Ok(c) => {
-                return Ok(
-                    Redirect::to(&format!("/verwaltung/lehrgaenge/{}?gespeichert=1", c.id))
-                        .into_response(),
-                );
-            }
-            Err(DomainError::Validation(e)) => errors = e,
-            Err(e) => return Err(e.into()),
+        .await;
+        match Outcome::of(created)? {
+            Outcome::Saved(c) => return Ok(to_editor(c.id)),
+            Outcome::Invalid(e) => errors = course::form_names(e),
+            Outcome::Stale(e) => return Err(e.into()),
         }
-    } else if let Err(e) = jobboard_domain::courses::validate(&draft, officer.municipality_id) {
-        errors.0.extend(e.0);
     }
-    let form = form.with_errors(errors);
-    editor(
-        &state,
-        &officer,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        None,
-        form,
-        0,
-        String::new(),
-    )
-    .await
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct Saved {
-    gespeichert: Option<String>,
+    let form = CourseForm::new(&s, &members, officer.municipality_id, errors);
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    editor(&state, &officer, status, None, form, 0, String::new()).await
 }
 
 pub async fn edit_course(
     State(state): State<AppState>,
     officer: Officer,
     PathId(id): PathId,
-    Query(q): Query<Saved>,
+    Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let c = load_provided(&state, &officer, id).await?;
     let members = state.members().await?;
-    let draft = mutations::draft_of(&state.db, &c).await?;
-    let form = CourseForm::from_draft(Some(&draft), &members, officer.municipality_id);
-    let notice = if q.gespeichert.is_some() {
-        "Gespeichert.".to_owned()
-    } else {
-        String::new()
-    };
-    let version = c.version;
+    let s = course::from_draft(&mutations::draft_of(&state.db, &c).await?);
+    let form = CourseForm::new(
+        &s,
+        &members,
+        officer.municipality_id,
+        ValidationErrors::default(),
+    );
+    let (version, notice) = (c.version, q.text().to_owned());
     editor(
         &state,
         &officer,
@@ -263,6 +293,9 @@ pub async fn edit_course(
     )
     .await
 }
+
+/// A stale save keeps what was typed and says so; nothing was saved.
+const STALE: &str = "Der Lehrgang wurde inzwischen von jemand anderem geändert. Ihre Eingaben wurden nicht gespeichert; sie stehen noch im Formular. Bitte laden Sie den Lehrgang neu und übernehmen Sie Ihre Änderungen.";
 
 pub async fn update_course(
     State(state): State<AppState>,
@@ -272,52 +305,30 @@ pub async fn update_course(
 ) -> AppResult<Response> {
     let c = load_provided(&state, &officer, id).await?;
     let members = state.members().await?;
-    let version = pairs
-        .iter()
-        .find(|(k, _)| k == "version")
-        .and_then(|(_, v)| v.parse::<i32>().ok())
-        .ok_or_else(|| AppError::BadRequest("Die Versionsnummer des Formulars fehlt.".into()))?;
-    let (form, draft, mut errors) = CourseForm::parse(pairs, &members, officer.municipality_id);
+    let s = Submitted::new(pairs);
+    let version = version(&s)?;
+    let (draft, mut errors) = course::parse(&s, &members, officer.municipality_id);
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    let mut notice = String::new();
     if errors.is_empty() {
         let actor = officer.session.user.actor();
-        match mutations::update_course(&state.db, id, version, draft, &actor, Utc::now()).await {
-            Ok((_, notices)) => {
+        let updated =
+            mutations::update_course(&state.db, id, version, draft, &actor, Utc::now()).await;
+        match Outcome::of(updated)? {
+            Outcome::Saved((_, notices)) => {
                 send_notices(&state, notices).await;
-                return Ok(
-                    Redirect::to(&format!("/verwaltung/lehrgaenge/{id}?gespeichert=1"))
-                        .into_response(),
-                );
+                return Ok(to_editor(id));
             }
-            Err(DomainError::Validation(e)) => errors = e,
-            Err(DomainError::Conflict { current, .. }) => {
-                let form = form.with_errors(Default::default());
-                return editor(
-                    &state,
-                    &officer,
-                    StatusCode::CONFLICT,
-                    Some(c),
-                    form,
-                    version,
-                    format!(
-                        "Der Lehrgang wurde inzwischen von jemand anderem geändert (jetzt Version {current}). Ihre Eingaben wurden nicht gespeichert; sie stehen noch im Formular. Bitte laden Sie den Lehrgang neu und übernehmen Sie Ihre Änderungen."
-                    ),
-                )
-                .await;
+            Outcome::Invalid(e) => errors = course::form_names(e),
+            Outcome::Stale(_) => {
+                status = StatusCode::CONFLICT;
+                notice = STALE.to_owned();
             }
-            Err(e) => return Err(e.into()),
         }
     }
-    let form = form.with_errors(errors);
-    editor(
-        &state,
-        &officer,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Some(c),
-        form,
-        version,
-        String::new(),
-    )
-    .await
+    let form = CourseForm::new(&s, &members, officer.municipality_id, errors);
+    // The version as submitted: after a conflict, saving again must not overwrite unseen changes.
+    editor(&state, &officer, status, Some(c), form, version, notice).await
 }
 
 #[derive(Deserialize, Default)]
@@ -334,16 +345,29 @@ pub async fn change_course_status(
     Form(form): Form<StatusForm>,
 ) -> AppResult<Response> {
     load_provided(&state, &officer, id).await?;
-    let action = match form.aktion.as_str() {
-        "open" => CourseAction::Open,
-        "close" => CourseAction::Close,
-        "cancel" => CourseAction::Cancel,
-        "held" => CourseAction::MarkHeld,
-        _ => return Err(AppError::BadRequest("Unbekannte Aktion.".into())),
-    };
+    let action = action_from_code(&form.aktion)
+        .ok_or_else(|| AppError::BadRequest("Unbekannte Aktion.".into()))?;
     let actor = officer.session.user.actor();
     let (_, notices) =
         mutations::change_status(&state.db, id, form.version, action, &actor, Utc::now()).await?;
     send_notices(&state, notices).await;
-    Ok(Redirect::to(&format!("/verwaltung/lehrgaenge/{id}?gespeichert=1")).into_response())
+    Ok(to_editor(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_course_action_has_one_code() {
+        for a in [
+            CourseAction::Open,
+            CourseAction::Close,
+            CourseAction::Cancel,
+            CourseAction::MarkHeld,
+        ] {
+            assert_eq!(action_from_code(action_code(a)), Some(a));
+        }
+        assert_eq!(action_from_code("teleport"), None);
+    }
 }

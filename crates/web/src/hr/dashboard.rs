@@ -12,7 +12,7 @@ use jobboard_domain::postings::PostingStatus;
 use jobboard_domain::postings::queries;
 use serde::Deserialize;
 
-use super::nav::{HrNav, meta};
+use super::nav::{HrNav, NavKey, meta};
 use super::session::CurrentUser;
 use crate::page::{Meta, render_status};
 use crate::{AppResult, AppState};
@@ -124,7 +124,7 @@ pub async fn show_dashboard(
         .collect();
     let page = DashboardPage {
         meta: meta(&state, "Übersicht"),
-        nav: HrNav::new(&s, "uebersicht"),
+        nav: HrNav::new(&s, NavKey::Overview),
         municipality: name_of(municipality_id),
         filters,
         rows,

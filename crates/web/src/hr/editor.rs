@@ -6,20 +6,21 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
+use jobboard_domain::berlin;
 use jobboard_domain::postings::validation::ValidationErrors;
 use jobboard_domain::postings::{PostingDraft, mutations, queries};
-use jobboard_domain::{DomainError, berlin};
-use serde::Deserialize;
 
-use super::form::{Group, PartnerChoice, Submitted, groups, partner_choices};
+use super::form::posting::{self, PartnerChoice, partner_choices, posting_groups};
+use super::form::{Group, Outcome, Submitted, error_links, version};
 use super::history::{Change, changes_since};
-use super::nav::{HrNav, meta};
+use super::nav::{HrNav, NavKey, meta};
+use super::notice::{Notice, NoticeQuery};
 use super::postings::{load_owned, read_only_reason};
 use super::session::Officer;
 use crate::page::{Meta, render_status};
-use crate::{AppResult, AppState};
+use crate::{AppError, AppResult, AppState};
 
 #[derive(Template)]
 #[template(path = "hr/editor.html")]
@@ -58,89 +59,94 @@ struct ConflictPage {
     changes: Vec<Change>,
 }
 
-fn error_links(errors: &ValidationErrors) -> Vec<(String, String)> {
-    errors
-        .0
-        .iter()
-        .map(|e| {
-            let target = if e.field == "partners" {
-                "partner-wahl".to_owned()
-            } else {
-                format!("f-{}", e.field)
-            };
-            (target, e.message.clone())
-        })
-        .collect()
+/// What the editor shows besides the posting itself.
+struct View<'a> {
+    status: StatusCode,
+    submitted: &'a Submitted,
+    errors: &'a ValidationErrors,
+    preview: bool,
+    notice: &'static str,
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one render path for every editor outcome"
-)]
+impl<'a> View<'a> {
+    fn new(submitted: &'a Submitted, errors: &'a ValidationErrors) -> Self {
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        Self {
+            status,
+            submitted,
+            errors,
+            preview: false,
+            notice: "",
+        }
+    }
+}
+
+fn info(p: &queries::Posting) -> PostingInfo {
+    PostingInfo {
+        id: p.id,
+        status: p.status.label(),
+        status_code: p.status.code(),
+        public_path: format!("/stellen/{}", p.slug),
+        publishable: p.application_deadline >= berlin::today(Utc::now()),
+    }
+}
+
 async fn editor(
     state: &AppState,
     officer: &Officer,
-    status: StatusCode,
     posting: Option<&queries::Posting>,
-    submitted: &Submitted,
-    errors: &ValidationErrors,
-    preview: bool,
-    notice: &'static str,
+    v: View<'_>,
 ) -> AppResult<Response> {
     let members = state.members().await?;
-    let (heading, action, info, version, loaded, read_only) = match posting {
-        Some(p) => (
-            format!("Anzeige bearbeiten: {}", p.title),
-            format!("/verwaltung/anzeigen/{}", p.id),
-            Some(PostingInfo {
-                id: p.id,
-                status: p.status.label(),
-                status_code: p.status.code(),
-                public_path: format!("/stellen/{}", p.slug),
-                publishable: p.application_deadline >= berlin::today(Utc::now()),
-            }),
-            p.version,
-            p.updated_at.to_rfc3339(),
-            read_only_reason(p).unwrap_or(""),
-        ),
-        None => (
-            "Neue Anzeige".to_owned(),
-            "/verwaltung/anzeigen".to_owned(),
-            None,
-            0,
-            String::new(),
-            "",
-        ),
-    };
+    let heading = posting.map_or_else(
+        || "Neue Anzeige".to_owned(),
+        |p| format!("Anzeige bearbeiten: {}", p.title),
+    );
     let page = EditorPage {
         meta: meta(state, &heading),
-        nav: HrNav::new(&officer.session, if posting.is_none() { "neu" } else { "" }),
+        nav: HrNav::new(
+            &officer.session,
+            if posting.is_none() {
+                NavKey::NewPosting
+            } else {
+                NavKey::None
+            },
+        ),
         heading,
-        action,
-        posting: info,
-        version,
-        loaded,
-        groups: groups(submitted, errors, preview),
-        partners: partner_choices(submitted, &members, officer.municipality_id),
-        partner_errors: errors.for_field("partners").map(str::to_owned).collect(),
-        error_links: error_links(errors),
-        notice,
-        read_only,
+        action: posting.map_or_else(
+            || "/verwaltung/anzeigen".to_owned(),
+            |p| format!("/verwaltung/anzeigen/{}", p.id),
+        ),
+        posting: posting.map(info),
+        version: posting.map_or(0, |p| p.version),
+        loaded: posting
+            .map(|p| p.updated_at.to_rfc3339())
+            .unwrap_or_default(),
+        groups: posting_groups(v.submitted, v.errors, v.preview),
+        partners: partner_choices(v.submitted, &members, officer.municipality_id),
+        partner_errors: v.errors.for_field("partners").map(str::to_owned).collect(),
+        error_links: error_links(v.errors, posting::anchor),
+        notice: v.notice,
+        read_only: posting.and_then(read_only_reason).unwrap_or(""),
     };
-    Ok(render_status(status, &page)?)
+    Ok(render_status(v.status, &page)?)
 }
 
 pub async fn new_posting(State(state): State<AppState>, officer: Officer) -> AppResult<Response> {
-    let mut pairs: Vec<(String, String)> = [
+    let mut s = Submitted::default();
+    for (k, v) in [
         ("kind", "job"),
         ("category", "verwaltung"),
         ("employment", "full_time"),
         ("contract", "permanent"),
         ("pay_scheme", "tvoed_vka_eg"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
+    ] {
+        s.set(k, v);
+    }
     // Most postings are in the municipality itself.
     if let Some(m) = state
         .members()
@@ -148,20 +154,33 @@ pub async fn new_posting(State(state): State<AppState>, officer: Officer) -> App
         .iter()
         .find(|m| m.id == officer.municipality_id)
     {
-        pairs.push(("location_place".into(), m.name.clone()));
+        s.set("location_place", m.name.clone());
     }
-    let s = Submitted::new(pairs);
-    editor(
-        &state,
-        &officer,
-        StatusCode::OK,
-        None,
-        &s,
-        &ValidationErrors::default(),
-        false,
-        "",
-    )
-    .await
+    let none = ValidationErrors::default();
+    editor(&state, &officer, None, View::new(&s, &none)).await
+}
+
+/// The form again when it asked for the preview or has errors; `None` when it is to be saved.
+async fn preview_or_errors(
+    state: &AppState,
+    officer: &Officer,
+    posting: Option<&queries::Posting>,
+    s: &Submitted,
+    errors: &ValidationErrors,
+) -> AppResult<Option<Response>> {
+    let preview = s.get("aktion") == "vorschau";
+    if !preview && errors.is_empty() {
+        return Ok(None);
+    }
+    let view = View {
+        preview,
+        ..View::new(s, errors)
+    };
+    Ok(Some(editor(state, officer, posting, view).await?))
+}
+
+fn to_editor(id: i64) -> Response {
+    Notice::Saved.redirect(&format!("/verwaltung/anzeigen/{id}"))
 }
 
 pub async fn create_posting(
@@ -170,67 +189,31 @@ pub async fn create_posting(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let s = Submitted::new(pairs);
-    let (draft, errors) = s.parse(officer.municipality_id);
-    if s.get("aktion") == "vorschau" || !errors.is_empty() {
-        let status = if errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        return editor(
-            &state,
-            &officer,
-            status,
-            None,
-            &s,
-            &errors,
-            s.get("aktion") == "vorschau",
-            "",
-        )
-        .await;
+    let (draft, errors) = posting::parse(&s, officer.municipality_id);
+    if let Some(shown) = preview_or_errors(&state, &officer, None, &s, &errors).await? {
+        return Ok(shown);
     }
     let actor = officer.session.user.actor();
-    match mutations::create_posting(
+    let created = mutations::create_posting(
         &state.db,
         officer.municipality_id,
         draft,
         &actor,
         Utc::now(),
     )
-    .await
-    {
-        Ok(p) => Ok(
-            Redirect::to(&format!("/verwaltung/anzeigen/{}?gespeichert=1", p.id)).into_response(),
-        ),
-        Err(DomainError::Validation(errors)) => {
-            editor(
-                &state,
-                &officer,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                &s,
-                &errors,
-                false,
-                "",
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
+    .await;
+    match Outcome::of(created)? {
+        Outcome::Saved(p) => Ok(to_editor(p.id)),
+        Outcome::Invalid(errors) => editor(&state, &officer, None, View::new(&s, &errors)).await,
+        Outcome::Stale(e) => Err(e.into()),
     }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct EditQuery {
-    gespeichert: Option<String>,
-    status: Option<String>,
 }
 
 pub async fn edit_posting(
     State(state): State<AppState>,
     officer: Officer,
     PathId(id): PathId,
-    Query(q): Query<EditQuery>,
+    Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let p = load_owned(&state, &officer, id).await?;
     let partners = queries::partners_of(&state.db, p.id)
@@ -241,25 +224,13 @@ pub async fn edit_posting(
             note: x.note,
         })
         .collect();
-    let s = Submitted::from_draft(&PostingDraft::from_model(&p, partners));
-    let notice = if q.gespeichert.is_some() {
-        "Gespeichert."
-    } else if q.status.is_some() {
-        "Der Status ist geändert."
-    } else {
-        ""
+    let s = posting::from_draft(&PostingDraft::from_model(&p, partners));
+    let none = ValidationErrors::default();
+    let view = View {
+        notice: q.text(),
+        ..View::new(&s, &none)
     };
-    editor(
-        &state,
-        &officer,
-        StatusCode::OK,
-        Some(&p),
-        &s,
-        &ValidationErrors::default(),
-        false,
-        notice,
-    )
-    .await
+    editor(&state, &officer, Some(&p), view).await
 }
 
 pub async fn update_posting(
@@ -270,61 +241,28 @@ pub async fn update_posting(
 ) -> AppResult<Response> {
     let p = load_owned(&state, &officer, id).await?;
     if let Some(why) = read_only_reason(&p) {
-        return Err(crate::AppError::Refused(
-            StatusCode::CONFLICT,
-            why.to_owned(),
-        ));
+        return Err(AppError::Refused(StatusCode::CONFLICT, why.to_owned()));
     }
     let s = Submitted::new(pairs);
-    let (draft, errors) = s.parse(officer.municipality_id);
-    if s.get("aktion") == "vorschau" || !errors.is_empty() {
-        let status = if errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        return editor(
-            &state,
-            &officer,
-            status,
-            Some(&p),
-            &s,
-            &errors,
-            s.get("aktion") == "vorschau",
-            "",
-        )
-        .await;
+    let (draft, errors) = posting::parse(&s, officer.municipality_id);
+    if let Some(shown) = preview_or_errors(&state, &officer, Some(&p), &s, &errors).await? {
+        return Ok(shown);
     }
-    let Ok(version) = s.get("version").trim().parse::<i32>() else {
-        return Err(crate::AppError::BadRequest(
-            "Die Versionsangabe des Formulars fehlt.".into(),
-        ));
-    };
+    let version = version(&s)?;
     let actor = officer.session.user.actor();
-    match mutations::update_posting(&state.db, id, version, draft, &actor, Utc::now()).await {
-        Ok(p) => Ok(
-            Redirect::to(&format!("/verwaltung/anzeigen/{}?gespeichert=1", p.id)).into_response(),
-        ),
-        Err(DomainError::Validation(errors)) => {
-            editor(
-                &state,
-                &officer,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(&p),
-                &s,
-                &errors,
-                false,
-                "",
-            )
-            .await
+    let updated =
+        mutations::update_posting(&state.db, id, version, draft, &actor, Utc::now()).await;
+    match Outcome::of(updated)? {
+        Outcome::Saved(p) => Ok(to_editor(p.id)),
+        Outcome::Invalid(errors) => {
+            editor(&state, &officer, Some(&p), View::new(&s, &errors)).await
         }
-        Err(DomainError::Conflict { .. }) => {
+        Outcome::Stale(_) => {
             let since = DateTime::parse_from_rfc3339(s.get("loaded"))
                 .map(|t| t.with_timezone(&Utc))
                 .unwrap_or(p.updated_at);
             conflict(&state, &officer, &p, since).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -337,7 +275,7 @@ pub async fn conflict(
 ) -> AppResult<Response> {
     let page = ConflictPage {
         meta: meta(state, "Zwischenzeitlich geändert"),
-        nav: HrNav::new(&officer.session, ""),
+        nav: HrNav::new(&officer.session, NavKey::None),
         id: p.id,
         title: p.title.clone(),
         changes: changes_since(state, p.id, since).await?,

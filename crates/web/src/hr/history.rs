@@ -11,7 +11,7 @@ use jobboard_domain::audit::{AuditAction, AuditEntity};
 use jobboard_domain::{audit, berlin};
 use serde_json::Value;
 
-use super::nav::{HrNav, meta};
+use super::nav::{HrNav, NavKey, meta};
 use super::postings::load_owned;
 use super::session::Officer;
 use crate::page::{Meta, render_status};
@@ -99,7 +99,7 @@ pub async fn show_history(
     let p = load_owned(&state, &officer, id).await?;
     let page = HistoryPage {
         meta: meta(&state, &format!("Verlauf: {}", p.title)),
-        nav: HrNav::new(&officer.session, ""),
+        nav: HrNav::new(&officer.session, NavKey::None),
         id,
         title: p.title,
         changes: changes_since(&state, id, DateTime::<Utc>::MIN_UTC).await?,

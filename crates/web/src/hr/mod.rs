@@ -4,7 +4,6 @@
 //! isolation test walks the same list, so a new route cannot escape the test.
 
 mod admin;
-mod course_form;
 mod course_participants;
 mod courses;
 mod dashboard;
@@ -12,6 +11,7 @@ mod editor;
 mod form;
 mod history;
 mod nav;
+mod notice;
 mod postings;
 mod profile;
 pub mod session;
@@ -44,12 +44,26 @@ pub struct HrSettings {
     pub imports: Option<ImportSettings>,
 }
 
+/// Harvests one import source on demand. The server implements it: it runs the harvest in a
+/// task of its own (only the server starts tasks), so a browser that stops waiting does not cut
+/// the run short. The answer is `None` when that task did not finish (it panicked).
+pub trait Harvester: Send + Sync {
+    fn harvest(&self, source_id: i64) -> HarvestRun;
+}
+
+pub type HarvestRun = std::pin::Pin<
+    Box<
+        dyn std::future::Future<
+                Output = Option<jobboard_domain::DomainResult<jobboard_feeds::import::RunResult>>,
+            > + Send,
+    >,
+>;
+
 /// The harvester as the server configures it, for harvesting a source on demand from the
 /// workspace, and the schedule `serve` harvests on (to show when a source is due next).
 #[derive(Clone)]
 pub struct ImportSettings {
-    pub fetcher: Arc<jobboard_feeds::import::Fetcher>,
-    pub options: jobboard_feeds::import::HarvestOptions,
+    pub harvester: Arc<dyn Harvester>,
     /// `JOBBOARD_IMPORT_INTERVAL_SECS`; `None`: sources are harvested only on demand.
     pub interval: Option<chrono::Duration>,
 }
@@ -57,7 +71,6 @@ pub struct ImportSettings {
 impl std::fmt::Debug for ImportSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ImportSettings")
-            .field("options", &self.options)
             .field("interval", &self.interval)
             .finish_non_exhaustive()
     }

@@ -4,24 +4,79 @@
 use jobboard_domain::accounts::{Role, SignedIn};
 
 use crate::AppState;
-use crate::page::Meta;
+use crate::page::{Meta, Section};
+
+/// An entry of the workspace navigation; a page names the one it belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NavKey {
+    Overview,
+    NewPosting,
+    Courses,
+    Tokens,
+    Sources,
+    Profile,
+    Admin,
+    /// A page under no entry (an existing posting, its history, a conflict).
+    None,
+}
+
+/// One link of the navigation as the page shows it.
+pub struct NavEntry {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// The entries of an officer's and of the admin's navigation, in order.
+const OFFICER: [(NavKey, &str, &str); 6] = [
+    (NavKey::Overview, "/verwaltung", "Übersicht"),
+    (
+        NavKey::NewPosting,
+        "/verwaltung/anzeigen/neu",
+        "Neue Anzeige",
+    ),
+    (NavKey::Courses, "/verwaltung/lehrgaenge", "Lehrgänge"),
+    (
+        NavKey::Tokens,
+        "/verwaltung/api-schluessel",
+        "API-Schlüssel",
+    ),
+    (NavKey::Sources, "/verwaltung/quellen", "Importquellen"),
+    (NavKey::Profile, "/verwaltung/profil", "Arbeitgeberprofil"),
+];
+const ADMIN: [(NavKey, &str, &str); 2] = [
+    (NavKey::Admin, "/verwaltung/admin", "Kommunen und Zugänge"),
+    (
+        NavKey::Sources,
+        "/verwaltung/admin/quellen",
+        "Importquellen",
+    ),
+];
 
 pub struct HrNav {
     pub name: String,
     pub csrf: String,
-    pub is_admin: bool,
-    /// Which entry is current: `uebersicht`, `neu`, `lehrgaenge`, `tokens`, `quellen`, `profil`,
-    /// `admin`.
-    pub current: &'static str,
+    pub entries: Vec<NavEntry>,
 }
 
 impl HrNav {
-    pub fn new(s: &SignedIn, current: &'static str) -> Self {
+    pub fn new(s: &SignedIn, current: NavKey) -> Self {
+        let table: &[(NavKey, &str, &str)] = if s.user.role == Role::Admin {
+            &ADMIN
+        } else {
+            &OFFICER
+        };
         Self {
             name: s.user.name.clone(),
             csrf: s.csrf_token.clone(),
-            is_admin: s.user.role == Role::Admin,
-            current,
+            entries: table
+                .iter()
+                .map(|&(key, href, label)| NavEntry {
+                    href,
+                    label,
+                    current: key == current,
+                })
+                .collect(),
         }
     }
 }
@@ -33,6 +88,6 @@ pub fn meta(state: &AppState, title: &str) -> Meta {
         title,
         "Verwaltung der Partheland Stellenbörse",
         None,
-        "verwaltung",
+        Section::Workspace,
     )
 }

@@ -15,6 +15,7 @@ use jobboard_domain::postings::queries::{self, Posting};
 use serde::Deserialize;
 
 use super::editor::conflict;
+use super::notice::Notice;
 use super::session::Officer;
 use crate::{AppError, AppResult, AppState};
 
@@ -83,7 +84,7 @@ pub async fn change_status(
         .map_err(|_| AppError::BadRequest("Die Versionsangabe des Formulars fehlt.".into()))?;
     let actor = officer.session.user.actor();
     match transition(&state.db, id, version, request, &actor, Utc::now()).await {
-        Ok(_) => Ok(Redirect::to(&format!("/verwaltung/anzeigen/{id}?status=1")).into_response()),
+        Ok(_) => Ok(Notice::StatusChanged.redirect(&format!("/verwaltung/anzeigen/{id}"))),
         Err(DomainError::Conflict { .. }) => {
             let since = DateTime::parse_from_rfc3339(&form.loaded)
                 .map(|t| t.with_timezone(&Utc))
@@ -103,7 +104,7 @@ pub async fn duplicate_posting(
     let copy =
         mutations::duplicate_posting(&state.db, id, &officer.session.user.actor(), Utc::now())
             .await?;
-    Ok(Redirect::to(&format!("/verwaltung/anzeigen/{}?gespeichert=1", copy.id)).into_response())
+    Ok(Notice::Saved.redirect(&format!("/verwaltung/anzeigen/{}", copy.id)))
 }
 
 /// The posting exactly as its public page will show it, whatever its status.

@@ -4,12 +4,13 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::Utc;
 use jobboard_domain::{DomainError, markdown, municipalities};
 use serde::Deserialize;
 
-use super::nav::{HrNav, meta};
+use super::nav::{HrNav, NavKey, meta};
+use super::notice::{Notice, NoticeQuery};
 use super::session::Officer;
 use crate::page::{Meta, render_status};
 use crate::{AppError, AppResult, AppState};
@@ -32,7 +33,6 @@ struct ProfilePage {
 pub struct ProfileForm {
     employer_profile: String,
     aktion: String,
-    gespeichert: Option<String>,
 }
 
 async fn page(
@@ -49,7 +49,7 @@ async fn page(
         .ok_or(AppError::NotFound)?;
     let page = ProfilePage {
         meta: meta(state, "Arbeitgeberprofil"),
-        nav: HrNav::new(&officer.session, "profil"),
+        nav: HrNav::new(&officer.session, NavKey::Profile),
         name: m.name,
         slug: m.slug,
         preview_html: if preview {
@@ -67,7 +67,7 @@ async fn page(
 pub async fn show_profile(
     State(state): State<AppState>,
     officer: Officer,
-    axum::extract::Query(q): axum::extract::Query<ProfileForm>,
+    axum::extract::Query(q): axum::extract::Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let m = municipalities::find_by_id(&state.db, officer.municipality_id)
         .await?
@@ -79,7 +79,7 @@ pub async fn show_profile(
         m.employer_profile.unwrap_or_default(),
         String::new(),
         false,
-        q.gespeichert.is_some(),
+        q.notice() == Some(Notice::Saved),
     )
     .await
 }
@@ -113,7 +113,7 @@ pub async fn update_profile(
     {
         Ok(_) => {
             state.forget_members();
-            Ok(Redirect::to("/verwaltung/profil?gespeichert=1").into_response())
+            Ok(Notice::Saved.redirect("/verwaltung/profil"))
         }
         Err(DomainError::Validation(e)) => {
             let msg =

@@ -11,7 +11,7 @@ use chrono::Utc;
 use jobboard_domain::{DomainError, api_tokens, berlin};
 use serde::Deserialize;
 
-use super::nav::{HrNav, meta};
+use super::nav::{HrNav, NavKey, meta};
 use super::session::Officer;
 use crate::page::{Meta, render_status};
 use crate::{AppResult, AppState};
@@ -65,7 +65,7 @@ async fn page(
         .collect();
     let page = TokensPage {
         meta: meta(state, "API-Schlüssel"),
-        nav: HrNav::new(&officer.session, "tokens"),
+        nav: HrNav::new(&officer.session, NavKey::Tokens),
         rows,
         created,
         label,

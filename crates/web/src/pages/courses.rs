@@ -17,7 +17,7 @@ use jobboard_domain::{berlin, markdown, text};
 use jobboard_feeds::course_feed::{self, CourseItem};
 use jobboard_feeds::ical::{CalendarCourse, course_calendar};
 
-use crate::page::{Meta, render};
+use crate::page::{Meta, Section, render};
 use crate::{AppError, AppResult, AppState};
 
 const MAX_QUERY_BYTES: usize = 2048;
@@ -209,7 +209,7 @@ pub async fn list_courses(
             "Gemeinsame Lehrgänge",
             "Fortbildungen der Partheland-Kommunen für ihre Beschäftigten: Verwaltung, Bauhof, Feuerwehr, Digitales und Soziales.",
             Some("/lehrgaenge"),
-            "lehrgaenge",
+            Section::Courses,
         ),
         filtered: !f.text.is_empty()
             || f.only_free
@@ -253,7 +253,7 @@ pub async fn show_course(
                 dates(&l)
             ),
             Some(&format!("/lehrgaenge/{}", c.slug)),
-            "lehrgaenge",
+            Section::Courses,
         ),
         title: c.title.clone(),
         category: c.category.label(),

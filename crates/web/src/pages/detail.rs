@@ -15,7 +15,7 @@ use jobboard_domain::{berlin, markdown};
 use jobboard_search::{Hit, SearchIndex, SearchQuery};
 use serde_json::{Value, json};
 
-use crate::page::{Meta, render_status};
+use crate::page::{Meta, Section, render_status};
 use crate::search_params::{SearchParam, search_error};
 use crate::view::{self, Card, cards};
 use crate::{AppError, AppResult, AppState};
@@ -84,7 +84,7 @@ pub async fn show_posting(
                 &format!("Nicht mehr ausgeschrieben: {}", p.title),
                 "Diese Ausschreibung ist beendet.",
                 None,
-                "stellen",
+                Section::Jobs,
             ),
             similar: format!("/stellen?{}={}", SearchParam::Category, p.category.code()),
             title: p.title,
@@ -120,7 +120,7 @@ pub async fn render_detail(
             &format!("{} – {}", p.title, owner.name),
             &teaser(&p),
             Some(&path),
-            "stellen",
+            Section::Jobs,
         ),
         json_ld: json_ld(&p, &owner, &canonical, &description_html),
         kind: p.kind.label(),

@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 
-use crate::page::{Meta, render};
+use crate::page::{Meta, Section, render};
 use crate::{AppResult, AppState};
 
 #[derive(Template)]
@@ -31,7 +31,7 @@ pub async fn imprint(State(state): State<AppState>) -> AppResult<Html<String>> {
         "Impressum",
         "Anbieterkennzeichnung der Partheland Stellenbörse.",
         Some("/impressum"),
-        "",
+        Section::Other,
     );
     Ok(render(&ImprintPage { meta })?)
 }
@@ -42,7 +42,7 @@ pub async fn privacy(State(state): State<AppState>) -> AppResult<Html<String>> {
         "Datenschutz",
         "Wie die Partheland Stellenbörse mit Daten umgeht.",
         Some("/datenschutz"),
-        "",
+        Section::Other,
     );
     Ok(render(&PrivacyPage { meta })?)
 }
@@ -53,7 +53,7 @@ pub async fn accessibility(State(state): State<AppState>) -> AppResult<Html<Stri
         "Erklärung zur Barrierefreiheit",
         "Erklärung zur Barrierefreiheit der Partheland Stellenbörse nach BITV 2.0.",
         Some("/barrierefreiheit"),
-        "",
+        Section::Other,
     );
     Ok(render(&AccessibilityPage { meta })?)
 }

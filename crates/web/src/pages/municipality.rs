@@ -7,7 +7,7 @@ use chrono::Utc;
 use jobboard_domain::markdown;
 use jobboard_search::{SearchIndex, SearchQuery, Sort};
 
-use crate::page::{Meta, render};
+use crate::page::{Meta, Section, render};
 use crate::search_params::{SearchParam, search_error};
 use crate::view::{Card, cards};
 use crate::{AppError, AppResult, AppState};
@@ -50,7 +50,7 @@ pub async fn show_municipality(
                 m.name
             ),
             Some(&format!("/kommunen/{}", m.slug)),
-            "kommunen",
+            Section::Municipalities,
         ),
         name: m.name.clone(),
         website: m.website.clone(),

@@ -13,7 +13,7 @@ use jobboard_domain::postings::{Category, Contract, Employment, PayScheme, Posti
 use jobboard_search::query::Dimension;
 use jobboard_search::{SearchIndex, SearchQuery, SearchResults, Sort};
 
-use crate::page::{Meta, render};
+use crate::page::{Meta, Section, render};
 use crate::search_params::{
     PER_PAGE, ParamError, Params, RADII, SORTS, SearchParam, TRAINING, dimension_param, parse,
     search_error,
@@ -149,7 +149,11 @@ async fn render_page(
     };
     // Filtered result pages are not indexed by search engines; the plain list is canonical.
     let canonical = params.kept.is_empty().then_some(path);
-    let section = if training { "ausbildung" } else { "stellen" };
+    let section = if training {
+        Section::Training
+    } else {
+        Section::Jobs
+    };
     let page_link = |page: u32| params.link(path, &[], Some(page));
     let page = SearchPage {
         meta: Meta::new(&state.site, title, description, canonical, section),

@@ -7,7 +7,7 @@ use chrono::Utc;
 use jobboard_search::query::Dimension;
 use jobboard_search::{SearchIndex, SearchQuery, Sort};
 
-use crate::page::{Meta, render};
+use crate::page::{Meta, Section, render};
 use crate::search_params::{SearchParam, TRAINING, search_error, sort_value};
 use crate::view::{Card, cards};
 use crate::{AppResult, AppState};
@@ -49,7 +49,7 @@ pub async fn show_start(State(state): State<AppState>) -> AppResult<Html<String>
             "Partheland Stellenbörse",
             "Stellen, Ausbildung und duales Studium bei Borsdorf, Brandis, Großpösna, Naunhof, Belgershain, Parthenstein und Machern.",
             Some("/"),
-            "start",
+            Section::Start,
         ),
         total: results.total,
         latest: cards(&members, &results.hits, query.now),
