@@ -88,7 +88,7 @@ impl SourceView {
         Ok(Self {
             id: s.id,
             municipality,
-            format: ImportFormat::from_code(&s.format).map_or("unbekannt", ImportFormat::label),
+            format: s.format.label(),
             enabled: s.enabled,
             last_run: when(s.last_run_at),
             last_success: when(s.last_success_at),
@@ -531,7 +531,7 @@ mod tests {
             id: 1,
             municipality_id: 1,
             url: "https://www.naunhof.de/stellen.rss".into(),
-            format: "auto".into(),
+            format: ImportFormat::Auto,
             created_at: Utc::now(),
             enabled,
             etag: None,
