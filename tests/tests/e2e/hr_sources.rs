@@ -172,7 +172,7 @@ e2e_tests! {
         let to = location(&good);
         let id: i64 = to.trim_start_matches("/verwaltung/admin/quellen/").split('?').next().unwrap().parse().unwrap();
         let stored = source(&app, id).await.unwrap();
-        assert_eq!((stored.url.as_str(), stored.format.as_str(), stored.enabled), ("https://www.naunhof.de/stellen.json", "jsonfeed", true));
+        assert_eq!((stored.url.as_str(), stored.format.code(), stored.enabled), ("https://www.naunhof.de/stellen.json", "jsonfeed", true));
         assert_eq!(stored.municipality_id.to_string(), naunhof);
         let status = get_as(&app, &admin, &to).await.text().await.unwrap();
         assert!(status.contains("Die Quelle ist angelegt."), "notice after the redirect");

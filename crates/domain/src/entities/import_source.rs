@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::imports::ImportFormat;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "import_sources")]
 pub struct Model {
@@ -7,8 +9,7 @@ pub struct Model {
     pub id: i64,
     pub municipality_id: i64,
     pub url: String,
-    /// An [`crate::imports::ImportFormat`] code.
-    pub format: String,
+    pub format: ImportFormat,
     pub created_at: DateTimeUtc,
     pub enabled: bool,
     pub etag: Option<String>,

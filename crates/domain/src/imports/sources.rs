@@ -15,13 +15,21 @@ use crate::postings::validation::{ValidationErrors, is_web_url};
 pub use import_source::Model as ImportSource;
 
 /// How a source's response is read. `Auto` recognises every other format by its content.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Stored as its code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum ImportFormat {
+    #[sea_orm(string_value = "auto")]
     Auto,
+    #[sea_orm(string_value = "rss")]
     Rss,
+    #[sea_orm(string_value = "atom")]
     Atom,
+    #[sea_orm(string_value = "jsonfeed")]
     JsonFeed,
+    #[sea_orm(string_value = "jobboard-api")]
     JobboardApi,
+    #[sea_orm(string_value = "jsonld-html")]
     JsonLdHtml,
 }
 
@@ -60,6 +68,13 @@ impl ImportFormat {
             Self::JobboardApi => "JSON-API einer Stellenbörse wie dieser",
             Self::JsonLdHtml => "Webseite mit schema.org-Stellenanzeigen (JSON-LD)",
         }
+    }
+}
+
+/// As its code, like the column, so audit entries read the same as before the type.
+impl serde::Serialize for ImportFormat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
     }
 }
 
@@ -102,7 +117,7 @@ pub async fn add(
     Ok(import_source::ActiveModel {
         municipality_id: Set(new.municipality_id),
         url: Set(url),
-        format: Set(new.format.code().to_owned()),
+        format: Set(new.format),
         created_at: Set(now),
         enabled: Set(true),
         last_new: Set(0),
@@ -338,7 +353,7 @@ mod tests {
             id: 1,
             municipality_id: 1,
             url: "https://www.naunhof.de/stellen.rss".into(),
-            format: "auto".into(),
+            format: ImportFormat::Auto,
             created_at: Utc::now(),
             enabled,
             etag: None,

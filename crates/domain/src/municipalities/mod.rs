@@ -99,12 +99,12 @@ impl NewMunicipality {
         );
         }
         if !(website.starts_with("https://") || website.starts_with("http://"))
-            || url::Url::parse(&website).is_err()
+            || url::Url::parse(website).is_err()
             || website.len() > 500
         {
             errors.add("website", "Bitte geben Sie die Website mit https:// an.");
         }
-        if !email_address::EmailAddress::is_valid(&email) || email.len() > 254 {
+        if !email_address::EmailAddress::is_valid(email) || email.len() > 254 {
             errors.add(
                 "contact_email",
                 "Bitte geben Sie eine gültige E-Mail-Adresse an.",

@@ -2,7 +2,7 @@
 //! archived, bad items are skipped and reported.
 
 use chrono::Duration;
-use jobboard_domain::entities::{audit_entry, search_outbox};
+use jobboard_domain::entities::{audit_entry, import_source, search_outbox};
 use jobboard_domain::imports::sources::{self, RemoveOutcome, RunOutcome};
 use jobboard_domain::imports::{
     ApplyOptions, HarvestedItem, ImportFormat, ImportReport, ImportSource, NewSource,
@@ -12,7 +12,9 @@ use jobboard_domain::municipalities::{self, NewMunicipality};
 use jobboard_domain::postings::{PostingStatus, queries};
 use jobboard_domain::{Actor, db_tests};
 use jobboard_domain::{DomainError, entities::posting};
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, prelude::*};
+use sea_orm::{
+    DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, prelude::*,
+};
 
 use super::fixtures::{at, day, municipality_id};
 
@@ -83,6 +85,18 @@ async fn by_guid(db: &DatabaseConnection, s: &ImportSource, guid: &str) -> posti
 }
 
 db_tests! {
+    async fn every_import_format_is_stored_as_its_code_and_read_back(t) {
+        let db = &t.db;
+        let brandis = municipality_id(db, "brandis").await;
+        for (i, format) in ImportFormat::ALL.iter().enumerate() {
+            let new = NewSource { municipality_id: brandis, url: format!("https://www.brandis.de/{i}.rss"), format: *format };
+            let s = sources::add(db, new, at(NOW)).await.unwrap();
+            assert_eq!(sources::find(db, s.id).await.unwrap().unwrap().format, *format);
+            let stored: Option<String> = import_source::Entity::find_by_id(s.id).select_only().column(import_source::Column::Format).into_tuple().one(db).await.unwrap();
+            assert_eq!(stored.as_deref(), Some(format.code()));
+        }
+    }
+
     async fn an_import_for_a_municipality_added_at_run_time_gets_its_own_postcode_and_place(t) {
         let db = &t.db;
         let new = NewMunicipality { name: "Stadt Trebsen/Mulde".into(), slug: "trebsen".into(), website: "https://www.trebsen.de".into(), contact_email: "info@trebsen.de".into(), latitude: 51.29, longitude: 12.75, postcode: "04687".into(), place: "Trebsen/Mulde".into() };

@@ -75,7 +75,7 @@ pub async fn run_source(
     if !sources::claim(db, id, options.lease, now).await? {
         return Ok(RunResult::Busy);
     }
-    let format = ImportFormat::from_code(&source.format).unwrap_or(ImportFormat::Auto);
+    let format = source.format;
     let fetched = fetcher
         .fetch(
             &source.url,

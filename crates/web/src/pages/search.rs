@@ -170,12 +170,16 @@ async fn render_page(
         sorts: sorts(params),
         page: query.page,
         pages,
-        previous: (query.page > 1)
-            .then(|| page_link(query.page - 1))
-            .unwrap_or_default(),
-        next: (query.page < pages)
-            .then(|| page_link(query.page + 1))
-            .unwrap_or_default(),
+        previous: if query.page > 1 {
+            page_link(query.page - 1)
+        } else {
+            String::new()
+        },
+        next: if query.page < pages {
+            page_link(query.page + 1)
+        } else {
+            String::new()
+        },
         reset: path.to_owned(),
         feeds: crate::feeds::links(path, &params.query(), heading),
     };

@@ -62,7 +62,7 @@ impl SourceView {
         Self {
             id: s.id,
             municipality,
-            format: ImportFormat::from_code(&s.format).map_or("unbekannt", ImportFormat::label),
+            format: s.format.label(),
             enabled: s.enabled,
             last_run: when(s.last_run_at),
             last_success: when(s.last_success_at),
