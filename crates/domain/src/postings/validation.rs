@@ -77,11 +77,45 @@ pub struct ValidationContext {
 
 /// Check a (normalized) draft against every rule; `Ok` only if all hold.
 pub fn validate(d: &PostingDraft, ctx: ValidationContext) -> Result<(), ValidationErrors> {
-    let mut e = ValidationErrors::default();
+    check(d, ctx, Some(d.application_deadline)).into_result()
+}
 
-    required_text(&mut e, "title", &d.title, "den Titel", TITLE_MAX);
+/// Every rule, stage by stage, in the order the form shows its fields. `deadline` is `None`
+/// while a source has not supplied one (see [`super::draft::DraftBuilder`]): the rules that
+/// compare with it are left out then, and `d.application_deadline` is not looked at.
+pub(crate) fn check(
+    d: &PostingDraft,
+    ctx: ValidationContext,
+    deadline: Option<NaiveDate>,
+) -> ValidationErrors {
+    let mut e = ValidationErrors::default();
+    validate_identity(&mut e, d);
+    validate_contract(&mut e, d, deadline);
+    validate_pay(&mut e, d);
+    validate_location(&mut e, d);
+    if let (Some(day), Some(deadline)) = (ctx.publication_day, deadline)
+        && deadline < day
+    {
+        e.add(
+            "application_deadline",
+            format!(
+                "Die Bewerbungsfrist ({}) liegt vor der Veröffentlichung ({}). Bitte ein späteres Datum wählen.",
+                berlin::format_date(deadline),
+                berlin::format_date(day)
+            ),
+        );
+    }
+    validate_texts(&mut e, d);
+    validate_contact(&mut e, d);
+    validate_partners(&mut e, d, ctx.owner_municipality_id);
+    e
+}
+
+/// Title, reference number, department and weekly hours.
+fn validate_identity(e: &mut ValidationErrors, d: &PostingDraft) {
+    required_text(e, "title", &d.title, "den Titel", TITLE_MAX);
     required_text(
-        &mut e,
+        e,
         "reference_number",
         &d.reference_number,
         "die Kennziffer",
@@ -97,13 +131,7 @@ pub fn validate(d: &PostingDraft, ctx: ValidationContext) -> Result<(), Validati
             "Die Kennziffer darf nur Buchstaben ohne Umlaute, Ziffern, Leerzeichen und - / _ . enthalten.",
         );
     }
-    optional_text(
-        &mut e,
-        "department",
-        d.department.as_deref(),
-        SHORT_TEXT_MAX,
-    );
-
+    optional_text(e, "department", d.department.as_deref(), SHORT_TEXT_MAX);
     if let Some(h) = d.weekly_hours
         && !(1.0..=48.0).contains(&h)
     {
@@ -112,7 +140,11 @@ pub fn validate(d: &PostingDraft, ctx: ValidationContext) -> Result<(), Validati
             "Die Wochenarbeitszeit muss zwischen 1 und 48 Stunden liegen.",
         );
     }
+}
 
+/// A fixed-term contract ends, after the start (or the deadline, when the start is "ab
+/// sofort"); a permanent one has no end.
+fn validate_contract(e: &mut ValidationErrors, d: &PostingDraft, deadline: Option<NaiveDate>) {
     match (d.contract.is_fixed_term(), d.contract_end_date) {
         (true, None) => e.add(
             "contract_end_date",
@@ -123,8 +155,9 @@ pub fn validate(d: &PostingDraft, ctx: ValidationContext) -> Result<(), Validati
             "Eine unbefristete Stelle hat kein Vertragsende. Bitte das Datum entfernen oder „befristet“ wählen.",
         ),
         (true, Some(end)) => {
-            let begins = d.start_date.unwrap_or(d.application_deadline);
-            if end <= begins {
+            if let Some(begins) = d.start_date.or(deadline)
+                && end <= begins
+            {
                 e.add(
                     "contract_end_date",
                     format!(
@@ -137,11 +170,11 @@ pub fn validate(d: &PostingDraft, ctx: ValidationContext) -> Result<(), Validati
         }
         (false, None) => {}
     }
+}
 
-    validate_pay(&mut e, d);
-
+fn validate_location(e: &mut ValidationErrors, d: &PostingDraft) {
     required_text(
-        &mut e,
+        e,
         "location_place",
         &d.location_place,
         "den Arbeitsort",
@@ -172,20 +205,9 @@ pub fn validate(d: &PostingDraft, ctx: ValidationContext) -> Result<(), Validati
         (None, Some(_)) => e.add("latitude", "Bitte Breite und Länge gemeinsam angeben."),
         (Some(_), None) => e.add("longitude", "Bitte Breite und Länge gemeinsam angeben."),
     }
+}
 
-    if let Some(day) = ctx.publication_day
-        && d.application_deadline < day
-    {
-        e.add(
-            "application_deadline",
-            format!(
-                "Die Bewerbungsfrist ({}) liegt vor der Veröffentlichung ({}). Bitte ein späteres Datum wählen.",
-                berlin::format_date(d.application_deadline),
-                berlin::format_date(day)
-            ),
-        );
-    }
-
+fn validate_texts(e: &mut ValidationErrors, d: &PostingDraft) {
     if d.description.trim().is_empty() {
         e.add("description", "Bitte beschreiben Sie die Stelle.");
     }
@@ -202,13 +224,11 @@ pub fn validate(d: &PostingDraft, ctx: ValidationContext) -> Result<(), Validati
             );
         }
     }
+}
 
-    optional_text(
-        &mut e,
-        "contact_name",
-        d.contact_name.as_deref(),
-        SHORT_TEXT_MAX,
-    );
+/// Contact person and how to apply: a link or an address at least.
+fn validate_contact(e: &mut ValidationErrors, d: &PostingDraft) {
+    optional_text(e, "contact_name", d.contact_name.as_deref(), SHORT_TEXT_MAX);
     if let Some(phone) = d.contact_phone.as_deref()
         && !is_phone_number(phone)
     {
@@ -217,8 +237,8 @@ pub fn validate(d: &PostingDraft, ctx: ValidationContext) -> Result<(), Validati
             "Die Telefonnummer darf nur Ziffern, Leerzeichen und + / - ( ) enthalten, z. B. 034291 123-45.",
         );
     }
-    email(&mut e, "contact_email", d.contact_email.as_deref());
-    email(&mut e, "apply_email", d.apply_email.as_deref());
+    email(e, "contact_email", d.contact_email.as_deref());
+    email(e, "apply_email", d.apply_email.as_deref());
     if let Some(u) = d.apply_url.as_deref()
         && !is_web_url(u)
     {
@@ -233,10 +253,12 @@ pub fn validate(d: &PostingDraft, ctx: ValidationContext) -> Result<(), Validati
             "Bitte geben Sie an, wie man sich bewirbt: einen Bewerbungslink oder eine E-Mail-Adresse.",
         );
     }
+}
 
+fn validate_partners(e: &mut ValidationErrors, d: &PostingDraft, owner: i64) {
     let mut seen = Vec::with_capacity(d.partners.len());
     for p in &d.partners {
-        if p.municipality_id == ctx.owner_municipality_id {
+        if p.municipality_id == owner {
             e.add(
                 "partners",
                 "Die ausschreibende Kommune kann nicht zugleich Partnerin sein.",
@@ -258,8 +280,6 @@ pub fn validate(d: &PostingDraft, ctx: ValidationContext) -> Result<(), Validati
             );
         }
     }
-
-    e.into_result()
 }
 
 fn validate_pay(e: &mut ValidationErrors, d: &PostingDraft) {

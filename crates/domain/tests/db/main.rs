@@ -14,4 +14,5 @@ mod migrations;
 mod municipalities;
 mod outbox;
 mod postings;
+mod record;
 mod scheduling;
