@@ -16,6 +16,7 @@ mod m20261121_000020_add_posting_external_id;
 mod m20261121_000021_create_api_tokens;
 mod m20261121_000030_extend_import_sources;
 mod m20261121_000040_create_courses;
+mod m20261201_000200_add_api_token_expiry;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000021_create_api_tokens::Migration),
             Box::new(m20261121_000030_extend_import_sources::Migration),
             Box::new(m20261121_000040_create_courses::Migration),
+            Box::new(m20261201_000200_add_api_token_expiry::Migration),
         ]
     }
 }

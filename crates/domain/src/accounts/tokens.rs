@@ -35,6 +35,21 @@ impl TokenPurpose {
     }
 }
 
+/// Every unused link of the user stops working (when a password is set, by any way).
+pub(super) async fn void_open(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    account_token::Entity::update_many()
+        .col_expr(account_token::Column::UsedAt, Expr::value(now))
+        .filter(account_token::Column::UserId.eq(user_id))
+        .filter(account_token::Column::UsedAt.is_null())
+        .exec(db)
+        .await
+        .map(drop)
+}
+
 /// A new token for `user_id`; earlier unused tokens of the same purpose stop working.
 pub async fn issue(
     db: &impl ConnectionTrait,
@@ -101,7 +116,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     password::check_rules(new_password)?;
-    let hash = password::hash(new_password)?;
+    let hash = password::hash_blocking(new_password).await?;
     let txn = crate::db::begin_write(db).await?;
     let owner = peek(&txn, token, purpose, now).await?;
     let claimed = account_token::Entity::update_many()
@@ -121,11 +136,14 @@ where
 /// A reset token for the active account with this e-mail address, if there is one and it has
 /// not had [`super::throttle::RESET_LIMIT`] already within the window. The caller answers the
 /// same either way.
-pub async fn request_reset(
-    db: &impl ConnectionTrait,
+pub async fn request_reset<C>(
+    db: &C,
     email: &str,
     now: DateTime<Utc>,
-) -> AccountResult<Option<(User, String)>> {
+) -> AccountResult<Option<(User, String)>>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
     match users::find_by_email(db, email).await? {
         Some(u) if u.active && super::throttle::allow_reset_mail(db, &u.email, now).await? => {
             let token = issue(db, u.id, TokenPurpose::Reset, now).await?;
