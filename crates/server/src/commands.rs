@@ -103,6 +103,9 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Command::Bench(BenchCommand::Import { items }) => {
                 crate::bench_import::run(&config, items).await
             }
+            Command::Bench(BenchCommand::Signin { signins }) => {
+                crate::bench_signin::run(&config, signins).await
+            }
             Command::Import { source } => imports::import(&config, source).await,
             Command::Source(command) => imports::source(&config, command).await,
             Command::Expire => {
