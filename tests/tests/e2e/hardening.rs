@@ -91,6 +91,19 @@ e2e_tests! {
         assert_eq!((judged, throttled), (5, 45));
     }
 
+    async fn requests_with_invalid_tokens_are_limited_per_client_address(app) {
+        let url = format!("{}/api/v1/municipalities/borsdorf/postings/cms-9", app.address);
+        let bad = format!("jbt_{}", "0".repeat(64));
+        for i in 0..20 {
+            let r = app.client.put(&url).bearer_auth(&bad).json(&push_body("a@borsdorf.de")).send().await.unwrap();
+            assert_eq!(r.status(), 401, "attempt {i}");
+        }
+        let r = app.client.put(&url).bearer_auth(&bad).json(&push_body("a@borsdorf.de")).send().await.unwrap();
+        assert_eq!(r.status(), 429);
+        assert!(r.headers().contains_key("retry-after"));
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+    }
+
     async fn a_mailto_injection_is_refused_by_the_push_api_and_encoded_when_already_stored(app) {
         let r = push(&app, &push_body(INJECTED)).await;
         assert_eq!(r.status(), 422);
