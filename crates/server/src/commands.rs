@@ -242,7 +242,8 @@ pub async fn run_server(
     )
     .with_hr(hr_settings(config)?)
     .with_push_rate_limit(config.push_rate_limit)
-    .with_page_cache(config.page_cache_pages);
+    .with_page_cache(config.page_cache_pages)
+    .with_transport(config.transport);
     jobboard_web::serve(listener, state, shutdown)
         .await
         .context("HTTP server failed")?;

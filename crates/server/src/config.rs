@@ -93,6 +93,9 @@ pub struct Config {
     /// `JOBBOARD_IMPORT_DEFAULT_DEADLINE_DAYS`: deadline of an imported posting whose item names
     /// none, in days after its first import (default 30).
     pub import_default_deadline_days: u32,
+    /// `JOBBOARD_HEADER_TIMEOUT_SECS`, `JOBBOARD_BODY_TIMEOUT_SECS`, `JOBBOARD_HSTS`: see
+    /// `config_transport`.
+    pub transport: jobboard_web::transport::TransportSettings,
 }
 
 impl std::fmt::Display for SearchBackend {
@@ -340,6 +343,7 @@ impl Config {
             ));
         }
         Ok(Self {
+            transport: crate::config_transport::from_lookup(&var, &public_url)?,
             smtp_url,
             mail_from,
             cookie_secure,

@@ -7,6 +7,7 @@ mod bench_import;
 mod bench_signin;
 mod commands;
 pub mod config;
+mod config_transport;
 mod imports;
 mod scheduler;
 pub mod telemetry;

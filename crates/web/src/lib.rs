@@ -13,6 +13,7 @@ mod page;
 mod page_cache;
 mod pages;
 mod site;
+pub mod transport;
 mod view;
 
 use std::future::Future;
@@ -39,6 +40,7 @@ pub struct AppState {
     pub hr: hr::Shared,
     push_limiter: Arc<api::limiter::RateLimiter>,
     pages: Arc<page_cache::PageCache>,
+    transport: Arc<transport::TransportSettings>,
 }
 
 impl AppState {
@@ -57,6 +59,7 @@ impl AppState {
             hr: Arc::new(hr),
             push_limiter: Arc::new(api::limiter::RateLimiter::new(DEFAULT_PUSH_RATE_PER_MINUTE)),
             pages: Arc::default(),
+            transport: Arc::default(),
         }
     }
 
@@ -74,6 +77,12 @@ impl AppState {
     /// Requests per minute and API token the push API accepts (in this process).
     pub fn with_push_rate_limit(mut self, per_minute: u32) -> Self {
         self.push_limiter = Arc::new(api::limiter::RateLimiter::new(per_minute));
+        self
+    }
+
+    /// Read timeouts and HSTS; see `transport`.
+    pub fn with_transport(mut self, settings: transport::TransportSettings) -> Self {
+        self.transport = Arc::new(settings);
         self
     }
 
@@ -102,6 +111,10 @@ pub fn router(state: AppState) -> Router {
         .merge(hr::router(state.clone()))
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            transport::layer,
+        ))
         .layer(
             tower_http::compression::CompressionLayer::new()
                 .quality(tower_http::CompressionLevel::Fastest),
@@ -109,17 +122,13 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serve until `shutdown` completes; requests in flight are finished first.
+/// Serve until `shutdown` completes; requests in flight are finished first. Slow clients are
+/// cut off (see `transport`).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // The peer address is needed for sign-in throttling.
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let settings = *state.transport;
+    transport::serve(listener, router(state), settings, shutdown).await
 }

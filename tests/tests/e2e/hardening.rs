@@ -194,3 +194,35 @@ async fn the_reset_answer_does_not_wait_for_the_mail_on_postgres() {
         with_silent_smtp(database).await;
     }
 }
+
+/// Sends `head` (and nothing more) and waits up to 10 s for the server to answer or hang up.
+async fn server_gives_up_on(app: &TestApp, head: &str) -> Result<String, &'static str> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.address.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    match tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer)).await {
+        Ok(_) => Ok(String::from_utf8_lossy(&answer).into_owned()),
+        Err(_) => Err("the server still waits for the slow client"),
+    }
+}
+
+e2e_tests! {
+    env [("JOBBOARD_HEADER_TIMEOUT_SECS", "1"), ("JOBBOARD_BODY_TIMEOUT_SECS", "1")];
+
+    async fn slow_clients_are_cut_off_in_the_headers_and_in_the_body(app) {
+        let started = Instant::now();
+        server_gives_up_on(&app, "GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ").await.unwrap();
+        eprintln!("incomplete head cut off after {:?}", started.elapsed());
+        let host = app.address.trim_start_matches("http://").to_owned();
+        let head = format!("POST /anmelden HTTP/1.1\r\nHost: {host}\r\nOrigin: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nemail=a", app.address);
+        let answer = server_gives_up_on(&app, &head).await.unwrap();
+        assert!(!answer.starts_with("HTTP/1.1 2") && !answer.starts_with("HTTP/1.1 3"), "{answer}");
+        // Normal requests still work, and plain http gets no HSTS.
+        let r = app.get("/healthz").await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(!r.headers().contains_key("strict-transport-security"));
+    }
+}
