@@ -13,20 +13,17 @@ use super::{AccountError, AccountResult, password};
 use crate::Actor;
 use crate::entities::{account_token, user};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Stored as `invitation` / `reset` in `account_tokens.purpose`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum TokenPurpose {
+    #[sea_orm(string_value = "invitation")]
     Invitation,
+    #[sea_orm(string_value = "reset")]
     Reset,
 }
 
 impl TokenPurpose {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Invitation => "invitation",
-            Self::Reset => "reset",
-        }
-    }
-
     pub fn lifetime(self) -> Duration {
         match self {
             Self::Invitation => Duration::days(7),
@@ -60,7 +57,7 @@ pub async fn issue(
     account_token::Entity::update_many()
         .col_expr(account_token::Column::UsedAt, Expr::value(now))
         .filter(account_token::Column::UserId.eq(user_id))
-        .filter(account_token::Column::Purpose.eq(purpose.as_str()))
+        .filter(account_token::Column::Purpose.eq(purpose))
         .filter(account_token::Column::UsedAt.is_null())
         .exec(db)
         .await?;
@@ -68,7 +65,7 @@ pub async fn issue(
     account_token::ActiveModel {
         token_hash: Set(hash_token(&token)),
         user_id: Set(user_id),
-        purpose: Set(purpose.as_str().to_owned()),
+        purpose: Set(purpose),
         created_at: Set(now),
         expires_at: Set(now + purpose.lifetime()),
         used_at: Set(None),
@@ -88,7 +85,7 @@ pub async fn peek(
 ) -> AccountResult<User> {
     let found = account_token::Entity::find()
         .filter(account_token::Column::TokenHash.eq(hash_token(token)))
-        .filter(account_token::Column::Purpose.eq(purpose.as_str()))
+        .filter(account_token::Column::Purpose.eq(purpose))
         .filter(account_token::Column::UsedAt.is_null())
         .filter(account_token::Column::ExpiresAt.gt(now))
         .one(db)

@@ -13,11 +13,15 @@ use crate::Actor;
 use crate::audit::{self, AuditRecord};
 use crate::entities::{municipality, user};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Stored as `admin` / `officer` in `users.role`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum Role {
     /// Runs the platform: municipalities and users. Edits no postings.
+    #[sea_orm(string_value = "admin")]
     Admin,
     /// Manages the postings and profile of one municipality.
+    #[sea_orm(string_value = "officer")]
     Officer,
 }
 
@@ -64,7 +68,7 @@ impl From<user::Model> for User {
             id: m.id,
             email: m.email,
             name: m.name,
-            role: Role::parse(&m.role).unwrap_or(Role::Officer),
+            role: m.role,
             municipality_id: m.municipality_id,
             active: m.active,
             has_password: m.password_hash.is_some(),
@@ -127,7 +131,7 @@ where
         email: Set(email.clone()),
         name: Set(name.clone()),
         password_hash: Set(None),
-        role: Set(new.role.as_str().to_owned()),
+        role: Set(new.role),
         municipality_id: Set(new.municipality_id),
         active: Set(true),
         created_at: Set(now),
