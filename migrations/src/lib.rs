@@ -17,6 +17,7 @@ mod m20261121_000021_create_api_tokens;
 mod m20261121_000030_extend_import_sources;
 mod m20261121_000040_create_courses;
 mod m20261201_000100_add_municipality_postcode;
+mod m20261201_000200_add_api_token_expiry;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000030_extend_import_sources::Migration),
             Box::new(m20261121_000040_create_courses::Migration),
             Box::new(m20261201_000100_add_municipality_postcode::Migration),
+            Box::new(m20261201_000200_add_api_token_expiry::Migration),
         ]
     }
 }

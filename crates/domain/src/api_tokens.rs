@@ -31,7 +31,8 @@ pub struct CreatedToken {
     pub plaintext: String,
 }
 
-/// Create a token for `municipality_id`; its label says what it is for ("Website-CMS").
+/// Create a token for `municipality_id`; its label says what it is for ("Website-CMS"). It is
+/// valid until revoked.
 pub async fn create<C>(
     db: &C,
     municipality_id: i64,
@@ -42,8 +43,30 @@ pub async fn create<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
+    create_expiring(db, municipality_id, label, None, actor, now).await
+}
+
+/// [`create`], refused after `expires_at` when that is given.
+///
+/// A token belongs to the municipality, but it also stays tied to the person who made it: when
+/// that user is deactivated, their tokens are revoked with them ([`revoke_created_by`]), so a
+/// token never outlives the access of the person who could have copied it.
+pub async fn create_expiring<C>(
+    db: &C,
+    municipality_id: i64,
+    label: &str,
+    expires_at: Option<DateTime<Utc>>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> DomainResult<CreatedToken>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
     let label = label.trim();
     let mut errors = ValidationErrors::default();
+    if expires_at.is_some_and(|at| at <= now) {
+        errors.add("expires_at", "Das Ablaufdatum muss in der Zukunft liegen.");
+    }
     if label.is_empty() {
         errors.add(
             "label",
@@ -74,6 +97,7 @@ where
         created_at: Set(now),
         last_used_at: Set(None),
         revoked_at: Set(None),
+        expires_at: Set(expires_at),
         ..Default::default()
     }
     .insert(&txn)
@@ -144,7 +168,30 @@ where
     Ok(token)
 }
 
-/// The active token with this plaintext, or `None` (unknown, malformed or revoked). Records when
+/// Revoke every active token that user `user_id` created (when the user is deactivated).
+/// Returns how many were revoked.
+pub async fn revoke_created_by(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<usize, DbErr> {
+    let active = api_token::Entity::find()
+        .filter(api_token::Column::CreatedBy.eq(Actor::user(user_id).as_str()))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .all(db)
+        .await?;
+    for token in &active {
+        let mut am = token.clone().into_active_model();
+        am.revoked_at = Set(Some(now));
+        let token = am.update(db).await?;
+        let change = json!({ "from": null, "to": now });
+        trail(db, &token, AuditAction::Revoked, actor, change, now).await?;
+    }
+    Ok(active.len())
+}
+
+/// The active token with this plaintext, or `None` (unknown, malformed, expired or revoked). Records when
 /// it was last used, at most once a minute.
 pub async fn authenticate(
     db: &impl ConnectionTrait,
@@ -161,7 +208,7 @@ pub async fn authenticate(
     else {
         return Ok(None);
     };
-    if token.revoked_at.is_some() {
+    if token.revoked_at.is_some() || token.expires_at.is_some_and(|at| at <= now) {
         return Ok(None);
     }
     if token
@@ -189,7 +236,7 @@ async fn trail(
     actor: &Actor,
     change: Value,
     now: DateTime<Utc>,
-) -> DomainResult<()> {
+) -> Result<(), DbErr> {
     let mut changes = Map::new();
     changes.insert(
         if action == AuditAction::Created {
@@ -212,6 +259,5 @@ async fn trail(
         },
         now,
     )
-    .await?;
-    Ok(())
+    .await
 }

@@ -16,6 +16,7 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod imports;
+pub mod mailbox;
 pub mod markdown;
 pub mod municipalities;
 pub mod outbox;

@@ -103,6 +103,9 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Command::Bench(BenchCommand::Import { items }) => {
                 crate::bench_import::run(&config, items).await
             }
+            Command::Bench(BenchCommand::Signin { signins }) => {
+                crate::bench_signin::run(&config, signins).await
+            }
             Command::Import { source } => imports::import(&config, source).await,
             Command::Source(command) => imports::source(&config, command).await,
             Command::Expire => {
@@ -239,7 +242,8 @@ pub async fn run_server(
     )
     .with_hr(hr_settings(config, &db)?)
     .with_push_rate_limit(config.push_rate_limit)
-    .with_page_cache(config.page_cache_pages);
+    .with_page_cache(config.page_cache_pages)
+    .with_transport(config.transport);
     jobboard_web::serve(listener, state, shutdown)
         .await
         .context("HTTP server failed")?;

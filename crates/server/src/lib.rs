@@ -4,8 +4,10 @@
 mod bench;
 mod bench_feeds;
 mod bench_import;
+mod bench_signin;
 mod commands;
 pub mod config;
+mod config_transport;
 mod imports;
 mod scheduler;
 pub mod telemetry;
@@ -109,6 +111,9 @@ pub enum TokenCommand {
         /// What the token is for, e.g. "Website-CMS".
         #[arg(long)]
         label: String,
+        /// Refuse the token this many days from now (default: valid until revoked).
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=3650))]
+        expires_in_days: Option<u32>,
     },
     /// List tokens (never their plaintext).
     List {
@@ -179,5 +184,12 @@ pub enum BenchCommand {
         /// Items in the generated feed.
         #[arg(long, default_value_t = 10_000)]
         items: usize,
+    },
+    /// `/healthz` latency while parallel sign-ins are checked (argon2), on a fresh SQLite
+    /// database under <data dir>/bench-signin.
+    Signin {
+        /// Parallel sign-ins.
+        #[arg(long, default_value_t = 100)]
+        signins: usize,
     },
 }

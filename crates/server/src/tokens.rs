@@ -13,11 +13,15 @@ pub async fn run(db: &DatabaseConnection, command: TokenCommand) -> anyhow::Resu
         TokenCommand::Create {
             municipality,
             label,
+            expires_in_days,
         } => {
             let m = municipalities::find_by_slug(db, &municipality)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("unknown municipality {municipality:?}"))?;
-            let created = api_tokens::create(db, m.id, &label, &actor, Utc::now()).await?;
+            let now = Utc::now();
+            let expires = expires_in_days.map(|d| now + chrono::Duration::days(i64::from(d)));
+            let created =
+                api_tokens::create_expiring(db, m.id, &label, expires, &actor, now).await?;
             say(format_args!(
                 "token {} for {} ({}) created. Shown only this once:\n{}",
                 created.token.id, m.name, created.token.label, created.plaintext
@@ -49,6 +53,8 @@ pub async fn run(db: &DatabaseConnection, command: TokenCommand) -> anyhow::Resu
                     t.token_prefix,
                     if t.revoked_at.is_some() {
                         "revoked"
+                    } else if t.expires_at.is_some_and(|at| at <= Utc::now()) {
+                        "expired"
                     } else {
                         "active"
                     },

@@ -71,7 +71,12 @@ fn a_bad_setting_stops_with_one_line_naming_the_variable_and_creates_nothing() {
 async fn serve_loads_demo_data_once_answers_health_checks_and_stops_on_sigterm() {
     let tmp = tempfile::tempdir().unwrap();
     for round in 0..2 {
-        let mut child = jobboard(tmp.path())
+        let mut cmd = jobboard(tmp.path());
+        if round == 1 {
+            // Behind a TLS proxy: HSTS is on by default.
+            cmd.env("JOBBOARD_PUBLIC_URL", "https://stellen.partheland.example");
+        }
+        let mut child = cmd
             .env("JOBBOARD_BIND", "127.0.0.1:0")
             .env("JOBBOARD_DEMO_COUNT", "40")
             .stdout(Stdio::piped())
@@ -90,6 +95,8 @@ async fn serve_loads_demo_data_once_answers_health_checks_and_stops_on_sigterm()
         http_ready();
         let health = reqwest::get(format!("{address}/healthz")).await.unwrap();
         assert_eq!(health.status(), 200);
+        let hsts = health.headers().get("strict-transport-security");
+        assert_eq!(hsts.is_some(), round == 1, "{hsts:?}");
         // The index is built in the background on first start: wait until demo postings show.
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {

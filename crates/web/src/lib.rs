@@ -14,6 +14,7 @@ mod page_cache;
 mod pages;
 mod search_params;
 mod site;
+pub mod transport;
 mod view;
 
 use std::future::Future;
@@ -40,6 +41,7 @@ pub struct AppState {
     pub hr: hr::Shared,
     push_limiter: Arc<api::limiter::RateLimiter>,
     pages: Arc<page_cache::PageCache>,
+    transport: Arc<transport::TransportSettings>,
 }
 
 impl AppState {
@@ -58,6 +60,7 @@ impl AppState {
             hr: Arc::new(hr),
             push_limiter: Arc::new(api::limiter::RateLimiter::new(DEFAULT_PUSH_RATE_PER_MINUTE)),
             pages: Arc::default(),
+            transport: Arc::default(),
         }
     }
 
@@ -75,6 +78,12 @@ impl AppState {
     /// Requests per minute and API token the push API accepts (in this process).
     pub fn with_push_rate_limit(mut self, per_minute: u32) -> Self {
         self.push_limiter = Arc::new(api::limiter::RateLimiter::new(per_minute));
+        self
+    }
+
+    /// Read timeouts and HSTS; see `transport`.
+    pub fn with_transport(mut self, settings: transport::TransportSettings) -> Self {
+        self.transport = Arc::new(settings);
         self
     }
 
@@ -103,6 +112,10 @@ pub fn router(state: AppState) -> Router {
         .merge(hr::router(state.clone()))
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            transport::layer,
+        ))
         .layer(
             tower_http::compression::CompressionLayer::new()
                 .quality(tower_http::CompressionLevel::Fastest),
@@ -110,17 +123,13 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serve until `shutdown` completes; requests in flight are finished first.
+/// Serve until `shutdown` completes; requests in flight are finished first. Slow clients are
+/// cut off (see `transport`).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // The peer address is needed for sign-in throttling.
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let settings = *state.transport;
+    transport::serve(listener, router(state), settings, shutdown).await
 }

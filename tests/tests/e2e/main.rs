@@ -7,6 +7,7 @@ mod cache;
 mod courses;
 mod editor;
 mod feeds;
+mod hardening;
 mod hr;
 mod hr_courses;
 mod hr_sources;

@@ -70,6 +70,42 @@ pub fn verify(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// At most this many argon2 runs at once (each takes about 19 MiB and a core for tens of
+/// milliseconds): a burst of sign-ins queues here instead of exhausting memory.
+fn hashing_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores.clamp(1, 8))
+    })
+}
+
+/// Run `work` on tokio's blocking pool, never on the async worker threads, so a burst of
+/// sign-ins does not stall every other request.
+async fn off_the_workers<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> AccountResult<T> {
+    let _permit = hashing_permits()
+        .acquire()
+        .await
+        .map_err(|e| AccountError::Hash(e.to_string()))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AccountError::Hash(e.to_string()))
+}
+
+/// [`hash`] off the async worker threads.
+pub async fn hash_blocking(password: &str) -> AccountResult<String> {
+    let password = password.to_owned();
+    off_the_workers(move || hash(&password)).await?
+}
+
+/// [`verify`] off the async worker threads.
+pub async fn verify_blocking(password: &str, stored: &str) -> AccountResult<bool> {
+    let (password, stored) = (password.to_owned(), stored.to_owned());
+    off_the_workers(move || verify(&password, &stored)).await
+}
+
 /// A hash to verify against when the account does not exist, so an unknown address takes as
 /// long as a wrong password.
 pub fn dummy_hash() -> &'static str {

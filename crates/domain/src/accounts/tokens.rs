@@ -13,26 +13,38 @@ use super::{AccountError, AccountResult, password};
 use crate::Actor;
 use crate::entities::{account_token, user};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Stored as `invitation` / `reset` in `account_tokens.purpose`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum TokenPurpose {
+    #[sea_orm(string_value = "invitation")]
     Invitation,
+    #[sea_orm(string_value = "reset")]
     Reset,
 }
 
 impl TokenPurpose {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Invitation => "invitation",
-            Self::Reset => "reset",
-        }
-    }
-
     pub fn lifetime(self) -> Duration {
         match self {
             Self::Invitation => Duration::days(7),
             Self::Reset => Duration::hours(1),
         }
     }
+}
+
+/// Every unused link of the user stops working (when a password is set, by any way).
+pub(super) async fn void_open(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    account_token::Entity::update_many()
+        .col_expr(account_token::Column::UsedAt, Expr::value(now))
+        .filter(account_token::Column::UserId.eq(user_id))
+        .filter(account_token::Column::UsedAt.is_null())
+        .exec(db)
+        .await
+        .map(drop)
 }
 
 /// A new token for `user_id`; earlier unused tokens of the same purpose stop working.
@@ -45,7 +57,7 @@ pub async fn issue(
     account_token::Entity::update_many()
         .col_expr(account_token::Column::UsedAt, Expr::value(now))
         .filter(account_token::Column::UserId.eq(user_id))
-        .filter(account_token::Column::Purpose.eq(purpose.as_str()))
+        .filter(account_token::Column::Purpose.eq(purpose))
         .filter(account_token::Column::UsedAt.is_null())
         .exec(db)
         .await?;
@@ -53,7 +65,7 @@ pub async fn issue(
     account_token::ActiveModel {
         token_hash: Set(hash_token(&token)),
         user_id: Set(user_id),
-        purpose: Set(purpose.as_str().to_owned()),
+        purpose: Set(purpose),
         created_at: Set(now),
         expires_at: Set(now + purpose.lifetime()),
         used_at: Set(None),
@@ -73,7 +85,7 @@ pub async fn peek(
 ) -> AccountResult<User> {
     let found = account_token::Entity::find()
         .filter(account_token::Column::TokenHash.eq(hash_token(token)))
-        .filter(account_token::Column::Purpose.eq(purpose.as_str()))
+        .filter(account_token::Column::Purpose.eq(purpose))
         .filter(account_token::Column::UsedAt.is_null())
         .filter(account_token::Column::ExpiresAt.gt(now))
         .one(db)
@@ -101,7 +113,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     password::check_rules(new_password)?;
-    let hash = password::hash(new_password)?;
+    let hash = password::hash_blocking(new_password).await?;
     let txn = crate::db::begin_write(db).await?;
     let owner = peek(&txn, token, purpose, now).await?;
     let claimed = account_token::Entity::update_many()
@@ -121,11 +133,14 @@ where
 /// A reset token for the active account with this e-mail address, if there is one and it has
 /// not had [`super::throttle::RESET_LIMIT`] already within the window. The caller answers the
 /// same either way.
-pub async fn request_reset(
-    db: &impl ConnectionTrait,
+pub async fn request_reset<C>(
+    db: &C,
     email: &str,
     now: DateTime<Utc>,
-) -> AccountResult<Option<(User, String)>> {
+) -> AccountResult<Option<(User, String)>>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
     match users::find_by_email(db, email).await? {
         Some(u) if u.active && super::throttle::allow_reset_mail(db, &u.email, now).await? => {
             let token = issue(db, u.id, TokenPurpose::Reset, now).await?;

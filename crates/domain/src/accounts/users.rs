@@ -8,16 +8,20 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{AccountError, AccountResult, password, sessions, throttle};
+use super::{AccountError, AccountResult, password, sessions, throttle, tokens};
 use crate::Actor;
 use crate::audit::{self, AuditAction, AuditEntity, AuditRecord};
 use crate::entities::{municipality, user};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Stored as `admin` / `officer` in `users.role`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum Role {
     /// Runs the platform: municipalities and users. Edits no postings.
+    #[sea_orm(string_value = "admin")]
     Admin,
     /// Manages the postings and profile of one municipality.
+    #[sea_orm(string_value = "officer")]
     Officer,
 }
 
@@ -64,7 +68,7 @@ impl From<user::Model> for User {
             id: m.id,
             email: m.email,
             name: m.name,
-            role: Role::parse(&m.role).unwrap_or(Role::Officer),
+            role: m.role,
             municipality_id: m.municipality_id,
             active: m.active,
             has_password: m.password_hash.is_some(),
@@ -127,7 +131,7 @@ where
         email: Set(email.clone()),
         name: Set(name.clone()),
         password_hash: Set(None),
-        role: Set(new.role.as_str().to_owned()),
+        role: Set(new.role),
         municipality_id: Set(new.municipality_id),
         active: Set(true),
         created_at: Set(now),
@@ -180,20 +184,28 @@ pub async fn list(db: &impl ConnectionTrait) -> AccountResult<Vec<User>> {
         .collect())
 }
 
-/// Check e-mail and password. Throttled per account and per address; every refusal other than
-/// throttling is the same [`AccountError::InvalidCredentials`], and an unknown account costs as
-/// much time as a wrong password.
-pub async fn authenticate(
-    db: &impl ConnectionTrait,
+/// Check e-mail and password. Throttled per account and address and per address, slowed down
+/// per account (see [`throttle`]); every refusal other than throttling is the same
+/// [`AccountError::InvalidCredentials`], and an unknown account costs as much time as a wrong
+/// password.
+pub async fn authenticate<C>(
+    db: &C,
     email: &str,
     password_given: &str,
     address: &str,
     now: DateTime<Utc>,
-) -> AccountResult<User> {
+) -> AccountResult<User>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
     let email = normalize_email(email);
-    if throttle::is_throttled(db, &email, address, now).await? {
+    let Some(attempt) = throttle::begin_attempt(db, &email, address, now).await? else {
         tracing::warn!(address, "sign-in throttled");
         return Err(AccountError::Throttled);
+    };
+    if !attempt.delay.is_zero() {
+        tracing::info!(delay_ms = attempt.delay.as_millis(), "sign-in slowed down");
+        tokio::time::sleep(attempt.delay).await;
     }
     let found = find_model_by_email(db, &email).await?;
     let stored = found
@@ -201,14 +213,13 @@ pub async fn authenticate(
         .and_then(|u| u.password_hash.as_deref())
         .unwrap_or_else(|| password::dummy_hash());
     let matches = password_given.chars().count() <= password::MAX_CHARS
-        && password::verify(password_given, stored);
+        && password::verify_blocking(password_given, stored).await?;
     match found {
         Some(u) if matches && u.active && u.password_hash.is_some() => {
-            throttle::clear_account(db, &email).await?;
+            throttle::succeeded(db, &attempt, &email, address).await?;
             Ok(u.into())
         }
         _ => {
-            throttle::record_failure(db, &email, address, now).await?;
             tracing::info!(address, "sign-in refused");
             Err(AccountError::InvalidCredentials)
         }
@@ -227,7 +238,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     password::check_rules(new_password)?;
-    let hash = password::hash(new_password)?;
+    let hash = password::hash_blocking(new_password).await?;
     let txn = crate::db::begin_write(db).await?;
     let updated = store_password(&txn, user_id, hash, actor, now).await?;
     txn.commit().await?;
@@ -250,6 +261,10 @@ pub(super) async fn store_password(
     am.updated_at = Set(now);
     let updated = am.update(db).await?;
     sessions::delete_for_user(db, user_id).await?;
+    // Every other invitation or reset link was sent for a password that is now set.
+    tokens::void_open(db, user_id, now).await?;
+    // Guesses so far were at a password that no longer exists.
+    throttle::clear_account(db, &updated.email).await?;
     let mut changes = serde_json::Map::new();
     changes.insert(
         "password".into(),
@@ -282,11 +297,16 @@ where
     am.active = Set(active);
     am.updated_at = Set(now);
     let updated = am.update(&txn).await?;
-    if !active {
-        sessions::delete_for_user(&txn, user_id).await?;
-    }
     let mut changes = serde_json::Map::new();
     changes.insert("active".into(), json!({ "from": !active, "to": active }));
+    if !active {
+        sessions::delete_for_user(&txn, user_id).await?;
+        // Tokens the user made could have been copied by them: they end with the access.
+        let revoked = crate::api_tokens::revoke_created_by(&txn, user_id, actor, now).await?;
+        if revoked > 0 {
+            changes.insert("api_tokens_revoked".into(), json!(revoked));
+        }
+    }
     let action = if active {
         AuditAction::Activated
     } else {

@@ -136,7 +136,7 @@ pub fn validate(d: &CourseDraft, provider_id: i64) -> Result<(), ValidationError
         );
     }
     if let Some(mail) = &d.contact_email
-        && !EmailAddress::is_valid(mail)
+        && !(EmailAddress::is_valid(mail) && crate::mailbox::is_public(mail))
     {
         e.add(
             "contact_email",

@@ -9,8 +9,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub token_hash: String,
     pub user_id: i64,
-    /// `invitation` or `reset`.
-    pub purpose: String,
+    pub purpose: crate::accounts::TokenPurpose,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub used_at: Option<DateTimeUtc>,

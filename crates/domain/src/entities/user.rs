@@ -11,8 +11,7 @@ pub struct Model {
     pub name: String,
     /// argon2id PHC string; `None` until the invitation is accepted.
     pub password_hash: Option<String>,
-    /// `admin` or `officer`.
-    pub role: String,
+    pub role: crate::accounts::Role,
     pub municipality_id: Option<i64>,
     pub active: bool,
     pub created_at: DateTimeUtc,

@@ -67,6 +67,36 @@ pub struct ImportReport {
     pub unchanged: u64,
     /// Items skipped: malformed, invalid, duplicate guid, deadline over.
     pub failed: Vec<ItemFailure>,
+    /// Fields left out of items that were imported without them (an e-mail address that is
+    /// not fit for a `mailto:` link, say).
+    pub skipped_fields: Vec<ItemFailure>,
+}
+
+/// A feed's address that could smuggle headers or recipients into a `mailto:` link costs the
+/// posting that address, not the posting: applicants still find the way to apply on the
+/// item's page (which becomes the way to apply, as when the item names no address).
+fn drop_unsafe_addresses(
+    draft: &mut PostingDraft,
+    item: &HarvestedItem,
+    skipped: &mut Vec<ItemFailure>,
+) {
+    let fields = [
+        ("Bewerbungsadresse", &mut draft.apply_email),
+        ("Kontaktadresse", &mut draft.contact_email),
+    ];
+    for (label, field) in fields {
+        if let Some(address) = field.take_if(|a| !crate::mailbox::is_public(a)) {
+            skipped.push(ItemFailure {
+                item: item.guid.clone(),
+                reason: format!(
+                    "{label} „{address}“ weggelassen: keine einfache E-Mail-Adresse (erlaubt sind Buchstaben, Ziffern und . - _ +)."
+                ),
+            });
+        }
+    }
+    if draft.apply_email.is_none() && draft.apply_url.is_none() {
+        draft.apply_url.clone_from(&item.url);
+    }
 }
 
 /// Apply one complete harvest of `source`. `failed` are items the parser already rejected; they
@@ -116,7 +146,8 @@ where
             }
             let before = existing.get(&item.guid);
             let current = before.map(|p| PostingDraft::from_model(p, Vec::new()).normalized());
-            let draft = item.to_draft(source.id, &owner, current.as_ref(), default_deadline);
+            let mut draft = item.to_draft(source.id, &owner, current.as_ref(), default_deadline);
+            drop_unsafe_addresses(&mut draft, item, &mut report.skipped_fields);
             let outcome = match (before, current) {
                 (Some(p), Some(current)) => {
                     upsert_known(&txn, p, current, draft, &actor, now).await

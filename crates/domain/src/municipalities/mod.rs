@@ -104,7 +104,7 @@ impl NewMunicipality {
         {
             errors.add("website", "Bitte geben Sie die Website mit https:// an.");
         }
-        if !email_address::EmailAddress::is_valid(email) || email.len() > 254 {
+        if !crate::mailbox::is_public(email) {
             errors.add(
                 "contact_email",
                 "Bitte geben Sie eine gültige E-Mail-Adresse an.",

@@ -389,6 +389,7 @@ fn optional_text(e: &mut ValidationErrors, field: &'static str, value: Option<&s
 fn email(e: &mut ValidationErrors, field: &'static str, value: Option<&str>) {
     if let Some(v) = value
         && (!EmailAddress::is_valid(v)
+            || !crate::mailbox::is_public(v)
             || !v
                 .rsplit_once('@')
                 .is_some_and(|(_, domain)| domain.contains('.'))

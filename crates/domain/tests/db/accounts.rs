@@ -2,7 +2,7 @@
 
 use chrono::Duration;
 use jobboard_domain::accounts::{
-    AccountError, NewUser, Role, SessionPolicy, TokenPurpose, sessions, tokens, users,
+    AccountError, NewUser, Role, SessionPolicy, TokenPurpose, sessions, throttle, tokens, users,
 };
 use jobboard_domain::{Actor, db_tests};
 
@@ -79,18 +79,93 @@ db_tests! {
         assert_eq!(e.to_string(), AccountError::InvalidCredentials.to_string());
     }
 
-    async fn five_failures_lock_the_account_for_the_window_even_with_the_right_password(t) {
+    async fn five_failures_from_one_address_lock_that_address_out_but_not_the_owner(t) {
         officer(&t.db, "personal@naunhof.de").await;
         let now = at("2026-11-21T11:00:00Z");
-        for i in 0..5 {
-            let address = format!("10.0.0.{i}");
-            let e = users::authenticate(&t.db, "personal@naunhof.de", "daneben-daneben", &address, now).await.unwrap_err();
+        for _ in 0..5 {
+            let e = users::authenticate(&t.db, "personal@naunhof.de", "daneben-daneben", "10.6.6.6", now).await.unwrap_err();
             assert!(matches!(e, AccountError::InvalidCredentials));
         }
-        let e = users::authenticate(&t.db, "personal@naunhof.de", GOOD, "10.9.9.9", now).await.unwrap_err();
+        // The attacker's address is refused even with the right password …
+        let e = users::authenticate(&t.db, "personal@naunhof.de", GOOD, "10.6.6.6", now).await.unwrap_err();
         assert!(matches!(e, AccountError::Throttled), "{e:?}");
+        // … the owner elsewhere gets in, only slowed down (five failures on the account).
+        let started = std::time::Instant::now();
+        users::authenticate(&t.db, "personal@naunhof.de", GOOD, "10.9.9.9", now).await.unwrap();
+        assert!(started.elapsed() >= throttle::delay_after(5), "{:?}", started.elapsed());
         let later = now + Duration::minutes(16);
-        users::authenticate(&t.db, "personal@naunhof.de", GOOD, "10.9.9.9", later).await.unwrap();
+        users::authenticate(&t.db, "personal@naunhof.de", GOOD, "10.6.6.6", later).await.unwrap();
+    }
+
+    async fn failures_spread_over_many_addresses_slow_the_account_down_without_locking_it(t) {
+        officer(&t.db, "personal@naunhof.de").await;
+        let now = at("2026-11-21T11:00:00Z");
+        for i in 0..7 {
+            let e = users::authenticate(&t.db, "personal@naunhof.de", "daneben-daneben", &format!("10.0.1.{i}"), now).await.unwrap_err();
+            assert!(matches!(e, AccountError::InvalidCredentials), "{e:?}");
+        }
+        let started = std::time::Instant::now();
+        users::authenticate(&t.db, "personal@naunhof.de", GOOD, "10.0.2.1", now).await.unwrap();
+        assert!(started.elapsed() >= throttle::delay_after(7), "growing delay: {:?}", started.elapsed());
+        // The success forgave the account's slow-down.
+        let next = throttle::begin_attempt(&t.db, "personal@naunhof.de", "10.0.2.2", now).await.unwrap().unwrap();
+        assert!(next.delay.is_zero(), "{next:?}");
+    }
+
+    async fn of_fifty_parallel_wrong_attempts_at_most_the_limit_is_judged(t) {
+        officer(&t.db, "personal@naunhof.de").await;
+        let now = at("2026-11-21T11:00:00Z");
+        let tasks: Vec<_> = (0..50)
+            .map(|_| {
+                let db = t.db.clone();
+                tokio::spawn(async move { users::authenticate(&db, "personal@naunhof.de", "daneben-daneben", "10.6.6.6", now).await })
+            })
+            .collect();
+        let (mut judged, mut throttled) = (0, 0);
+        for task in tasks {
+            match task.await.unwrap() {
+                Err(AccountError::InvalidCredentials) => judged += 1,
+                Err(AccountError::Throttled) => throttled += 1,
+                other => panic!("{other:?}"),
+            }
+        }
+        eprintln!("throttle judged {judged} of 50 parallel attempts ({:?})", t.backend());
+        assert_eq!((judged, throttled), (throttle::PAIR_LIMIT, 50 - throttle::PAIR_LIMIT));
+    }
+
+    async fn of_twenty_parallel_reset_requests_three_get_a_mail(t) {
+        officer(&t.db, "personal@naunhof.de").await;
+        let now = at("2026-11-21T11:00:00Z");
+        let tasks: Vec<_> = (0..20)
+            .map(|_| {
+                let db = t.db.clone();
+                tokio::spawn(async move { tokens::request_reset(&db, "personal@naunhof.de", now).await })
+            })
+            .collect();
+        let mut sent = 0;
+        for task in tasks {
+            sent += u64::from(task.await.unwrap().unwrap().is_some());
+        }
+        assert_eq!(sent, throttle::RESET_LIMIT);
+    }
+
+    async fn a_completed_reset_clears_the_accounts_failures_and_voids_every_open_link(t) {
+        let u = officer(&t.db, "personal@naunhof.de").await;
+        let now = at("2026-11-21T11:00:00Z");
+        for _ in 0..5 {
+            let _ = users::authenticate(&t.db, "personal@naunhof.de", "daneben-daneben", "10.0.0.1", now).await;
+        }
+        let invitation = tokens::issue(&t.db, u.id, TokenPurpose::Invitation, now).await.unwrap();
+        let (_, reset) = tokens::request_reset(&t.db, "personal@naunhof.de", now).await.unwrap().unwrap();
+        tokens::set_password_with_token(&t.db, &reset, TokenPurpose::Reset, "Ganz neues Passwort 2026", now).await.unwrap();
+        assert!(matches!(tokens::peek(&t.db, &invitation, TokenPurpose::Invitation, now).await, Err(AccountError::InvalidToken)));
+        let next = throttle::begin_attempt(&t.db, "personal@naunhof.de", "10.0.0.1", now).await.unwrap();
+        assert!(next.is_some_and(|a| a.delay.is_zero()), "no lock and no slow-down left");
+        users::authenticate(&t.db, "personal@naunhof.de", "Ganz neues Passwort 2026", "10.0.0.1", now).await.unwrap();
+        // Setting a password directly (the command line) voids open links too.
+        let (_, reset) = tokens::request_reset(&t.db, "personal@naunhof.de", now).await.unwrap().unwrap();
+        users::set_password(&t.db, u.id, GOOD, &Actor::system("test"), now).await.unwrap();
+        assert!(matches!(tokens::peek(&t.db, &reset, TokenPurpose::Reset, now).await, Err(AccountError::InvalidToken)));
     }
 
     async fn many_failures_from_one_address_throttle_that_address(t) {

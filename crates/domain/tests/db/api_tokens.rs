@@ -12,6 +12,30 @@ async fn audit_count(db: &sea_orm::DatabaseConnection) -> u64 {
 }
 
 db_tests! {
+    async fn a_token_expires_when_asked_and_ends_with_the_officer_who_made_it(t) {
+        let db = &t.db;
+        let borsdorf = municipality_id(db, "borsdorf").await;
+        let now = Utc::now();
+        let past = api_tokens::create_expiring(db, borsdorf, "CMS", Some(now - Duration::days(1)), &Actor::user(7), now).await;
+        assert!(matches!(past, Err(DomainError::Validation(_))), "{past:?}");
+        let trial = api_tokens::create_expiring(db, borsdorf, "Test", Some(now + Duration::days(7)), &Actor::user(7), now).await.unwrap();
+        assert!(api_tokens::authenticate(db, &trial.plaintext, now + Duration::days(6)).await.unwrap().is_some());
+        assert!(api_tokens::authenticate(db, &trial.plaintext, now + Duration::days(7)).await.unwrap().is_none());
+
+        let u = jobboard_domain::accounts::users::create_user(
+            db,
+            jobboard_domain::accounts::NewUser { email: "personal@borsdorf.de".into(), name: "Frau Keller".into(), role: jobboard_domain::accounts::Role::Officer, municipality_id: Some(borsdorf) },
+            &Actor::system("test"),
+            now,
+        ).await.unwrap();
+        let own = api_tokens::create(db, borsdorf, "CMS", &u.actor(), now).await.unwrap();
+        let others = api_tokens::create(db, borsdorf, "Intranet", &Actor::user(u.id + 100), now).await.unwrap();
+        jobboard_domain::accounts::users::set_active(db, u.id, false, &Actor::user(1), now).await.unwrap();
+        assert!(api_tokens::authenticate(db, &own.plaintext, now).await.unwrap().is_none(), "revoked with the officer");
+        assert!(api_tokens::authenticate(db, &others.plaintext, now).await.unwrap().is_some());
+        let stored = api_token::Entity::find_by_id(own.token.id).one(db).await.unwrap().unwrap();
+        assert!(stored.revoked_at.is_some());
+    }
     async fn a_token_is_shown_once_stored_hashed_and_refused_after_revocation(t) {
         let db = &t.db;
         let borsdorf = municipality_id(db, "borsdorf").await;

@@ -109,6 +109,21 @@ db_tests! {
         assert_eq!((a.location_postcode.as_str(), a.location_place.as_str()), ("04687", "Trebsen/Mulde"));
     }
 
+    async fn an_item_whose_address_could_inject_into_a_mailto_link_loses_the_address_not_the_posting(t) {
+        let s = source(&t.db).await;
+        let mut bad = item("g-mail", "Erzieher (m/w/d)");
+        bad.apply_email = Some("bewerbung%40naunhof.de?bcc=spy%40evil.example&x@naunhof.de".into());
+        bad.contact_email = Some("kita@brandis.de".into());
+        let report = run(&t.db, &s, vec![bad], NOW).await;
+        assert_eq!((report.new, report.failed.len()), (1, 0), "{report:?}");
+        assert_eq!(report.skipped_fields.len(), 1, "{report:?}");
+        assert!(report.skipped_fields[0].reason.contains("Bewerbungsadresse"), "{report:?}");
+        let stored = by_guid(&t.db, &s, "g-mail").await;
+        assert_eq!(stored.apply_email, None);
+        assert_eq!(stored.contact_email.as_deref(), Some("kita@brandis.de"));
+        assert_eq!(stored.apply_url.as_deref(), Some("https://www.brandis.de/stellen/g-mail"));
+    }
+
     async fn new_items_become_published_postings_of_the_source_municipality(t) {
         let db = &t.db;
         let s = source(db).await;

@@ -162,6 +162,9 @@ pub async fn run_source(
     for f in &report.failed {
         tracing::warn!(source = id, item = %f.item, reason = %f.reason, "import item skipped");
     }
+    for f in &report.skipped_fields {
+        tracing::warn!(source = id, item = %f.item, reason = %f.reason, "import field skipped");
+    }
     Ok(RunResult::Imported { format, report })
 }
 

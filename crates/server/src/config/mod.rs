@@ -95,6 +95,9 @@ pub struct Config {
     /// `JOBBOARD_IMPORT_DEFAULT_DEADLINE_DAYS`: deadline of an imported posting whose item names
     /// none, in days after its first import (default 30).
     pub import_default_deadline_days: u32,
+    /// `JOBBOARD_HEADER_TIMEOUT_SECS`, `JOBBOARD_BODY_TIMEOUT_SECS`, `JOBBOARD_HSTS`: see
+    /// `config_transport`.
+    pub transport: jobboard_web::transport::TransportSettings,
 }
 
 impl std::fmt::Display for SearchBackend {
@@ -128,6 +131,7 @@ impl Config {
         let (cookie_secure, trust_forwarded_for, page_cache_pages) = read::http(&var, &public_url)?;
         let (import_interval, import_policy, import_default_deadline_days) = read::imports(&var)?;
         Ok(Self {
+            transport: crate::config_transport::from_lookup(&var, &public_url)?,
             smtp_url,
             mail_from,
             cookie_secure,

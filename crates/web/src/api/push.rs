@@ -8,17 +8,19 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, Utc};
+use jobboard_domain::accounts::throttle;
 use jobboard_domain::api_tokens::{self, ApiToken};
 use jobboard_domain::postings::push::{self, EXTERNAL_ID_MAX, PushOutcome, PushStatus};
 use jobboard_domain::postings::{
     Category, Contract, Employment, PartnerDraft, PayScheme, PostingDraft, PostingKind, queries,
 };
-use jobboard_domain::{Actor, municipalities};
+use jobboard_domain::{Actor, DomainError, municipalities};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::problem::{ApiError, ApiResult, FieldProblem, Problem};
 use crate::AppState;
+use crate::hr::session::{PeerAddr, client_address};
 
 /// Largest accepted body.
 pub const BODY_LIMIT: usize = 256 * 1024;
@@ -102,11 +104,12 @@ pub struct PushResult {
 )]
 pub async fn put_posting(
     State(state): State<AppState>,
+    PeerAddr(peer): PeerAddr,
     Path((slug, external_id)): Path<(String, String)>,
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
-    let (token, municipality_id) = authorize(&state, &headers, &slug).await?;
+    let (token, municipality_id) = authorize(&state, &headers, peer, &slug).await?;
     check_external_id(&external_id)?;
     let is_json = headers
         .get(header::CONTENT_TYPE)
@@ -180,10 +183,11 @@ pub async fn put_posting(
 )]
 pub async fn delete_posting(
     State(state): State<AppState>,
+    PeerAddr(peer): PeerAddr,
     Path((slug, external_id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Json<PushResult>> {
-    let (token, municipality_id) = authorize(&state, &headers, &slug).await?;
+    let (token, municipality_id) = authorize(&state, &headers, peer, &slug).await?;
     check_external_id(&external_id)?;
     let actor = Actor::api_token(token.id);
     let (posting, outcome) =
@@ -238,8 +242,26 @@ fn check_external_id(id: &str) -> ApiResult<()> {
 async fn authorize(
     state: &AppState,
     headers: &HeaderMap,
+    peer: Option<std::net::SocketAddr>,
     slug: &str,
 ) -> ApiResult<(ApiToken, i64)> {
+    let address = client_address(headers, peer, state.hr.trust_forwarded_for);
+    let now = Utc::now();
+    if throttle::token_failures_exhausted(&state.db, &address, now)
+        .await
+        .map_err(DomainError::from)?
+    {
+        tracing::warn!(address, "push API: too many invalid tokens");
+        return Err(ApiError {
+            retry_after: Some(60 * throttle::WINDOW_MINUTES as u64),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate-limited",
+                "Zu viele Anfragen",
+                "Von Ihrer Adresse kamen zu viele Anfragen mit ungültigem Token. Bitte später erneut versuchen.",
+            )
+        });
+    }
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -253,11 +275,14 @@ async fn authorize(
                 "Bitte senden Sie das API-Token Ihrer Kommune im Header „Authorization: Bearer …“.",
             )
         })?;
-    let token = api_tokens::authenticate(&state.db, presented, Utc::now())
-        .await?
-        .ok_or_else(|| {
-            ApiError::unauthorized("Das API-Token ist unbekannt oder wurde widerrufen.")
-        })?;
+    let Some(token) = api_tokens::authenticate(&state.db, presented, now).await? else {
+        throttle::record_token_failure(&state.db, &address, now)
+            .await
+            .map_err(DomainError::from)?;
+        return Err(ApiError::unauthorized(
+            "Das API-Token ist unbekannt, abgelaufen oder wurde widerrufen.",
+        ));
+    };
     if let Err(secs) = state.push_limiter.check(token.id) {
         return Err(ApiError {
             retry_after: Some(secs),

@@ -177,16 +177,21 @@ pub async fn create_user(
             user.name
         ),
     };
-    let mailed = match state.hr.mailer.send(&mail).await {
-        Ok(()) => "Die Einladung wurde per E-Mail verschickt.",
+    // The link is a password for the account until it is used: shown to the admin only when
+    // the mail could not carry it.
+    let (mailed, shown) = match state.hr.mailer.send(&mail).await {
+        Ok(()) => ("Die Einladung wurde per E-Mail verschickt.", String::new()),
         Err(e) => {
             tracing::error!(error = %e, "invitation mail not sent");
-            "Die E-Mail konnte nicht verschickt werden; bitte geben Sie den Link selbst weiter."
+            (
+                "Die E-Mail konnte nicht verschickt werden; bitte geben Sie den Link selbst weiter.",
+                link,
+            )
         }
     };
     page(&state, &admin, StatusCode::OK, |p| {
         p.notice = format!("Der Zugang für {} ist angelegt. {mailed}", user.email);
-        p.invitation_link = link;
+        p.invitation_link = shown;
     })
     .await
 }

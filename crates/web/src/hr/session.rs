@@ -196,22 +196,45 @@ impl FromRequestParts<AppState> for Admin {
 }
 
 /// The client address for throttling: the peer, or with `JOBBOARD_TRUST_FORWARDED_FOR` the last
-/// hop a trusted reverse proxy appended.
+/// hop a trusted reverse proxy appended. Every `X-Forwarded-For` line counts: a proxy that adds
+/// its own line (instead of appending to the client's) must still win, so the lines are joined
+/// in order and the last entry is taken.
 pub fn client_address(
-    parts_headers: &HeaderMap,
+    headers: &HeaderMap,
     peer: Option<std::net::SocketAddr>,
     trust_forwarded: bool,
 ) -> String {
-    if trust_forwarded
-        && let Some(last) = parts_headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-    {
-        return last.trim().to_owned();
+    let forwarded = last_forwarded_hop(headers);
+    if trust_forwarded && let Some(last) = forwarded {
+        return last;
+    }
+    if forwarded.is_some() {
+        warn_untrusted_forwarding();
     }
     peer.map(|p| p.ip().to_string())
         .unwrap_or_else(|| "unknown".into())
+}
+
+fn last_forwarded_hop(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .rfind(|hop| !hop.is_empty())
+        .map(str::to_owned)
+}
+
+/// Behind a reverse proxy with trust off, every client shares the proxy's address, and so
+/// its sign-in limits: said once, at the first request that shows it.
+fn warn_untrusted_forwarding() {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(|| {
+        tracing::warn!(
+            "requests carry X-Forwarded-For but JOBBOARD_TRUST_FORWARDED_FOR is off: sign-in limits count the proxy's address for every client; set JOBBOARD_TRUST_FORWARDED_FOR=on if a reverse proxy you run sets this header"
+        );
+    });
 }
 
 /// The TCP peer, when the server was started with connection info (it always is, except in
@@ -228,5 +251,37 @@ impl<S: Send + Sync> FromRequestParts<S> for PeerAddr {
                 .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
                 .map(|c| c.0),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(lines: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for l in lines {
+            h.append("x-forwarded-for", HeaderValue::from_str(l).expect("ascii"));
+        }
+        h
+    }
+
+    #[test]
+    fn the_last_hop_over_all_header_lines_is_the_client() {
+        let peer = Some(std::net::SocketAddr::from(([10, 0, 0, 9], 4711)));
+        // The client's own line first, the proxy's line last.
+        let h = with(&["1.2.3.4, 5.6.7.8", "203.0.113.7"]);
+        assert_eq!(client_address(&h, peer, true), "203.0.113.7");
+        assert_eq!(
+            client_address(&with(&["1.2.3.4, 203.0.113.8 "]), peer, true),
+            "203.0.113.8"
+        );
+        assert_eq!(
+            client_address(&with(&["203.0.113.9", ""]), peer, true),
+            "203.0.113.9"
+        );
+        assert_eq!(client_address(&h, peer, false), "10.0.0.9");
+        assert_eq!(client_address(&HeaderMap::new(), peer, true), "10.0.0.9");
+        assert_eq!(client_address(&HeaderMap::new(), None, true), "unknown");
     }
 }

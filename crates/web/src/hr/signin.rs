@@ -151,31 +151,43 @@ pub struct ResetRequestForm {
     email: String,
 }
 
-/// Always the same answer, whether or not the address has an account.
+/// Always the same answer after the same work, whether or not the address has an account: the
+/// lookup, the token and the mail happen in the background, so neither the answer nor its
+/// timing tells whether an account exists.
 pub async fn request_reset(
     State(state): State<AppState>,
     Form(form): Form<ResetRequestForm>,
 ) -> AppResult<Response> {
-    let now = Utc::now();
-    if let Some((user, token)) = tokens::request_reset(&state.db, &form.email, now).await? {
-        let link = state.site.url(&format!("/passwort-neu/{token}"));
-        let email = Email {
-            to: user.email.clone(),
-            subject: "Neues Passwort für die Partheland Stellenbörse".into(),
-            body: format!(
-                "Guten Tag {},\n\nüber diesen Link legen Sie ein neues Passwort fest (gültig für eine Stunde):\n\n{link}\n\nWenn Sie das nicht angefordert haben, können Sie diese E-Mail ignorieren.\n\nPartheland Stellenbörse",
-                user.name
-            ),
-        };
-        if let Err(e) = state.hr.mailer.send(&email).await {
-            tracing::error!(error = %e, "password reset mail not sent");
-        }
-    }
+    let background = state.clone();
+    tokio::spawn(async move { send_reset_mail(&background, &form.email).await });
     let page = ResetRequestPage {
         meta: meta(&state, "Passwort vergessen"),
         sent: true,
     };
     Ok(render_status(StatusCode::OK, &page)?)
+}
+
+async fn send_reset_mail(state: &AppState, address: &str) {
+    let found = match tokens::request_reset(&state.db, address, Utc::now()).await {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::error!(error = %e, "password reset not prepared");
+            return;
+        }
+    };
+    let Some((user, token)) = found else { return };
+    let link = state.site.url(&format!("/passwort-neu/{token}"));
+    let email = Email {
+        to: user.email.clone(),
+        subject: "Neues Passwort für die Partheland Stellenbörse".into(),
+        body: format!(
+            "Guten Tag {},\n\nüber diesen Link legen Sie ein neues Passwort fest (gültig für eine Stunde):\n\n{link}\n\nWenn Sie das nicht angefordert haben, können Sie diese E-Mail ignorieren.\n\nPartheland Stellenbörse",
+            user.name
+        ),
+    };
+    if let Err(e) = state.hr.mailer.send(&email).await {
+        tracing::error!(error = %e, "password reset mail not sent");
+    }
 }
 
 #[derive(Template)]
