@@ -237,3 +237,58 @@ impl DraftBuilder {
         errors.into_result().map(|()| draft)
     }
 }
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    fn ctx() -> ValidationContext {
+        ValidationContext {
+            owner_municipality_id: 1,
+            publication_day: None,
+        }
+    }
+
+    #[test]
+    fn a_missing_deadline_is_one_error_and_no_rule_compares_with_a_placeholder() {
+        let mut b = DraftBuilder::new(None);
+        let d = b.draft();
+        d.contract = Contract::FixedTerm;
+        d.contract_end_date = NaiveDate::from_ymd_opt(2027, 1, 31);
+        let errors = b.build(ctx()).unwrap_err();
+        let deadline: Vec<_> = errors.for_field("application_deadline").collect();
+        assert_eq!(deadline, ["Bitte geben Sie die Bewerbungsfrist an."]);
+        assert_eq!(errors.for_field("contract_end_date").count(), 0, "{errors}");
+        assert!(errors.for_field("title").next().is_some(), "the rules ran");
+    }
+
+    #[test]
+    fn a_rejected_field_gets_only_its_own_message() {
+        let mut b = DraftBuilder::new(NaiveDate::from_ymd_opt(2027, 1, 31));
+        b.reject("title", "nicht lesbar");
+        assert_eq!(b.rejected(), 1);
+        let errors = b.build(ctx()).unwrap_err();
+        assert_eq!(
+            errors.for_field("title").collect::<Vec<_>>(),
+            ["nicht lesbar"]
+        );
+        assert_eq!(errors.0[0].field, "title", "rejections come first");
+    }
+
+    #[test]
+    fn defaults_are_a_permanent_full_time_job_without_pay_figures() {
+        let d = PostingDraft::with_defaults(NaiveDate::MIN);
+        assert_eq!(
+            (d.kind, d.category, d.employment, d.contract, d.pay_scheme),
+            (
+                PostingKind::Job,
+                Category::Sonstiges,
+                Employment::FullTime,
+                Contract::Permanent,
+                PayScheme::Other
+            )
+        );
+        assert!(d.partners.is_empty() && d.apply_url.is_none());
+    }
+}
