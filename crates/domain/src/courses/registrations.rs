@@ -88,22 +88,7 @@ where
     draft.validate()?;
     let txn = crate::db::begin_write(db).await?;
     let course: Course = lock(&txn, course_id).await?;
-    match course.status {
-        CourseStatus::Open => {}
-        CourseStatus::Draft => return Err(DomainError::NotFound),
-        other => {
-            return Err(DomainError::Refused(format!(
-                "Für diesen Lehrgang ist keine Anmeldung möglich (Status: {}).",
-                other.label()
-            )));
-        }
-    }
-    if now >= course.registration_closes_at {
-        return Err(DomainError::Refused(format!(
-            "Der Anmeldeschluss ({}) ist vorbei.",
-            berlin::format_date(course.registration_deadline)
-        )));
-    }
+    check_open(&course, now)?;
     municipalities::find_by_id(&txn, municipality_id)
         .await?
         .ok_or(DomainError::NotFound)?;
@@ -158,6 +143,28 @@ where
     };
     txn.commit().await?;
     Ok((created, vec![notice]))
+}
+
+/// Registration is possible: the course is open and its deadline not over. A draft course
+/// does not exist for anyone but its provider.
+fn check_open(course: &Course, now: DateTime<Utc>) -> DomainResult<()> {
+    match course.status {
+        CourseStatus::Open => {}
+        CourseStatus::Draft => return Err(DomainError::NotFound),
+        other => {
+            return Err(DomainError::Refused(format!(
+                "Für diesen Lehrgang ist keine Anmeldung möglich (Status: {}).",
+                other.label()
+            )));
+        }
+    }
+    if now >= course.registration_closes_at {
+        return Err(DomainError::Refused(format!(
+            "Der Anmeldeschluss ({}) ist vorbei.",
+            berlin::format_date(course.registration_deadline)
+        )));
+    }
+    Ok(())
 }
 
 /// Cancel registration `id`. Allowed for officers of the person's municipality and of the

@@ -68,18 +68,21 @@ impl HarvestedItem {
         default_deadline: NaiveDate,
     ) -> PostingDraft {
         let words = self.words();
-        let (contract, contract_end_date) = self.contract.unwrap_or((Contract::Permanent, None));
+        let deadline = self
+            .deadline
+            .or(existing.map(|d| d.application_deadline))
+            .unwrap_or(default_deadline);
+        let defaults = PostingDraft::with_defaults(deadline);
+        let (contract, contract_end_date) = self
+            .contract
+            .unwrap_or((defaults.contract, defaults.contract_end_date));
         let pay = self.pay.clone().unwrap_or(PayDetails {
-            scheme: PayScheme::Other,
+            scheme: defaults.pay_scheme,
             grade_from: None,
             grade_to: None,
             monthly_min_eur: None,
             monthly_max_eur: None,
         });
-        let deadline = self
-            .deadline
-            .or(existing.map(|d| d.application_deadline))
-            .unwrap_or(default_deadline);
         PostingDraft {
             kind: self.kind.unwrap_or_else(|| guess_kind(&words)),
             reference_number: self.reference(source_id),
@@ -120,7 +123,7 @@ impl HarvestedItem {
                 .clone()
                 .or_else(|| self.url.clone().filter(|_| self.apply_email.is_none())),
             apply_email: self.apply_email.clone(),
-            partners: Vec::new(),
+            ..defaults
         }
         .normalized()
     }

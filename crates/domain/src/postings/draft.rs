@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::types::{Category, Contract, Employment, PayScheme, PostingKind};
+use super::validation::{ValidationContext, ValidationErrors, check};
 use crate::entities::posting;
 
 /// Everything about a posting that its authors decide; status, dates of publication, version
@@ -54,6 +55,44 @@ pub struct PartnerDraft {
 }
 
 impl PostingDraft {
+    /// A draft with the board's defaults for everything a source may leave out: a permanent
+    /// full-time job in „Sonstiges“, „sonstige Vergütung“ without figures, empty texts, no
+    /// contact, no partners. The one place these defaults live (form, push API, importer).
+    pub fn with_defaults(application_deadline: NaiveDate) -> Self {
+        Self {
+            kind: PostingKind::Job,
+            reference_number: String::new(),
+            title: String::new(),
+            department: None,
+            category: Category::Sonstiges,
+            employment: Employment::FullTime,
+            weekly_hours: None,
+            contract: Contract::Permanent,
+            contract_end_date: None,
+            pay_scheme: PayScheme::Other,
+            pay_grade_from: None,
+            pay_grade_to: None,
+            pay_monthly_min_eur: None,
+            pay_monthly_max_eur: None,
+            location_place: String::new(),
+            location_postcode: String::new(),
+            latitude: None,
+            longitude: None,
+            start_date: None,
+            application_deadline,
+            description: String::new(),
+            tasks: String::new(),
+            profile: String::new(),
+            benefits: String::new(),
+            contact_name: None,
+            contact_phone: None,
+            contact_email: None,
+            apply_url: None,
+            apply_email: None,
+            partners: Vec::new(),
+        }
+    }
+
     /// The draft of an existing posting, e.g. to prefill the editor or to duplicate it.
     pub fn from_model(p: &posting::Model, partners: Vec<PartnerDraft>) -> Self {
         Self {
@@ -133,5 +172,123 @@ impl PostingDraft {
             opt(&mut p.note);
         }
         self
+    }
+}
+
+/// Builds a draft from a source that may leave required values out or send values that do not
+/// parse (the push API, a form): fields start at [`PostingDraft::with_defaults`], the source
+/// sets what it has, reports what it could not read with [`DraftBuilder::reject`], and
+/// [`DraftBuilder::build`] returns the draft or every problem at once. A draft without a
+/// deadline never leaves the builder, so no placeholder date reaches the rules or the database.
+#[derive(Clone, Debug)]
+pub struct DraftBuilder {
+    draft: PostingDraft,
+    deadline: Option<NaiveDate>,
+    errors: ValidationErrors,
+}
+
+impl DraftBuilder {
+    pub fn new(deadline: Option<NaiveDate>) -> Self {
+        Self {
+            // Only read when `deadline` is known; see `build`.
+            draft: PostingDraft::with_defaults(deadline.unwrap_or_default()),
+            deadline,
+            errors: ValidationErrors::default(),
+        }
+    }
+
+    /// The fields, to set what the source supplied.
+    pub fn draft(&mut self) -> &mut PostingDraft {
+        &mut self.draft
+    }
+
+    /// A value the source sent that could not be read; the rules then say nothing more about
+    /// this field.
+    pub fn reject(&mut self, field: &'static str, message: impl Into<String>) {
+        self.errors.add(field, message);
+    }
+
+    /// How many values were rejected so far.
+    pub fn rejected(&self) -> usize {
+        self.errors.0.len()
+    }
+
+    /// The normalized draft, or every problem: what was rejected, a missing deadline, then the
+    /// rules for every other field.
+    pub fn build(self, ctx: ValidationContext) -> Result<PostingDraft, ValidationErrors> {
+        let Self {
+            draft,
+            deadline,
+            mut errors,
+        } = self;
+        let draft = draft.normalized();
+        if deadline.is_none() && errors.for_field("application_deadline").next().is_none() {
+            errors.add(
+                "application_deadline",
+                "Bitte geben Sie die Bewerbungsfrist an.",
+            );
+        }
+        let rejected: Vec<&'static str> = errors.0.iter().map(|e| e.field).collect();
+        for e in check(&draft, ctx, deadline).0 {
+            if !rejected.contains(&e.field) {
+                errors.0.push(e);
+            }
+        }
+        errors.into_result().map(|()| draft)
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    fn ctx() -> ValidationContext {
+        ValidationContext {
+            owner_municipality_id: 1,
+            publication_day: None,
+        }
+    }
+
+    #[test]
+    fn a_missing_deadline_is_one_error_and_no_rule_compares_with_a_placeholder() {
+        let mut b = DraftBuilder::new(None);
+        let d = b.draft();
+        d.contract = Contract::FixedTerm;
+        d.contract_end_date = NaiveDate::from_ymd_opt(2027, 1, 31);
+        let errors = b.build(ctx()).unwrap_err();
+        let deadline: Vec<_> = errors.for_field("application_deadline").collect();
+        assert_eq!(deadline, ["Bitte geben Sie die Bewerbungsfrist an."]);
+        assert_eq!(errors.for_field("contract_end_date").count(), 0, "{errors}");
+        assert!(errors.for_field("title").next().is_some(), "the rules ran");
+    }
+
+    #[test]
+    fn a_rejected_field_gets_only_its_own_message() {
+        let mut b = DraftBuilder::new(NaiveDate::from_ymd_opt(2027, 1, 31));
+        b.reject("title", "nicht lesbar");
+        assert_eq!(b.rejected(), 1);
+        let errors = b.build(ctx()).unwrap_err();
+        assert_eq!(
+            errors.for_field("title").collect::<Vec<_>>(),
+            ["nicht lesbar"]
+        );
+        assert_eq!(errors.0[0].field, "title", "rejections come first");
+    }
+
+    #[test]
+    fn defaults_are_a_permanent_full_time_job_without_pay_figures() {
+        let d = PostingDraft::with_defaults(NaiveDate::MIN);
+        assert_eq!(
+            (d.kind, d.category, d.employment, d.contract, d.pay_scheme),
+            (
+                PostingKind::Job,
+                Category::Sonstiges,
+                Employment::FullTime,
+                Contract::Permanent,
+                PayScheme::Other
+            )
+        );
+        assert!(d.partners.is_empty() && d.apply_url.is_none());
     }
 }

@@ -10,5 +10,5 @@ pub mod record;
 pub mod types;
 pub mod validation;
 
-pub use draft::{PartnerDraft, PostingDraft};
+pub use draft::{DraftBuilder, PartnerDraft, PostingDraft};
 pub use types::{Category, Contract, Employment, PayScheme, PostingKind, PostingStatus};

@@ -11,8 +11,10 @@ use chrono::{NaiveDate, Utc};
 use jobboard_domain::accounts::throttle;
 use jobboard_domain::api_tokens::{self, ApiToken};
 use jobboard_domain::postings::push::{self, EXTERNAL_ID_MAX, PushOutcome, PushStatus};
+use jobboard_domain::postings::validation::ValidationContext;
 use jobboard_domain::postings::{
-    Category, Contract, Employment, PartnerDraft, PayScheme, PostingDraft, PostingKind, queries,
+    Category, Contract, DraftBuilder, Employment, PartnerDraft, PayScheme, PostingDraft,
+    PostingKind, queries,
 };
 use jobboard_domain::{Actor, DomainError, municipalities};
 use serde::{Deserialize, Serialize};
@@ -142,7 +144,7 @@ pub async fn put_posting(
             "Der Inhalt ist kein gültiges JSON einer Anzeige: {e}"
         ))
     })?;
-    let (draft, status) = into_draft(&state, pushed).await?;
+    let (draft, status) = into_draft(&state, pushed, municipality_id).await?;
     let actor = Actor::api_token(token.id);
     let (posting, outcome) = push::put_posting(
         &state.db,
@@ -312,161 +314,184 @@ async fn authorize(
     Ok((token, own.id))
 }
 
-/// The draft, or every field that is missing or has an unknown code.
-async fn into_draft(state: &AppState, p: PushPosting) -> ApiResult<(PostingDraft, PushStatus)> {
-    let mut errors: Vec<FieldProblem> = vec![];
-    let mut error = |field: &str, message: String| {
-        errors.push(FieldProblem {
-            field: field.into(),
-            message,
-        });
-    };
-    fn code<T: Copy>(
-        value: Option<&str>,
-        field: &str,
-        from_code: fn(&str) -> Option<T>,
-        all: &[T],
-        name: fn(T) -> &'static str,
-        error: &mut impl FnMut(&str, String),
-    ) -> Option<T> {
-        let allowed = || all.iter().map(|v| name(*v)).collect::<Vec<_>>().join(", ");
-        match value {
-            None => {
-                error(field, format!("Pflichtfeld fehlt. Erlaubt: {}.", allowed()));
-                None
-            }
-            Some(v) => from_code(v).or_else(|| {
-                error(
-                    field,
-                    format!("Unbekannter Wert „{v}“. Erlaubt: {}.", allowed()),
-                );
-                None
-            }),
-        }
-    }
-    let kind = code(
-        p.kind.as_deref(),
-        "kind",
-        PostingKind::from_code,
-        PostingKind::ALL,
-        PostingKind::code,
-        &mut error,
-    );
-    let category = code(
-        p.category.as_deref(),
-        "category",
-        Category::from_code,
-        Category::ALL,
-        Category::code,
-        &mut error,
-    );
-    let employment = code(
-        p.employment.as_deref(),
-        "employment",
-        Employment::from_code,
-        Employment::ALL,
-        Employment::code,
-        &mut error,
-    );
-    let contract = code(
-        p.contract.as_deref(),
-        "contract",
-        Contract::from_code,
-        Contract::ALL,
-        Contract::code,
-        &mut error,
-    );
-    let pay_scheme = code(
-        p.pay_scheme.as_deref(),
-        "pay_scheme",
-        PayScheme::from_code,
-        PayScheme::ALL,
-        PayScheme::code,
-        &mut error,
-    );
-    let status = match p.status.as_deref() {
-        None | Some("published") => PushStatus::Published,
-        Some("draft") => PushStatus::Draft,
-        Some(other) => {
-            error(
-                "status",
-                format!("Unbekannter Status „{other}“. Erlaubt: published, draft."),
-            );
-            PushStatus::Published
-        }
-    };
+/// The draft, or every field that is missing or has an unknown code, and the domain's rules
+/// for the rest, in one answer.
+async fn into_draft(
+    state: &AppState,
+    p: PushPosting,
+    municipality_id: i64,
+) -> ApiResult<(PostingDraft, PushStatus)> {
+    let mut b = DraftBuilder::new(p.application_deadline);
     if p.application_deadline.is_none() {
-        error(
+        b.reject(
             "application_deadline",
-            "Pflichtfeld fehlt: die Bewerbungsfrist als Datum (JJJJ-MM-TT).".into(),
+            "Pflichtfeld fehlt: die Bewerbungsfrist als Datum (JJJJ-MM-TT).",
         );
     }
-    let members = state.members().await?;
-    let mut partners = vec![];
-    for slug in &p.partners {
-        match members.iter().find(|m| &m.slug == slug) {
-            Some(m) => partners.push(PartnerDraft {
-                municipality_id: m.id,
-                note: None,
-            }),
-            None => error(
-                "partners",
-                format!("Die Partnerkommune „{slug}“ ist nicht bekannt."),
-            ),
-        }
+    let codes = read_codes(&mut b, &p);
+    let status = read_status(&mut b, p.status.as_deref());
+    let partners = read_partners(state, &mut b, &p.partners).await?;
+    let d = b.draft();
+    if let Some((kind, category, employment, contract, pay_scheme)) = codes {
+        (d.kind, d.category, d.employment) = (kind, category, employment);
+        (d.contract, d.pay_scheme) = (contract, pay_scheme);
     }
-    let draft = PostingDraft {
-        kind: kind.unwrap_or(PostingKind::Job),
-        reference_number: p.reference_number.unwrap_or_default(),
-        title: p.title.unwrap_or_default(),
-        department: p.department,
-        category: category.unwrap_or(Category::Sonstiges),
-        employment: employment.unwrap_or(Employment::FullTime),
-        weekly_hours: p.weekly_hours,
-        contract: contract.unwrap_or(Contract::Permanent),
-        contract_end_date: p.contract_end_date,
-        pay_scheme: pay_scheme.unwrap_or(PayScheme::Other),
-        pay_grade_from: p.pay_grade_from,
-        pay_grade_to: p.pay_grade_to,
-        pay_monthly_min_eur: p.pay_monthly_min_eur,
-        pay_monthly_max_eur: p.pay_monthly_max_eur,
-        location_place: p.location_place.unwrap_or_default(),
-        location_postcode: p.location_postcode.unwrap_or_default(),
-        latitude: p.latitude,
-        longitude: p.longitude,
-        start_date: p.start_date,
-        application_deadline: p.application_deadline.unwrap_or(NaiveDate::MIN),
-        description: p.description.unwrap_or_default(),
-        tasks: p.tasks.unwrap_or_default(),
-        profile: p.profile.unwrap_or_default(),
-        benefits: p.benefits.unwrap_or_default(),
-        contact_name: p.contact_name,
-        contact_phone: p.contact_phone,
-        contact_email: p.contact_email,
-        apply_url: p.apply_url,
-        apply_email: p.apply_email,
-        partners,
-    };
-    // The domain's own rules, so every problem is reported in one answer.
-    let ctx = jobboard_domain::postings::validation::ValidationContext {
-        owner_municipality_id: 0,
+    d.partners = partners;
+    copy_fields(d, p);
+    let ctx = ValidationContext {
+        owner_municipality_id: municipality_id,
         publication_day: None,
     };
-    if let Err(domain) =
-        jobboard_domain::postings::validation::validate(&draft.clone().normalized(), ctx)
-    {
-        for e in domain.0 {
-            let already = errors.iter().any(|x| x.field == e.field);
-            if !already {
-                errors.push(FieldProblem {
+    let rejected = b.rejected();
+    let draft = b.build(ctx).map_err(|errors| {
+        // Every value that could not be read, then one rule per field: the first says what
+        // to fix.
+        let mut problems: Vec<FieldProblem> = vec![];
+        for (i, e) in errors.0.into_iter().enumerate() {
+            if i < rejected || !problems.iter().any(|x| x.field == e.field) {
+                problems.push(FieldProblem {
                     field: e.field.into(),
                     message: e.message,
                 });
             }
         }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
+        ApiError::validation(problems)
+    })?;
     Ok((draft, status))
+}
+
+/// A required code, or an error naming the allowed ones.
+fn code<T: Copy>(
+    b: &mut DraftBuilder,
+    value: Option<&str>,
+    field: &'static str,
+    from_code: fn(&str) -> Option<T>,
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> Option<T> {
+    let allowed = || all.iter().map(|v| name(*v)).collect::<Vec<_>>().join(", ");
+    match value {
+        None => {
+            b.reject(field, format!("Pflichtfeld fehlt. Erlaubt: {}.", allowed()));
+            None
+        }
+        Some(v) => from_code(v).or_else(|| {
+            b.reject(
+                field,
+                format!("Unbekannter Wert „{v}“. Erlaubt: {}.", allowed()),
+            );
+            None
+        }),
+    }
+}
+
+type Codes = (PostingKind, Category, Employment, Contract, PayScheme);
+
+/// The five required codes; `None` if any is missing or unknown (each reported).
+fn read_codes(b: &mut DraftBuilder, p: &PushPosting) -> Option<Codes> {
+    let kind = code(
+        b,
+        p.kind.as_deref(),
+        "kind",
+        PostingKind::from_code,
+        PostingKind::ALL,
+        PostingKind::code,
+    );
+    let category = code(
+        b,
+        p.category.as_deref(),
+        "category",
+        Category::from_code,
+        Category::ALL,
+        Category::code,
+    );
+    let employment = code(
+        b,
+        p.employment.as_deref(),
+        "employment",
+        Employment::from_code,
+        Employment::ALL,
+        Employment::code,
+    );
+    let contract = code(
+        b,
+        p.contract.as_deref(),
+        "contract",
+        Contract::from_code,
+        Contract::ALL,
+        Contract::code,
+    );
+    let pay = code(
+        b,
+        p.pay_scheme.as_deref(),
+        "pay_scheme",
+        PayScheme::from_code,
+        PayScheme::ALL,
+        PayScheme::code,
+    );
+    Some((kind?, category?, employment?, contract?, pay?))
+}
+
+fn read_status(b: &mut DraftBuilder, status: Option<&str>) -> PushStatus {
+    match status {
+        None | Some("published") => PushStatus::Published,
+        Some("draft") => PushStatus::Draft,
+        Some(other) => {
+            b.reject(
+                "status",
+                format!("Unbekannter Status „{other}“. Erlaubt: published, draft."),
+            );
+            PushStatus::Published
+        }
+    }
+}
+
+/// Partner municipalities by slug; an unknown slug is reported.
+async fn read_partners(
+    state: &AppState,
+    b: &mut DraftBuilder,
+    slugs: &[String],
+) -> ApiResult<Vec<PartnerDraft>> {
+    let members = state.members().await?;
+    let mut partners = vec![];
+    for slug in slugs {
+        match members.iter().find(|m| &m.slug == slug) {
+            Some(m) => partners.push(PartnerDraft {
+                municipality_id: m.id,
+                note: None,
+            }),
+            None => b.reject(
+                "partners",
+                format!("Die Partnerkommune „{slug}“ ist nicht bekannt."),
+            ),
+        }
+    }
+    Ok(partners)
+}
+
+/// The free fields, as sent; left-out texts stay empty.
+fn copy_fields(d: &mut PostingDraft, p: PushPosting) {
+    d.reference_number = p.reference_number.unwrap_or_default();
+    d.title = p.title.unwrap_or_default();
+    d.department = p.department;
+    d.weekly_hours = p.weekly_hours;
+    d.contract_end_date = p.contract_end_date;
+    d.pay_grade_from = p.pay_grade_from;
+    d.pay_grade_to = p.pay_grade_to;
+    d.pay_monthly_min_eur = p.pay_monthly_min_eur;
+    d.pay_monthly_max_eur = p.pay_monthly_max_eur;
+    d.location_place = p.location_place.unwrap_or_default();
+    d.location_postcode = p.location_postcode.unwrap_or_default();
+    d.latitude = p.latitude;
+    d.longitude = p.longitude;
+    d.start_date = p.start_date;
+    d.description = p.description.unwrap_or_default();
+    d.tasks = p.tasks.unwrap_or_default();
+    d.profile = p.profile.unwrap_or_default();
+    d.benefits = p.benefits.unwrap_or_default();
+    d.contact_name = p.contact_name;
+    d.contact_phone = p.contact_phone;
+    d.contact_email = p.contact_email;
+    d.apply_url = p.apply_url;
+    d.apply_email = p.apply_email;
 }
