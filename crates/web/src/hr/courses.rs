@@ -125,28 +125,6 @@ pub(crate) async fn send_notices(state: &AppState, notices: Vec<Notice>) {
     }
 }
 
-/// The form code of each course action: its one string form, in buttons and the posted form.
-const ACTION_CODES: [(CourseAction, &str); 4] = [
-    (CourseAction::Open, "open"),
-    (CourseAction::Close, "close"),
-    (CourseAction::Cancel, "cancel"),
-    (CourseAction::MarkHeld, "held"),
-];
-
-fn action_code(a: CourseAction) -> &'static str {
-    ACTION_CODES
-        .iter()
-        .find(|(x, _)| *x == a)
-        .map_or("", |(_, code)| code)
-}
-
-fn action_from_code(code: &str) -> Option<CourseAction> {
-    ACTION_CODES
-        .iter()
-        .find(|(_, c)| *c == code)
-        .map(|(a, _)| *a)
-}
-
 /// A status button of the editor.
 pub struct ActionButton {
     pub code: &'static str,
@@ -172,7 +150,7 @@ fn actions_for(c: &Course) -> Vec<ActionButton> {
     actions
         .iter()
         .map(|&(a, label)| ActionButton {
-            code: action_code(a),
+            code: a.code(),
             label,
         })
         .collect()
@@ -345,7 +323,7 @@ pub async fn change_course_status(
     Form(form): Form<StatusForm>,
 ) -> AppResult<Response> {
     load_provided(&state, &officer, id).await?;
-    let action = action_from_code(&form.aktion)
+    let action = CourseAction::from_code(&form.aktion)
         .ok_or_else(|| AppError::BadRequest("Unbekannte Aktion.".into()))?;
     let actor = officer.session.user.actor();
     let (_, notices) =
@@ -360,14 +338,9 @@ mod tests {
 
     #[test]
     fn every_course_action_has_one_code() {
-        for a in [
-            CourseAction::Open,
-            CourseAction::Close,
-            CourseAction::Cancel,
-            CourseAction::MarkHeld,
-        ] {
-            assert_eq!(action_from_code(action_code(a)), Some(a));
+        for a in CourseAction::ALL {
+            assert_eq!(CourseAction::from_code(a.code()), Some(a));
         }
-        assert_eq!(action_from_code("teleport"), None);
+        assert_eq!(CourseAction::from_code("teleport"), None);
     }
 }

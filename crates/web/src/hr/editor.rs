@@ -161,22 +161,25 @@ pub async fn new_posting(State(state): State<AppState>, officer: Officer) -> App
 }
 
 /// The form again when it asked for the preview or has errors; `None` when it is to be saved.
-async fn preview_or_errors(
+/// The draft to save, or the page to show instead: the preview, or the form with its problems.
+async fn draft_or_page(
     state: &AppState,
     officer: &Officer,
     posting: Option<&queries::Posting>,
     s: &Submitted,
-    errors: &ValidationErrors,
-) -> AppResult<Option<Response>> {
+    parsed: Result<PostingDraft, ValidationErrors>,
+) -> AppResult<Result<PostingDraft, Response>> {
     let preview = s.get("aktion") == "vorschau";
-    if !preview && errors.is_empty() {
-        return Ok(None);
-    }
+    let errors = match parsed {
+        Ok(draft) if !preview => return Ok(Ok(draft)),
+        Ok(_) => ValidationErrors::default(),
+        Err(errors) => errors,
+    };
     let view = View {
         preview,
-        ..View::new(s, errors)
+        ..View::new(s, &errors)
     };
-    Ok(Some(editor(state, officer, posting, view).await?))
+    Ok(Err(editor(state, officer, posting, view).await?))
 }
 
 fn to_editor(id: i64) -> Response {
@@ -189,10 +192,11 @@ pub async fn create_posting(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let s = Submitted::new(pairs);
-    let (draft, errors) = posting::parse(&s, officer.municipality_id);
-    if let Some(shown) = preview_or_errors(&state, &officer, None, &s, &errors).await? {
-        return Ok(shown);
-    }
+    let parsed = posting::parse(&s, officer.municipality_id);
+    let draft = match draft_or_page(&state, &officer, None, &s, parsed).await? {
+        Ok(draft) => draft,
+        Err(page) => return Ok(page),
+    };
     let actor = officer.session.user.actor();
     let created = mutations::create_posting(
         &state.db,
@@ -244,10 +248,11 @@ pub async fn update_posting(
         return Err(AppError::Refused(StatusCode::CONFLICT, why.to_owned()));
     }
     let s = Submitted::new(pairs);
-    let (draft, errors) = posting::parse(&s, officer.municipality_id);
-    if let Some(shown) = preview_or_errors(&state, &officer, Some(&p), &s, &errors).await? {
-        return Ok(shown);
-    }
+    let parsed = posting::parse(&s, officer.municipality_id);
+    let draft = match draft_or_page(&state, &officer, Some(&p), &s, parsed).await? {
+        Ok(draft) => draft,
+        Err(page) => return Ok(page),
+    };
     let version = version(&s)?;
     let actor = officer.session.user.actor();
     let updated =

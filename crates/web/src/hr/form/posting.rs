@@ -3,9 +3,10 @@
 
 use chrono::NaiveDate;
 use jobboard_domain::municipalities::Municipality;
-use jobboard_domain::postings::validation::{ValidationContext, ValidationErrors, validate};
+use jobboard_domain::postings::validation::{ValidationContext, ValidationErrors};
 use jobboard_domain::postings::{
-    Category, Contract, Employment, PartnerDraft, PayScheme, PostingDraft, PostingKind,
+    Category, Contract, DraftBuilder, Employment, PartnerDraft, PayScheme, PostingDraft,
+    PostingKind,
 };
 
 use super::field::{FieldSpec, Group, GroupSpec, Input, groups, options};
@@ -327,14 +328,21 @@ fn partners(s: &Submitted, owner: i64) -> Vec<PartnerDraft> {
         .collect()
 }
 
-/// The draft and every problem with it: values that do not parse, then the domain's rules
-/// for the rest. A field that did not parse gets only its parse error.
-pub fn parse(s: &Submitted, owner: i64) -> (PostingDraft, ValidationErrors) {
+/// The draft, or every problem with it: values that do not parse, then the domain's rules
+/// for the rest. A field that did not parse gets only its parse error. Built through the
+/// domain's [`DraftBuilder`] like the push API's drafts, so no placeholder deadline exists.
+pub fn parse(s: &Submitted, owner: i64) -> Result<PostingDraft, ValidationErrors> {
     let mut p = Parser::new(s);
     let text = |n: &str| s.get(n).to_owned();
     let opt = |n: &str| Some(s.get(n).to_owned());
     let c = choices(&mut p);
     let whole_euros = "Bitte geben Sie den Monatsbetrag in ganzen Euro als Zahl an.";
+    let deadline = p.required_date(
+        "application_deadline",
+        "Bitte geben Sie die Bewerbungsfrist an.",
+    );
+    let mut b = DraftBuilder::new(deadline);
+    let defaults = b.draft().clone();
     let draft = PostingDraft {
         kind: c.kind,
         reference_number: text("reference_number"),
@@ -358,12 +366,6 @@ pub fn parse(s: &Submitted, owner: i64) -> (PostingDraft, ValidationErrors) {
         latitude: p.decimal("latitude", "Bitte geben Sie den Breitengrad als Zahl an."),
         longitude: p.decimal("longitude", "Bitte geben Sie den Längengrad als Zahl an."),
         start_date: p.date("start_date"),
-        application_deadline: p
-            .required_date(
-                "application_deadline",
-                "Bitte geben Sie die Bewerbungsfrist an.",
-            )
-            .unwrap_or(NaiveDate::MAX),
         description: text("description"),
         tasks: text("tasks"),
         profile: text("profile"),
@@ -374,22 +376,16 @@ pub fn parse(s: &Submitted, owner: i64) -> (PostingDraft, ValidationErrors) {
         apply_url: opt("apply_url"),
         apply_email: opt("apply_email"),
         partners: partners(s, owner),
-    }
-    .normalized();
-    // The rules' verdict on everything else too, so one round trip finds all; a clean parse
-    // leaves the rules to the save, which checks them in its transaction.
-    let rules = if p.is_clean() {
-        Ok(())
-    } else {
-        validate(
-            &draft,
-            ValidationContext {
-                owner_municipality_id: owner,
-                publication_day: None,
-            },
-        )
+        ..defaults
     };
-    (draft, p.finish(rules))
+    *b.draft() = draft;
+    for e in p.finish(Ok(())).0 {
+        b.reject(e.field, e.message);
+    }
+    b.build(ValidationContext {
+        owner_municipality_id: owner,
+        publication_day: None,
+    })
 }
 
 pub struct PartnerChoice {

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use jobboard_domain::berlin;
-use jobboard_domain::imports::sources::{self, NextRun};
 use jobboard_domain::imports::ImportSource;
+use jobboard_domain::imports::sources::{self, NextRun};
 use jobboard_domain::municipalities::Municipality;
 
 use crate::AppState;
