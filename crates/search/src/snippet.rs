@@ -22,24 +22,105 @@ pub fn highlight_whole(text: &str, ranges: &[Range<usize>]) -> String {
 /// before) to the end of a sentence or word within the same line, the matches marked. Empty
 /// when nothing matched.
 pub fn snippet(body: &str, ranges: &[Range<usize>], max_chars: usize) -> String {
-    let Some(first) = ranges.iter().find(|r| valid(body, r)) else {
-        return String::new();
-    };
+    match cut(body, ranges, max_chars) {
+        Some(c) => c.html(body, ranges),
+        None => String::new(),
+    }
+}
+
+/// Where a snippet begins and ends in its text, and whether text was left out on either side.
+struct Cut {
+    window: Range<usize>,
+    before: bool,
+    after: bool,
+}
+
+impl Cut {
+    fn html(&self, text: &str, ranges: &[Range<usize>]) -> String {
+        let mut html = String::new();
+        if self.before {
+            html.push('…');
+        }
+        html.push_str(&marked(text, self.window.clone(), ranges));
+        if self.after {
+            html.push('…');
+        }
+        html
+    }
+}
+
+fn cut(body: &str, ranges: &[Range<usize>], max_chars: usize) -> Option<Cut> {
+    let first = ranges.iter().find(|r| valid(body, r))?;
     let line_start = body[..first.start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = body[first.start..]
         .find('\n')
         .map_or(body.len(), |i| first.start + i);
-    let (start, cut_before) = window_start(body, line_start, first.start, max_chars / 3);
-    let (end, cut_after) = window_end(body, start, line_end, first.end, max_chars);
-    let mut html = String::new();
-    if cut_before {
-        html.push('…');
+    let (start, before) = window_start(body, line_start, first.start, max_chars / 3);
+    let (end, after) = window_end(body, start, line_end, first.end, max_chars);
+    Some(Cut {
+        window: start..end,
+        before,
+        after,
+    })
+}
+
+/// [`snippet`] for an engine that answers with a cropped excerpt whose matches are wrapped in
+/// `pre` … `post` markers and whose cut ends carry `crop` (Meilisearch's `_formatted`): the
+/// excerpt is read back into text and match ranges, then cut like any other. Where the engine
+/// had already cut the text, the snippet says so with „…“ too.
+pub fn snippet_from_marked(
+    marked: &str,
+    pre: &str,
+    post: &str,
+    crop: &str,
+    max_chars: usize,
+) -> String {
+    let cropped_before = !crop.is_empty() && marked.starts_with(crop);
+    let cropped_after = !crop.is_empty() && marked.ends_with(crop) && marked.len() > crop.len();
+    let inner = marked
+        .strip_prefix(crop)
+        .filter(|_| cropped_before)
+        .unwrap_or(marked);
+    let inner = inner
+        .strip_suffix(crop)
+        .filter(|_| cropped_after)
+        .unwrap_or(inner);
+    let (text, ranges) = unmark(inner, pre, post);
+    let Some(mut c) = cut(&text, &ranges, max_chars) else {
+        return String::new();
+    };
+    // Text the engine left out lies beyond the excerpt's ends.
+    c.before |= cropped_before && c.window.start == 0;
+    c.after |= cropped_after && c.window.end == text.len();
+    c.html(&text, &ranges)
+}
+
+/// The text without the markers, and the byte ranges they enclosed. Touching ranges are one
+/// (an engine that marks the parts of a compound separately).
+fn unmark(marked: &str, pre: &str, post: &str) -> (String, Vec<Range<usize>>) {
+    let mut text = String::with_capacity(marked.len());
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    let mut rest = marked;
+    let mut open: Option<usize> = None;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix(pre).filter(|_| !pre.is_empty()) {
+            open.get_or_insert(text.len());
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix(post).filter(|_| !post.is_empty()) {
+            if let Some(start) = open.take() {
+                match ranges.last_mut() {
+                    Some(last) if last.end == start => last.end = text.len(),
+                    _ => ranges.push(start..text.len()),
+                }
+            }
+            rest = r;
+        } else {
+            let c = rest.chars().next().unwrap_or_default();
+            text.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
     }
-    html.push_str(&marked(body, start..end, ranges));
-    if cut_after {
-        html.push('…');
-    }
-    html
+    (text, ranges)
 }
 
 fn valid(text: &str, r: &Range<usize>) -> bool {
@@ -176,6 +257,21 @@ mod tests {
         );
         assert!(s.starts_with("…wort") && s.ends_with("ende…"), "{s}");
         assert!(s.contains("<mark>Winterdienst</mark>"), "{s}");
+    }
+
+    #[test]
+    fn an_engines_marked_excerpt_is_cut_to_its_line_and_merged_marks_are_one() {
+        let marked = "…von Herkunft\nZu den Aufgaben gehört der [Winter][dienst] auf Gehwegen. Ein Führerschein…";
+        assert_eq!(
+            snippet_from_marked(marked, "[", "]", "…", 220),
+            "Zu den Aufgaben gehört der <mark>Winterdienst</mark> auf Gehwegen. Ein Führerschein…"
+        );
+        let marked = "…gehört der [Winterdienst] auf Gehwegen";
+        assert_eq!(
+            snippet_from_marked(marked, "[", "]", "…", 220),
+            "…gehört der <mark>Winterdienst</mark> auf Gehwegen"
+        );
+        assert_eq!(snippet_from_marked("kein Treffer", "[", "]", "…", 220), "");
     }
 
     #[test]
