@@ -223,12 +223,25 @@ pub async fn run_server(
         )));
     }
     let index = std::sync::Arc::new(open_index(config)?);
+    let status = jobboard_search::SearchStatus::default();
     if config.indexer_in_serve {
         tracing::info!(search = %config.search, "search indexer running");
+        let options = IndexerOptions {
+            status: status.clone(),
+            ..IndexerOptions::default()
+        };
         jobs.push(tokio::spawn(indexer::run(
             db.clone(),
             index.clone(),
-            IndexerOptions::default(),
+            options,
+            stopped,
+        )));
+    } else {
+        // Another process indexes: report at least whether the index is built.
+        jobs.push(tokio::spawn(indexer::watch(
+            index.clone(),
+            status.clone(),
+            std::time::Duration::from_secs(5),
             stopped,
         )));
     }
@@ -237,6 +250,7 @@ pub async fn run_server(
         index,
         jobboard_web::Site::new(&config.public_url),
     )
+    .with_search_status(status)
     .with_hr(hr_settings(config)?)
     .with_push_rate_limit(config.push_rate_limit)
     .with_page_cache(config.page_cache_pages);

@@ -39,6 +39,8 @@ pub struct AppState {
     pub hr: hr::Shared,
     push_limiter: Arc<api::limiter::RateLimiter>,
     pages: Arc<page_cache::PageCache>,
+    /// What the search index can answer (set by the indexer; see `health`).
+    pub search_status: jobboard_search::SearchStatus,
 }
 
 impl AppState {
@@ -57,7 +59,14 @@ impl AppState {
             hr: Arc::new(hr),
             push_limiter: Arc::new(api::limiter::RateLimiter::new(DEFAULT_PUSH_RATE_PER_MINUTE)),
             pages: Arc::default(),
+            search_status: jobboard_search::SearchStatus::default(),
         }
+    }
+
+    /// The search state the indexer of this process keeps (see `/healthz`, `/readyz`).
+    pub fn with_search_status(mut self, status: jobboard_search::SearchStatus) -> Self {
+        self.search_status = status;
+        self
     }
 
     /// Settings of the HR workspace (mail, cookies, sessions).

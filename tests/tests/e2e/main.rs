@@ -14,3 +14,4 @@ mod hr_tokens;
 mod pages;
 mod push;
 mod roundtrip;
+mod search;

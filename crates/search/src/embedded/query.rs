@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::ops::Bound;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use jobboard_domain::postings::{Category, Contract, Employment, PayScheme, PostingKind};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
@@ -24,10 +24,7 @@ use crate::query::{
 };
 use crate::{SearchError, synonyms};
 
-/// Days since 0001-01-01, the fast-field form of a date.
-pub fn day_number(d: NaiveDate) -> i64 {
-    i64::from(d.num_days_from_ce())
-}
+pub use crate::query::day_number;
 
 pub fn run(searcher: &Searcher, f: &Fields, q: &SearchQuery) -> Result<SearchResults, SearchError> {
     let text = text_query(f, &q.text);
