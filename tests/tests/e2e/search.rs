@@ -64,13 +64,14 @@ macro_rules! search_tests {
     )*};
 }
 
-async fn publish(app: &TestApp, title: &str, kind: PostingKind) -> queries::Posting {
+async fn publish(app: &TestApp, title: &str, kind: PostingKind, text: &str) -> queries::Posting {
     let owner = municipalities::find_by_slug(&app.db, "borsdorf")
         .await
         .unwrap()
         .unwrap()
         .id;
-    let d = draft(&format!("S-{}", title.len()), title, kind);
+    let mut d = draft(&format!("S-{}", title.len()), title, kind);
+    text.clone_into(&mut d.description);
     let p = mutations::create_posting(&app.db, owner, d, &Actor::user(1), Utc::now())
         .await
         .unwrap();
@@ -115,8 +116,9 @@ search_tests! {
     }
 
     async fn edits_reach_the_results_page_with_typos_synonyms_and_highlights(app) {
-        let p = publish(&app, "Ausbildung Verwaltungsfachangestellte 2027", PostingKind::Apprenticeship).await;
-        publish(&app, "Straßenwärter Bauhof (m/w/d)", PostingKind::Job).await;
+        let p = publish(&app, "Ausbildung Verwaltungsfachangestellte 2027", PostingKind::Apprenticeship, "Drei Jahre im Rathaus.").await;
+        publish(&app, "Straßenwärter Bauhof (m/w/d)", PostingKind::Job, "Winterdienst und Grünpflege.").await;
+        app.wait_for("/stellen", "Straßenwärter Bauhof").await;
         let page = app.wait_for("/stellen?q=Verwaltungsfachangestelte", "Verwaltungsfachangestellte 2027").await;
         assert!(page.contains("1 Angebot gefunden"), "a typo is tolerated: {page}");
         let page = app.wait_for("/stellen?q=Azubi", "Verwaltungsfachangestellte 2027").await;
