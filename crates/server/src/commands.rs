@@ -73,7 +73,8 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 postings,
                 rounds,
                 edits,
-            }) => bench::search(&config, postings, rounds, edits).await,
+                engine,
+            }) => bench::search(&config, engine.as_deref(), postings, rounds, edits).await,
             Command::User(UserCommand::Create {
                 admin,
                 municipality,

@@ -7,6 +7,7 @@
 //! Queries use a search-only key, writes an admin key limited to the board's indexes (see
 //! [`keys`]); the master key only creates them.
 
+mod direct;
 mod doc;
 mod http;
 mod keys;
