@@ -110,6 +110,14 @@ struct Indexer {
 }
 
 fn start_indexer(db: &DatabaseConnection, meili: &MeiliServer) -> Indexer {
+    start_indexer_with(db, meili, IndexerOptions::default())
+}
+
+fn start_indexer_with(
+    db: &DatabaseConnection,
+    meili: &MeiliServer,
+    options: IndexerOptions,
+) -> Indexer {
     let index = MeiliIndex::new(&meili.url(), Some(meili.master_key.clone()), UID).unwrap();
     let status = SearchStatus::default();
     let options = IndexerOptions {
@@ -117,7 +125,7 @@ fn start_indexer(db: &DatabaseConnection, meili: &MeiliServer) -> Indexer {
         max_backoff: Duration::from_millis(500),
         check_every: Duration::from_secs(1),
         status: status.clone(),
-        ..IndexerOptions::default()
+        ..options
     };
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(indexer::run(
@@ -281,4 +289,77 @@ async fn unreachable_at_start_the_board_serves_a_notice_takes_writes_and_converg
     let ready: serde_json::Value = app.get("/readyz").await.json().await.unwrap();
     assert_eq!(ready["search"], "ready", "{ready}");
     app.shutdown().await.unwrap();
+}
+
+/// Two board processes on one PostgreSQL database and one Meilisearch, each with its own
+/// indexer (and its own client and keys); one is killed in the middle of a batch (its task is
+/// dropped at whatever point it was, leaving its claimed rows leased). Nothing is lost, and no
+/// row is taken by both while both run: only the killed one's batch is taken twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_processes_share_the_outbox_and_one_killed_mid_batch_loses_nothing() {
+    let Some(mut meili) = MeiliServer::from_env("two_processes_one_killed") else {
+        return;
+    };
+    let Some(t) = Database::postgres().await else {
+        eprintln!("PostgreSQL tests switched off: two_processes_one_killed skipped");
+        return;
+    };
+    meili.start().await;
+    let db = &t.db;
+    let mut ids = Vec::new();
+    for i in 0..40 {
+        ids.push(publish(db, &format!("Sachbearbeiter Anfang {i} (m/w/d)")).await);
+    }
+    let options = |name: &str| IndexerOptions {
+        worker: name.to_owned(),
+        batch: 5,
+        lease: Duration::from_secs(2),
+        ..IndexerOptions::default()
+    };
+    let a = start_indexer_with(db, &meili, options("process-a"));
+    let b = start_indexer_with(db, &meili, options("process-b"));
+    // Both rebuilt the new index at start (each into a side index of its own); the rows of the
+    // edits come after.
+    assert_eq!(
+        converge(db, &meili, &ids, &a.status, Duration::from_secs(60)).await,
+        (0, 0, 0)
+    );
+    assert_eq!(
+        converge(db, &meili, &ids, &b.status, Duration::from_secs(60)).await,
+        (0, 0, 0)
+    );
+    use jobboard_domain::entities::search_outbox;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let before = search_outbox::Entity::find()
+        .order_by_desc(search_outbox::Column::Id)
+        .one(db)
+        .await
+        .unwrap()
+        .map_or(0, |r| r.id);
+    let mut done = 0;
+    let mut n = 0;
+    while done < 400 {
+        n += 1;
+        if done == 150 && !a.task.is_finished() {
+            a.task.abort();
+            eprintln!("process a killed after {done} edits");
+        }
+        if edit(db, ids[fastrand::usize(..ids.len())], n).await {
+            done += 1;
+        }
+    }
+    let diff = converge(db, &meili, &ids, &b.status, Duration::from_secs(60)).await;
+    assert_eq!(diff, (0, 0, 0), "missing, stale, outdated title");
+    let retried = search_outbox::Entity::find()
+        .filter(search_outbox::Column::Id.gt(before))
+        .filter(search_outbox::Column::Attempts.gt(1))
+        .all(db)
+        .await
+        .unwrap();
+    eprintln!("rows taken twice: {}", retried.len());
+    assert!(
+        retried.len() <= 5,
+        "only the killed process's batch is taken again: {retried:?}"
+    );
+    b.stop().await;
 }

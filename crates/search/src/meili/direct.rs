@@ -29,11 +29,11 @@ impl MeiliIndex {
         Ok(())
     }
 
-    /// Index `docs` into an empty side index (`<uid>_rebuild`, deleted afterwards) in the
+    /// Index `docs` into an empty side index (deleted afterwards) in the
     /// board's batches, with the documents already converted: the time Meilisearch needs.
     pub async fn index_directly(&self, docs: &[SearchDocument]) -> Result<Duration, SearchError> {
         let admin = self.admin().await?;
-        let side_uid = format!("{}_rebuild", self.uid);
+        let side_uid = self.side_uid();
         self.delete_index(&admin, &side_uid).await?;
         self.ensure_index(&admin, &side_uid).await?;
         let side = admin.index(&side_uid);

@@ -25,12 +25,13 @@ fn admin_name(uid: &str) -> String {
     format!("jobboard-indexer:{uid}")
 }
 
-/// The indexes the indexer writes: the live one and its companions (see `MeiliIndex::new`).
+/// The indexes the indexer writes: the live one and its companions (see `MeiliIndex::new`);
+/// the side indexes of rebuilds by pattern.
 pub(super) fn admin_indexes(uid: &str) -> Vec<String> {
     vec![
         uid.to_owned(),
         format!("{uid}_meta"),
-        format!("{uid}_rebuild"),
+        format!("{uid}_rebuild_*"),
     ]
 }
 
@@ -62,13 +63,14 @@ pub(super) async fn provision(
         }
         Err(e) => return Err(e.into()),
     };
-    let find = |name: &str| {
+    // A key of an older release with other indexes is left alone and a new one created.
+    let find = |name: &str, indexes: &[String]| {
         existing
             .iter()
-            .find(|k| k.name.as_deref() == Some(name))
+            .find(|k| k.name.as_deref() == Some(name) && k.indexes == indexes)
             .map(|k| k.key.clone())
     };
-    let search = match find(&search_name(uid)) {
+    let search = match find(&search_name(uid), &[uid.to_owned()]) {
         Some(key) => key,
         None => {
             create(
@@ -82,7 +84,7 @@ pub(super) async fn provision(
             .await?
         }
     };
-    let admin = match find(&admin_name(uid)) {
+    let admin = match find(&admin_name(uid), &admin_indexes(uid)) {
         Some(key) => key,
         None => {
             create(

@@ -65,8 +65,8 @@ struct Meta {
 }
 
 impl MeiliIndex {
-    /// `uid` names the live index (e.g. `postings`); `<uid>_meta` and `<uid>_rebuild` are used
-    /// beside it. `master_key` creates the scoped keys (see [`Self::with_keys`]).
+    /// `uid` names the live index (e.g. `postings`); `<uid>_meta` is used
+    /// beside it (`<uid>_rebuild_<random>` while rebuilding). `master_key` creates the scoped keys (see [`Self::with_keys`]).
     pub fn new(url: &str, master_key: Option<String>, uid: &str) -> Result<Self, SearchError> {
         let url = url.trim_end_matches('/').to_owned();
         Ok(Self {
@@ -229,7 +229,14 @@ impl MeiliIndex {
         Ok(())
     }
 
-    /// Fill `<uid>_rebuild` from `batches` with the final settings; the number of documents.
+    /// A side index of its own for each rebuild: processes that start at once on a new engine
+    /// each build a complete index and swap it in, instead of filling (and deleting) one
+    /// shared side index under each other's feet.
+    fn side_uid(&self) -> String {
+        format!("{}_rebuild_{:08x}", self.uid, fastrand::u32(..))
+    }
+
+    /// Fill side index `next_uid` from `batches` with the final settings; the number of documents.
     async fn fill_next(
         &self,
         admin: &Client<MeiliHttp>,
@@ -254,9 +261,18 @@ impl MeiliIndex {
         Ok(count)
     }
 
-    /// Delete the live, meta and rebuild indexes and the board's keys for them (tests).
+    /// Delete the live, meta and side indexes and the board's keys for them (tests).
     pub async fn drop_all(&self) -> Result<(), SearchError> {
-        for uid in keys::admin_indexes(&self.uid) {
+        let mut query = meilisearch_sdk::indexes::IndexesQuery::new(&self.master);
+        query.with_limit(1000);
+        let all = self.master.list_all_indexes_with(&query).await?;
+        let side = format!("{}_rebuild_", self.uid);
+        let meta = format!("{}_meta", self.uid);
+        for index in all.results {
+            let uid = index.uid;
+            if uid != self.uid && uid != meta && !uid.starts_with(&side) {
+                continue;
+            }
             if let Ok(task) = self.master.delete_index(&uid).await {
                 let _ = self
                     .master
@@ -335,8 +351,15 @@ impl SearchIndex for MeiliIndex {
 
     async fn rebuild(&self, batches: crate::Batches) -> Result<u64, SearchError> {
         let admin = self.admin().await?;
-        let next_uid = format!("{}_rebuild", self.uid);
-        let count = self.fill_next(&admin, &next_uid, batches).await?;
+        let next_uid = self.side_uid();
+        let count = match self.fill_next(&admin, &next_uid, batches).await {
+            Ok(count) => count,
+            Err(e) => {
+                // Best effort: a side index left behind costs only disk space.
+                let _ = self.delete_index(&admin, &next_uid).await;
+                return Err(e);
+            }
+        };
         self.ensure_index(&admin, &self.uid).await?;
         let swap = SwapIndexes {
             indexes: (self.uid.clone(), next_uid.clone()),

@@ -215,3 +215,41 @@ fn filters(q: &SearchQuery, except: Option<Dimension>) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_that_touch_are_merged_and_text_is_escaped() {
+        let text = format!("{PRE}Winter{POST}{PRE}dienst{POST} & <b>Pflege</b>");
+        assert_eq!(
+            marked(&text),
+            "<mark>Winterdienst</mark> &amp; &lt;b&gt;Pflege&lt;/b&gt;"
+        );
+        let apart = format!("{PRE}Winter{POST} und {PRE}Dienst{POST}");
+        assert_eq!(
+            marked(&apart),
+            "<mark>Winter</mark> und <mark>Dienst</mark>"
+        );
+    }
+
+    #[test]
+    fn every_query_of_a_search_asks_for_all_words_in_german() {
+        let now = chrono::Utc::now();
+        let mut q = SearchQuery::new(now).text("Erzieher Hort");
+        q.kinds = vec![jobboard_domain::postings::PostingKind::Job];
+        let body = request("postings", &q);
+        let queries = body["queries"].as_array().unwrap_or(&Vec::new()).clone();
+        assert_eq!(
+            queries.len(),
+            2,
+            "main query and one for the filtered dimension"
+        );
+        for query in &queries {
+            assert_eq!(query["matchingStrategy"], "all");
+            assert_eq!(query["locales"], json!(["deu"]));
+        }
+        assert_eq!(queries[1]["facets"], json!(["kind"]));
+    }
+}
