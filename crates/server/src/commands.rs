@@ -302,10 +302,18 @@ pub(crate) fn open_index(config: &Config) -> anyhow::Result<AnyIndex> {
             url,
             api_key,
             index,
-        } => AnyIndex::Meili(
-            MeiliIndex::new(url, api_key.clone(), index)
-                .context("cannot set up the Meilisearch client")?,
-        ),
+            scoped_keys,
+        } => {
+            let meili = MeiliIndex::new(url, api_key.clone(), index)
+                .context("cannot set up the Meilisearch client")?;
+            AnyIndex::Meili(match scoped_keys {
+                Some((search, admin)) => meili.with_keys(jobboard_search::meili::ScopedKeys {
+                    search: Some(search.clone()),
+                    admin: Some(admin.clone()),
+                }),
+                None => meili,
+            })
+        }
     })
 }
 

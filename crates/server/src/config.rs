@@ -29,8 +29,11 @@ pub enum SearchBackend {
     Embedded,
     Meilisearch {
         url: String,
+        /// The master key: creates the two keys below unless they are given.
         api_key: Option<String>,
         index: String,
+        /// `JOBBOARD_MEILI_SEARCH_KEY` and `JOBBOARD_MEILI_ADMIN_KEY`, both or neither.
+        scoped_keys: Option<(String, String)>,
     },
 }
 
@@ -194,10 +197,32 @@ impl Config {
                     "letters, digits, - and _",
                 ));
             }
+            let scoped_keys = match (
+                var("JOBBOARD_MEILI_SEARCH_KEY"),
+                var("JOBBOARD_MEILI_ADMIN_KEY"),
+            ) {
+                (Some(search), Some(admin)) => Some((search, admin)),
+                (None, None) => None,
+                (Some(_), None) => {
+                    return Err(invalid(
+                        "JOBBOARD_MEILI_ADMIN_KEY",
+                        "",
+                        "set together with JOBBOARD_MEILI_SEARCH_KEY",
+                    ));
+                }
+                (None, Some(_)) => {
+                    return Err(invalid(
+                        "JOBBOARD_MEILI_SEARCH_KEY",
+                        "",
+                        "set together with JOBBOARD_MEILI_ADMIN_KEY",
+                    ));
+                }
+            };
             Ok(SearchBackend::Meilisearch {
                 url,
                 api_key: var("MEILI_MASTER_KEY"),
                 index,
+                scoped_keys,
             })
         };
         let search = match (
@@ -522,6 +547,25 @@ mod tests {
             matches!(&c.search, SearchBackend::Meilisearch { index, api_key: Some(_), .. } if index == "postings")
         );
         assert!(!c.search.to_string().contains("geheim"));
+        let c = from(&[
+            ("MEILI_URL", "http://meili:7700"),
+            ("JOBBOARD_MEILI_SEARCH_KEY", "suche"),
+            ("JOBBOARD_MEILI_ADMIN_KEY", "index"),
+        ])
+        .expect("valid");
+        assert!(
+            matches!(&c.search, SearchBackend::Meilisearch { scoped_keys: Some((s, a)), .. } if s == "suche" && a == "index")
+        );
+        assert!(!c.search.to_string().contains("suche"));
+        assert_eq!(
+            from(&[
+                ("MEILI_URL", "http://meili:7700"),
+                ("JOBBOARD_MEILI_SEARCH_KEY", "suche"),
+            ])
+            .expect_err("half a pair")
+            .var,
+            "JOBBOARD_MEILI_ADMIN_KEY"
+        );
         let c = from(&[
             ("MEILI_URL", "http://meili:7700"),
             ("JOBBOARD_SEARCH", "embedded"),
