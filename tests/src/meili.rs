@@ -17,6 +17,8 @@ pub struct MeiliServer {
 impl MeiliServer {
     /// `None` (after saying so) unless `MEILI_BIN` names a binary.
     pub fn from_env(test: &str) -> Option<Self> {
+        // reqwest is built with `rustls-no-provider`: clients need a process-wide provider.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let Some(bin) = std::env::var_os("MEILI_BIN").filter(|b| !b.is_empty()) else {
             eprintln!("MEILI_BIN not set: Meilisearch fault test {test} skipped");
             return None;
