@@ -10,6 +10,8 @@ use tokio::task::JoinHandle;
 
 pub use jobboard_domain::testing::TestDb as Database;
 
+pub mod meili;
+
 pub struct TestApp {
     pub address: String,
     /// Where the board writes its mail (`.eml` files).

@@ -13,6 +13,7 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::{mpsc, watch};
 
 use crate::document;
+use crate::status::{SearchState, SearchStatus};
 use crate::{Readiness, SearchError, SearchIndex};
 
 #[derive(Clone, Debug)]
@@ -26,6 +27,11 @@ pub struct IndexerOptions {
     pub idle: Duration,
     /// Longest pause after failures.
     pub max_backoff: Duration,
+    /// How often the index is checked for being the one the board built (an engine replaced
+    /// by an empty one is rebuilt without a restart).
+    pub check_every: Duration,
+    /// Set to what the index can answer (see [`SearchStatus`]).
+    pub status: SearchStatus,
 }
 
 impl Default for IndexerOptions {
@@ -36,6 +42,8 @@ impl Default for IndexerOptions {
             lease: Duration::from_secs(60),
             idle: Duration::from_millis(100),
             max_backoff: Duration::from_secs(30),
+            check_every: Duration::from_secs(5),
+            status: SearchStatus::default(),
         }
     }
 }
@@ -104,7 +112,8 @@ pub fn backoff(attempts: i32, max: Duration) -> Duration {
 }
 
 /// Run until `shutdown` turns true: prepare the index (rebuilding it from the database when it
-/// is new or outdated), then follow the outbox.
+/// is new or outdated), then follow the outbox, checking every `check_every` that the index is
+/// still the one built (and at once after a failure).
 pub async fn run<I: SearchIndex>(
     db: DatabaseConnection,
     index: std::sync::Arc<I>,
@@ -112,46 +121,43 @@ pub async fn run<I: SearchIndex>(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let index = index.as_ref();
+    let status = &options.status;
     let mut failures: i32 = 0;
     let mut prepared = false;
+    let mut last_check = std::time::Instant::now();
     let mut last_prune = std::time::Instant::now();
     while !*shutdown.borrow() {
-        let pause = if !prepared {
-            match prepare(&db, index).await {
-                Ok(()) => {
-                    prepared = true;
-                    failures = 0;
-                    Duration::ZERO
+        let result = if !prepared {
+            prepare(&db, index, status).await.map(|()| {
+                prepared = true;
+                last_check = std::time::Instant::now();
+                Duration::ZERO
+            })
+        } else if last_check.elapsed() >= options.check_every {
+            last_check = std::time::Instant::now();
+            index.check().await.map(|readiness| {
+                if readiness == Readiness::NeedsRebuild {
+                    tracing::warn!("the search index is gone or outdated: rebuilding it");
+                    prepared = false;
                 }
-                Err(e) => {
-                    failures += 1;
-                    tracing::warn!(error = %e, "search index not ready; retrying");
-                    backoff(failures, options.max_backoff)
-                }
-            }
+                Duration::ZERO
+            })
         } else {
-            match step(&db, index, &options, Utc::now()).await {
-                Ok(s) if s.rows as u64 >= options.batch => {
-                    failures = 0;
-                    Duration::ZERO
-                }
-                Ok(s) => {
-                    if s.rows > 0 {
-                        tracing::debug!(
-                            rows = s.rows,
-                            upserted = s.upserted,
-                            deleted = s.deleted,
-                            "indexed"
-                        );
-                    }
-                    failures = 0;
-                    options.idle
-                }
-                Err(e) => {
-                    failures += 1;
-                    tracing::warn!(error = %e, failures, "indexing failed; rows stay pending");
-                    backoff(failures, options.max_backoff)
-                }
+            follow(&db, index, &options).await
+        };
+        let pause = match result {
+            Ok(pause) => {
+                failures = 0;
+                pause
+            }
+            Err(e) => {
+                failures += 1;
+                // Look at the index first thing when the engine answers again: it may be
+                // another one by then.
+                last_check = std::time::Instant::now() - options.check_every;
+                status.failed(&e, status.get());
+                tracing::warn!(error = %e, failures, "search indexing failed; rows stay pending");
+                backoff(failures, options.max_backoff)
             }
         };
         if last_prune.elapsed() > Duration::from_secs(3600) {
@@ -170,8 +176,57 @@ pub async fn run<I: SearchIndex>(
     tracing::debug!("indexer stopped");
 }
 
-async fn prepare(db: &DatabaseConnection, index: &impl SearchIndex) -> Result<(), SearchError> {
+/// One step of following the outbox; the pause before the next. The index is ready once a
+/// step finds less than a full batch: it has caught up.
+async fn follow(
+    db: &DatabaseConnection,
+    index: &impl SearchIndex,
+    options: &IndexerOptions,
+) -> Result<Duration, SearchError> {
+    let s = step(db, index, options, Utc::now()).await?;
+    if s.rows as u64 >= options.batch {
+        return Ok(Duration::ZERO);
+    }
+    if s.rows > 0 {
+        tracing::debug!(
+            rows = s.rows,
+            upserted = s.upserted,
+            deleted = s.deleted,
+            "indexed"
+        );
+    }
+    options.status.set(SearchState::Ready);
+    Ok(options.idle)
+}
+
+/// For a process that does not run the indexer: report whether the index is built, every
+/// `every`, until `shutdown` (whether it caught up is known only to the indexer).
+pub async fn watch<I: SearchIndex>(
+    index: std::sync::Arc<I>,
+    status: SearchStatus,
+    every: Duration,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    while !*shutdown.borrow() {
+        match index.check().await {
+            Ok(Readiness::Ready) => status.set(SearchState::Ready),
+            Ok(Readiness::NeedsRebuild) => status.set(SearchState::Rebuilding),
+            Err(e) => status.failed(&e, SearchState::Rebuilding),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(every) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+}
+
+async fn prepare(
+    db: &DatabaseConnection,
+    index: &impl SearchIndex,
+    status: &SearchStatus,
+) -> Result<(), SearchError> {
     if index.prepare().await? == Readiness::NeedsRebuild {
+        status.set(SearchState::Rebuilding);
         tracing::info!("search index is new or outdated: rebuilding from the database");
         reindex(db, index, |_, _| {}).await?;
     }

@@ -16,6 +16,7 @@ pub mod indexer;
 pub mod meili;
 pub mod query;
 pub mod snippet;
+pub mod status;
 pub mod synonyms;
 
 use std::future::Future;
@@ -25,6 +26,7 @@ use chrono::{DateTime, Utc};
 pub use document::SearchDocument;
 pub use error::SearchError;
 pub use query::{FacetCount, Facets, Hit, SearchQuery, SearchResults, Sort};
+pub use status::{SearchState, SearchStatus};
 
 /// Documents for a rebuild, batch by batch; an `Err` aborts the rebuild and keeps the old index.
 pub type Batches = tokio::sync::mpsc::Receiver<Result<Vec<SearchDocument>, SearchError>>;
@@ -54,6 +56,12 @@ pub struct Snapshot {
 pub trait SearchIndex: Send + Sync {
     /// Open or create the index and apply its settings (idempotent).
     fn prepare(&self) -> impl Future<Output = Result<Readiness, SearchError>> + Send;
+    /// Whether the index is still the one the board built, without changing anything. The
+    /// indexer asks every few seconds, so an engine replaced by an empty one is noticed and
+    /// rebuilt without a restart.
+    fn check(&self) -> impl Future<Output = Result<Readiness, SearchError>> + Send {
+        self.prepare()
+    }
     fn upsert(
         &self,
         docs: Vec<SearchDocument>,
@@ -103,6 +111,9 @@ macro_rules! delegate {
 impl SearchIndex for AnyIndex {
     async fn prepare(&self) -> Result<Readiness, SearchError> {
         delegate!(self, i => i.prepare())
+    }
+    async fn check(&self) -> Result<Readiness, SearchError> {
+        delegate!(self, i => i.check())
     }
     async fn upsert(&self, docs: Vec<SearchDocument>) -> Result<(), SearchError> {
         delegate!(self, i => i.upsert(docs))

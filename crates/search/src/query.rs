@@ -1,6 +1,6 @@
 //! What an applicant can ask for and what comes back, independent of the engine.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use jobboard_domain::postings::{Category, Contract, Employment, PayScheme, PostingKind};
 use serde::Serialize;
 
@@ -244,6 +244,11 @@ pub struct SearchResults {
     pub total: u64,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+}
+
+/// Days since 0001-01-01: how both backends store a date they filter and sort on.
+pub fn day_number(d: NaiveDate) -> i64 {
+    i64::from(d.num_days_from_ce())
 }
 
 /// Escape text for HTML and turn the engine's match markers into `<mark>`.

@@ -12,7 +12,7 @@ use jobboard_domain::postings::{
 use jobboard_domain::{Actor, municipalities};
 use jobboard_search::indexer::{self, IndexerOptions};
 use jobboard_search::query::{GeoFilter, GradeFilter};
-use jobboard_search::{SearchIndex, SearchQuery, Sort};
+use jobboard_search::{AnyIndex, SearchDocument, SearchIndex, SearchQuery, Sort};
 use sea_orm::DatabaseConnection;
 use tokio::sync::watch;
 
@@ -21,33 +21,14 @@ use crate::config::{Config, SearchBackend};
 
 pub async fn search(
     config: &Config,
+    engine: Option<&str>,
     postings: u64,
     rounds: usize,
     edits: usize,
 ) -> anyhow::Result<()> {
-    let mut config = config.clone();
-    config.data_dir = config.data_dir.join("bench");
-    config.database_url = format!(
-        "sqlite://{}/jobboard.db?mode=rwc",
-        config.data_dir.display()
-    );
-    if let SearchBackend::Meilisearch { index, .. } = &mut config.search {
-        index.push_str("_bench");
-    }
+    let config = bench_config(config, engine)?;
     let db = open(&config).await?;
-    let existing = queries::count_all(&db).await?;
-    if existing < postings {
-        say(format_args!(
-            "generating {} postings in {} (once; kept for later runs)",
-            postings - existing,
-            config.data_dir.display()
-        ));
-        let (report, secs) = seed_demo(&db, postings - existing, 7 + existing).await?;
-        say(format_args!(
-            "  seeded {} postings in {secs:.1} s",
-            report.created
-        ));
-    }
+    seed(&db, &config, postings).await?;
     let published = queries::count_published(&db, Utc::now()).await?;
     let index = Arc::new(open_index(&config)?);
     say(format_args!(
@@ -61,9 +42,121 @@ pub async fn search(
         "reindex: {count} documents in {secs:.1} s ({:.0} documents/s)",
         count as f64 / secs.max(0.001)
     ));
+    if let AnyIndex::Meili(meili) = index.as_ref() {
+        let docs = visible_documents(&db).await?;
+        let direct = meili.index_directly(&docs).await?.as_secs_f64();
+        say(format_args!(
+            "  Meilisearch alone, same {} documents in batches: {direct:.1} s ({:.0} documents/s); board/alone = {:.2}",
+            docs.len(),
+            docs.len() as f64 / direct.max(0.001),
+            secs / direct.max(0.001)
+        ));
+    }
 
     let set = query_set(&db).await?;
-    for q in &set {
+    let mut latencies = board_latencies(&index, &set, rounds).await?;
+    say(format_args!(
+        "queries through the board: {} queries x {rounds} rounds: p50 {}, p95 {}, p99 {}, max {}",
+        set.len(),
+        ms(percentile(&mut latencies, 0.50)),
+        ms(percentile(&mut latencies, 0.95)),
+        ms(percentile(&mut latencies, 0.99)),
+        ms(percentile(&mut latencies, 1.0)),
+    ));
+    if let AnyIndex::Meili(meili) = index.as_ref() {
+        let mut direct = Vec::with_capacity(set.len() * rounds);
+        for _ in 0..rounds {
+            for q in &set {
+                let t = Instant::now();
+                meili.search_directly(q).await?;
+                direct.push(t.elapsed());
+            }
+        }
+        say(format_args!(
+            "same queries straight to Meilisearch: p50 {}, p95 {}, p99 {}, max {}",
+            ms(percentile(&mut direct, 0.50)),
+            ms(percentile(&mut direct, 0.95)),
+            ms(percentile(&mut direct, 0.99)),
+            ms(percentile(&mut direct, 1.0)),
+        ));
+    }
+
+    let mut lags = outbox_lag(&db, &index, edits).await?;
+    say(format_args!(
+        "outbox lag (commit of an edit -> searchable), {} edits: p50 {}, p95 {}, max {}",
+        lags.len(),
+        ms(percentile(&mut lags, 0.50)),
+        ms(percentile(&mut lags, 0.95)),
+        ms(percentile(&mut lags, 1.0)),
+    ));
+    let (rss, peak) = memory();
+    say(format_args!(
+        "memory: resident {rss} MB now, peak {peak} MB"
+    ));
+    Ok(())
+}
+
+/// The benchmark's own database and index beside the configured ones, on `engine`.
+fn bench_config(config: &Config, engine: Option<&str>) -> anyhow::Result<Config> {
+    let mut config = config.clone();
+    config.data_dir = config.data_dir.join("bench");
+    config.database_url = format!(
+        "sqlite://{}/jobboard.db?mode=rwc",
+        config.data_dir.display()
+    );
+    match (engine, &mut config.search) {
+        (Some("embedded"), search) => *search = SearchBackend::Embedded,
+        (Some("meilisearch"), SearchBackend::Embedded) => {
+            anyhow::bail!("--engine meilisearch needs MEILI_URL (and MEILI_MASTER_KEY)")
+        }
+        _ => {}
+    }
+    if let SearchBackend::Meilisearch { index, .. } = &mut config.search {
+        index.push_str("_bench");
+    }
+    Ok(config)
+}
+
+/// Generate postings until the benchmark database holds `postings`.
+async fn seed(db: &DatabaseConnection, config: &Config, postings: u64) -> anyhow::Result<()> {
+    let existing = queries::count_all(db).await?;
+    if existing < postings {
+        say(format_args!(
+            "generating {} postings in {} (once; kept for later runs)",
+            postings - existing,
+            config.data_dir.display()
+        ));
+        let (report, secs) = seed_demo(db, postings - existing, 7 + existing).await?;
+        say(format_args!(
+            "  seeded {} postings in {secs:.1} s",
+            report.created
+        ));
+    }
+    Ok(())
+}
+
+/// Every posting online now, as the index gets it.
+async fn visible_documents(db: &DatabaseConnection) -> anyhow::Result<Vec<SearchDocument>> {
+    let now = Utc::now();
+    let mut docs = Vec::new();
+    loop {
+        let after = docs.last().map_or(0, |d: &SearchDocument| d.id);
+        let page = jobboard_search::document::load_visible_page(db, now, after, 1_000).await?;
+        if page.is_empty() {
+            return Ok(docs);
+        }
+        docs.extend(page);
+    }
+}
+
+/// Every query of `set` `rounds` times through the board's search layer; the five slowest
+/// queries are printed.
+async fn board_latencies(
+    index: &AnyIndex,
+    set: &[SearchQuery],
+    rounds: usize,
+) -> anyhow::Result<Vec<Duration>> {
+    for q in set {
         index.search(q).await.context("warm-up query failed")?;
     }
     let mut latencies = Vec::with_capacity(set.len() * rounds);
@@ -90,28 +183,7 @@ pub async fn search(
             describe(&set[*i])
         ));
     }
-    say(format_args!(
-        "queries: {} queries x {rounds} rounds: p50 {}, p95 {}, p99 {}, max {}",
-        set.len(),
-        ms(percentile(&mut latencies, 0.50)),
-        ms(percentile(&mut latencies, 0.95)),
-        ms(percentile(&mut latencies, 0.99)),
-        ms(percentile(&mut latencies, 1.0)),
-    ));
-
-    let mut lags = outbox_lag(&db, &index, edits).await?;
-    say(format_args!(
-        "outbox lag (commit of an edit -> searchable), {} edits: p50 {}, p95 {}, max {}",
-        lags.len(),
-        ms(percentile(&mut lags, 0.50)),
-        ms(percentile(&mut lags, 0.95)),
-        ms(percentile(&mut lags, 1.0)),
-    ));
-    let (rss, peak) = memory();
-    say(format_args!(
-        "memory: resident {rss} MB now, peak {peak} MB"
-    ));
-    Ok(())
+    Ok(latencies)
 }
 
 fn describe(q: &SearchQuery) -> String {

@@ -73,7 +73,8 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 postings,
                 rounds,
                 edits,
-            }) => bench::search(&config, postings, rounds, edits).await,
+                engine,
+            }) => bench::search(&config, engine.as_deref(), postings, rounds, edits).await,
             Command::User(UserCommand::Create {
                 admin,
                 municipality,
@@ -226,12 +227,25 @@ pub async fn run_server(
         )));
     }
     let index = std::sync::Arc::new(open_index(config)?);
+    let status = jobboard_search::SearchStatus::default();
     if config.indexer_in_serve {
         tracing::info!(search = %config.search, "search indexer running");
+        let options = IndexerOptions {
+            status: status.clone(),
+            ..IndexerOptions::default()
+        };
         jobs.push(tokio::spawn(indexer::run(
             db.clone(),
             index.clone(),
-            IndexerOptions::default(),
+            options,
+            stopped,
+        )));
+    } else {
+        // Another process indexes: report at least whether the index is built.
+        jobs.push(tokio::spawn(indexer::watch(
+            index.clone(),
+            status.clone(),
+            std::time::Duration::from_secs(5),
             stopped,
         )));
     }
@@ -240,6 +254,7 @@ pub async fn run_server(
         index,
         jobboard_web::Site::new(&config.public_url),
     )
+    .with_search_status(status)
     .with_hr(hr_settings(config, &db)?)
     .with_push_rate_limit(config.push_rate_limit)
     .with_page_cache(config.page_cache_pages)
@@ -293,10 +308,18 @@ pub(crate) fn open_index(config: &Config) -> anyhow::Result<AnyIndex> {
             url,
             api_key,
             index,
-        } => AnyIndex::Meili(
-            MeiliIndex::new(url, api_key.clone(), index)
-                .context("cannot set up the Meilisearch client")?,
-        ),
+            scoped_keys,
+        } => {
+            let meili = MeiliIndex::new(url, api_key.clone(), index)
+                .context("cannot set up the Meilisearch client")?;
+            AnyIndex::Meili(match scoped_keys {
+                Some((search, admin)) => meili.with_keys(jobboard_search::meili::ScopedKeys {
+                    search: Some(search.clone()),
+                    admin: Some(admin.clone()),
+                }),
+                None => meili,
+            })
+        }
     })
 }
 

@@ -177,6 +177,10 @@ pub enum BenchCommand {
         /// Edits whose outbox lag is measured.
         #[arg(long, default_value_t = 40)]
         edits: usize,
+        /// `embedded`, or `meilisearch` (needs `MEILI_URL`; then the same queries and documents
+        /// also go straight to Meilisearch, side by side); default: as configured.
+        #[arg(long, value_parser = ["embedded", "meilisearch"])]
+        engine: Option<String>,
     },
     /// Import of a generated feed over loopback HTTP: first import, then the unchanged re-import
     /// (time and rows written). Uses a fresh SQLite database under <data dir>/bench-import.

@@ -42,6 +42,8 @@ pub struct AppState {
     push_limiter: Arc<api::limiter::RateLimiter>,
     pages: Arc<page_cache::PageCache>,
     transport: Arc<transport::TransportSettings>,
+    /// What the search index can answer (set by the indexer; see `health`).
+    pub search_status: jobboard_search::SearchStatus,
 }
 
 impl AppState {
@@ -61,7 +63,14 @@ impl AppState {
             push_limiter: Arc::new(api::limiter::RateLimiter::new(DEFAULT_PUSH_RATE_PER_MINUTE)),
             pages: Arc::default(),
             transport: Arc::default(),
+            search_status: jobboard_search::SearchStatus::default(),
         }
+    }
+
+    /// The search state the indexer of this process keeps (see `/healthz`, `/readyz`).
+    pub fn with_search_status(mut self, status: jobboard_search::SearchStatus) -> Self {
+        self.search_status = status;
+        self
     }
 
     /// Settings of the HR workspace (mail, cookies, sessions).

@@ -15,3 +15,4 @@ mod hr_tokens;
 mod pages;
 mod push;
 mod roundtrip;
+mod search;

@@ -31,8 +31,11 @@ pub enum SearchBackend {
     Embedded,
     Meilisearch {
         url: String,
+        /// The master key: creates the two keys below unless they are given.
         api_key: Option<String>,
         index: String,
+        /// `JOBBOARD_MEILI_SEARCH_KEY` and `JOBBOARD_MEILI_ADMIN_KEY`, both or neither.
+        scoped_keys: Option<(String, String)>,
     },
 }
 

@@ -120,7 +120,31 @@ fn meili(
         url,
         api_key: var("MEILI_MASTER_KEY"),
         index,
+        scoped_keys: scoped_keys(var)?,
     })
+}
+
+/// `JOBBOARD_MEILI_SEARCH_KEY` and `JOBBOARD_MEILI_ADMIN_KEY`: both or neither.
+fn scoped_keys(
+    var: &impl Fn(&'static str) -> Option<String>,
+) -> Result<Option<(String, String)>, ConfigError> {
+    match (
+        var("JOBBOARD_MEILI_SEARCH_KEY"),
+        var("JOBBOARD_MEILI_ADMIN_KEY"),
+    ) {
+        (Some(search), Some(admin)) => Ok(Some((search, admin))),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(invalid(
+            "JOBBOARD_MEILI_ADMIN_KEY",
+            "",
+            "set together with JOBBOARD_MEILI_SEARCH_KEY",
+        )),
+        (None, Some(_)) => Err(invalid(
+            "JOBBOARD_MEILI_SEARCH_KEY",
+            "",
+            "set together with JOBBOARD_MEILI_ADMIN_KEY",
+        )),
+    }
 }
 
 /// The search backend and whether `serve` runs the indexer.

@@ -97,6 +97,25 @@ fn meilisearch_is_chosen_when_its_url_is_set_and_the_key_is_never_displayed() {
     assert!(!c.search.to_string().contains("geheim"));
     let c = from(&[
         ("MEILI_URL", "http://meili:7700"),
+        ("JOBBOARD_MEILI_SEARCH_KEY", "suche"),
+        ("JOBBOARD_MEILI_ADMIN_KEY", "index"),
+    ])
+    .expect("valid");
+    assert!(
+        matches!(&c.search, SearchBackend::Meilisearch { scoped_keys: Some((s, a)), .. } if s == "suche" && a == "index")
+    );
+    assert!(!c.search.to_string().contains("suche"));
+    assert_eq!(
+        from(&[
+            ("MEILI_URL", "http://meili:7700"),
+            ("JOBBOARD_MEILI_SEARCH_KEY", "suche"),
+        ])
+        .expect_err("half a pair")
+        .var,
+        "JOBBOARD_MEILI_ADMIN_KEY"
+    );
+    let c = from(&[
+        ("MEILI_URL", "http://meili:7700"),
         ("JOBBOARD_SEARCH", "embedded"),
     ])
     .expect("valid");

@@ -4,7 +4,6 @@ mod filters;
 mod hits;
 mod text;
 
-use chrono::{Datelike, NaiveDate};
 use jobboard_domain::postings::{Category, Contract, Employment, PayScheme, PostingKind};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query};
@@ -16,10 +15,7 @@ use crate::SearchError;
 use crate::query::{Dimension, Facets, SearchQuery, SearchResults, Sort, distance_km};
 use filters::filters;
 
-/// Days since 0001-01-01, the fast-field form of a date.
-pub fn day_number(d: NaiveDate) -> i64 {
-    i64::from(d.num_days_from_ce())
-}
+pub use crate::query::day_number;
 
 pub fn run(searcher: &Searcher, f: &Fields, q: &SearchQuery) -> Result<SearchResults, SearchError> {
     let text = text::text_query(f, &q.text);

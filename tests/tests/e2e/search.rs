@@ -1,0 +1,134 @@
+//! Search end to end on each engine: the embedded one always, Meilisearch (the production path)
+//! when `MEILI_URL` (and `MEILI_MASTER_KEY`) name a server — with an index of its own per test,
+//! deleted afterwards. Without `MEILI_URL` the Meilisearch variants say that they are skipped.
+
+use chrono::Utc;
+use jobboard_domain::postings::publishing::{Request, transition};
+use jobboard_domain::postings::{PostingKind, mutations, queries};
+use jobboard_domain::{Actor, municipalities};
+use jobboard_e2e::{TestApp, draft};
+
+/// The configuration for a Meilisearch variant, `None` without `MEILI_URL`.
+fn meili_env() -> Option<Vec<(&'static str, String)>> {
+    let url = std::env::var("MEILI_URL").ok().filter(|u| !u.is_empty())?;
+    let index = format!("jobboard_e2e_{}_{}", std::process::id(), fastrand::u32(..));
+    let mut env = vec![("MEILI_URL", url), ("JOBBOARD_MEILI_INDEX", index)];
+    if let Ok(key) = std::env::var("MEILI_MASTER_KEY") {
+        env.push(("MEILI_MASTER_KEY", key));
+    }
+    Some(env)
+}
+
+/// Delete the test's Meilisearch index and keys.
+async fn drop_meili(env: &[(&'static str, String)]) {
+    let get = |name: &str| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
+    let index = jobboard_search::meili::MeiliIndex::new(
+        &get("MEILI_URL").unwrap(),
+        get("MEILI_MASTER_KEY"),
+        &get("JOBBOARD_MEILI_INDEX").unwrap(),
+    )
+    .unwrap();
+    index.drop_all().await.unwrap();
+}
+
+/// `search_tests! { async fn name(app) { … } }`: on the embedded engine, and on Meilisearch
+/// when `MEILI_URL` is set (on PostgreSQL unless switched off, as in production).
+macro_rules! search_tests {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_embedded() {
+                let $app = jobboard_e2e::spawn_app(jobboard_e2e::Database::sqlite().await).await;
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_meilisearch() {
+                let Some(env) = meili_env() else {
+                    eprintln!("MEILI_URL not set: Meilisearch variant skipped");
+                    return;
+                };
+                let database = match jobboard_e2e::Database::postgres().await {
+                    Some(db) => db,
+                    None => jobboard_e2e::Database::sqlite().await,
+                };
+                let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let $app = jobboard_e2e::spawn_app_with(database, &pairs).await;
+                $body
+                drop_meili(&env).await;
+            }
+        }
+    )*};
+}
+
+async fn publish(app: &TestApp, title: &str, kind: PostingKind, text: &str) -> queries::Posting {
+    let owner = municipalities::find_by_slug(&app.db, "borsdorf")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let mut d = draft(&format!("S-{}", title.len()), title, kind);
+    text.clone_into(&mut d.description);
+    let p = mutations::create_posting(&app.db, owner, d, &Actor::user(1), Utc::now())
+        .await
+        .unwrap();
+    transition(
+        &app.db,
+        p.id,
+        p.version,
+        Request::Publish,
+        &Actor::user(1),
+        Utc::now(),
+    )
+    .await
+    .unwrap()
+}
+
+/// GET `path` until it answers `status`.
+async fn wait_status(app: &TestApp, path: &str, status: u16) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let response = app.get(path).await;
+        let code = response.status().as_u16();
+        let body: serde_json::Value = response.json().await.unwrap();
+        if code == status {
+            return body;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{path} stayed {code}: {body}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+search_tests! {
+    async fn readiness_follows_the_index_and_health_names_the_search_state(app) {
+        let ready = wait_status(&app, "/readyz", 200).await;
+        assert_eq!(ready["search"], "ready", "{ready}");
+        let health: serde_json::Value = app.get("/healthz").await.json().await.unwrap();
+        assert_eq!(health["search"], "ready", "{health}");
+        assert!(["embedded", "meilisearch"].contains(&health["search_engine"].as_str().unwrap()), "{health}");
+        app.shutdown().await.unwrap();
+    }
+
+    async fn edits_reach_the_results_page_with_typos_synonyms_and_highlights(app) {
+        let p = publish(&app, "Ausbildung Verwaltungsfachangestellte 2027", PostingKind::Apprenticeship, "Drei Jahre im Rathaus.").await;
+        publish(&app, "Straßenwärter Bauhof (m/w/d)", PostingKind::Job, "Winterdienst und Grünpflege.").await;
+        app.wait_for("/stellen", "Straßenwärter Bauhof").await;
+        let page = app.wait_for("/stellen?q=Verwaltungsfachangestelte", "Verwaltungsfachangestellte 2027").await;
+        assert!(page.contains("1 Angebot gefunden"), "a typo is tolerated: {page}");
+        let page = app.wait_for("/stellen?q=Azubi", "Verwaltungsfachangestellte 2027").await;
+        assert!(page.contains("1 Angebot gefunden"), "Azubi ↔ Ausbildung: {page}");
+        let page = app.wait_for("/stellen?q=Stra%C3%9Fenw%C3%A4rter", "Bauhof").await;
+        assert!(page.contains("<mark>Straßenwärter</mark>"), "{page}");
+
+        let current = queries::find_by_id(&app.db, p.id).await.unwrap().unwrap();
+        transition(&app.db, p.id, current.version, Request::Unpublish, &Actor::user(1), Utc::now()).await.unwrap();
+        app.wait_for("/stellen?q=Azubi", "0 Angebote gefunden").await;
+        app.shutdown().await.unwrap();
+    }
+}
