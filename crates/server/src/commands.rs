@@ -31,44 +31,9 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         match cli.command.unwrap_or(Command::Serve { bind: None }) {
             Command::Serve { bind } => serve(config, bind).await,
             Command::Migrate { down, status } => migrate(&config, down, status).await,
-            Command::Seed { demo, seed } => {
-                let db = open(&config).await?;
-                let (report, secs) = seed_demo(&db, demo, seed).await?;
-                say(format_args!(
-                    "created {} demo postings ({} published) in {secs:.1} s ({:.0}/s)",
-                    report.created,
-                    report.published,
-                    report.created as f64 / secs.max(0.001)
-                ));
-                Ok(())
-            }
-            Command::Indexer => {
-                let db = open(&config).await?;
-                let index = open_index(&config)?;
-                tracing::info!(search = %config.search, "indexer running");
-                let (stop, stopped) = watch::channel(false);
-                let task = tokio::spawn(indexer::run(
-                    db.clone(),
-                    std::sync::Arc::new(index),
-                    IndexerOptions::default(),
-                    stopped,
-                ));
-                shutdown_signal().await;
-                let _ = stop.send(true);
-                let _ = task.await;
-                Ok(())
-            }
-            Command::Reindex => {
-                let db = open(&config).await?;
-                let index = open_index(&config)?;
-                let (count, secs) = reindex_with_progress(&db, &index).await?;
-                say(format_args!(
-                    "indexed {count} postings in {secs:.1} s ({:.0}/s) into {}",
-                    count as f64 / secs.max(0.001),
-                    config.search
-                ));
-                Ok(())
-            }
+            Command::Seed { demo, seed } => run_seed(&config, demo, seed).await,
+            Command::Indexer => run_indexer(&config).await,
+            Command::Reindex => reindex(&config).await,
             Command::Bench(BenchCommand::Search {
                 postings,
                 rounds,
@@ -109,17 +74,61 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             }
             Command::Import { source } => imports::import(&config, source).await,
             Command::Source(command) => imports::source(&config, command).await,
-            Command::Expire => {
-                let db = open(&config).await?;
-                let report = postings::publishing::run_due(&db, Utc::now()).await?;
-                say(format_args!(
-                    "published {} scheduled, expired {} postings",
-                    report.published, report.expired
-                ));
-                Ok(())
-            }
+            Command::Expire => expire(&config).await,
         }
     })
+}
+
+async fn run_seed(config: &Config, demo: u64, seed: u64) -> anyhow::Result<()> {
+    let db = open(config).await?;
+    let (report, secs) = seed_demo(&db, demo, seed).await?;
+    say(format_args!(
+        "created {} demo postings ({} published) in {secs:.1} s ({:.0}/s)",
+        report.created,
+        report.published,
+        report.created as f64 / secs.max(0.001)
+    ));
+    Ok(())
+}
+
+/// Keeps the search index up to date until a shutdown signal.
+async fn run_indexer(config: &Config) -> anyhow::Result<()> {
+    let db = open(config).await?;
+    let index = open_index(config)?;
+    tracing::info!(search = %config.search, "indexer running");
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(indexer::run(
+        db.clone(),
+        std::sync::Arc::new(index),
+        IndexerOptions::default(),
+        stopped,
+    ));
+    shutdown_signal().await;
+    let _ = stop.send(true);
+    let _ = task.await;
+    Ok(())
+}
+
+async fn reindex(config: &Config) -> anyhow::Result<()> {
+    let db = open(config).await?;
+    let index = open_index(config)?;
+    let (count, secs) = reindex_with_progress(&db, &index).await?;
+    say(format_args!(
+        "indexed {count} postings in {secs:.1} s ({:.0}/s) into {}",
+        count as f64 / secs.max(0.001),
+        config.search
+    ));
+    Ok(())
+}
+
+async fn expire(config: &Config) -> anyhow::Result<()> {
+    let db = open(config).await?;
+    let report = postings::publishing::run_due(&db, Utc::now()).await?;
+    say(format_args!(
+        "published {} scheduled, expired {} postings",
+        report.published, report.expired
+    ));
+    Ok(())
 }
 
 /// Connect (creating the SQLite file and its folder if needed) and apply pending migrations.

@@ -170,51 +170,8 @@ pub async fn source(config: &Config, command: SourceCommand) -> anyhow::Result<(
             municipality,
             url,
             format,
-        } => {
-            let format = ImportFormat::from_code(&format).with_context(|| {
-                format!(
-                    "unknown format {format:?}; one of {}",
-                    ImportFormat::ALL
-                        .iter()
-                        .map(|f| f.code())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })?;
-            let Some(m) = municipalities::find_by_slug(&db, &municipality).await? else {
-                bail!("there is no municipality {municipality:?}");
-            };
-            let new = NewSource {
-                municipality_id: m.id,
-                url,
-                format,
-            };
-            match sources::add(&db, new, Utc::now()).await {
-                Ok(s) => say(format_args!(
-                    "added import source {} for {}: {} ({})",
-                    s.id, m.name, s.url, s.format
-                )),
-                Err(DomainError::Validation(v)) => bail!("{v}"),
-                Err(e) => return Err(e.into()),
-            }
-        }
-        SourceCommand::List => {
-            let all = sources::list(&db).await?;
-            if all.is_empty() {
-                say(format_args!("no import sources"));
-            }
-            for s in all {
-                say(format_args!(
-                    "{}\t{}\t{}\t{}\t{}\t{}",
-                    s.id,
-                    municipality_slug(&db, &s).await?,
-                    s.format,
-                    if s.enabled { "on" } else { "off" },
-                    s.url,
-                    last_run(&s)
-                ));
-            }
-        }
+        } => add_source(&db, municipality, url, format).await?,
+        SourceCommand::List => list_sources(&db).await?,
         SourceCommand::Remove { id } => match sources::remove(&db, id).await {
             Ok(RemoveOutcome::Deleted) => say(format_args!("removed import source {id}")),
             Ok(RemoveOutcome::Disabled) => say(format_args!(
@@ -235,41 +192,97 @@ pub async fn source(config: &Config, command: SourceCommand) -> anyhow::Result<(
                 .with_context(|| format!("cannot switch off import source {id}"))?;
             say(format_args!("import source {id} switched off"));
         }
-        SourceCommand::Status { id } => {
-            let Some(s) = sources::find(&db, id).await? else {
-                bail!("there is no import source {id}");
-            };
-            let postings = sources::posting_count(&db, id).await?;
-            let when = |t: Option<chrono::DateTime<Utc>>| {
-                t.map_or_else(|| "nie".to_owned(), |t| t.to_rfc3339())
-            };
-            say(format_args!("Quelle {}: {}", s.id, s.url));
-            say(format_args!(
-                "  Kommune: {}, Format: {}, aktiv: {}",
-                municipality_slug(&db, &s).await?,
-                s.format,
-                if s.enabled { "ja" } else { "nein" }
-            ));
-            say(format_args!("  Letzter Lauf: {}", when(s.last_run_at)));
-            say(format_args!(
-                "  Letzter erfolgreicher Lauf: {}",
-                when(s.last_success_at)
-            ));
-            say(format_args!(
-                "  Neu: {}, aktualisiert: {}, archiviert: {}, unverändert: {}, fehlerhaft: {}",
-                s.last_new, s.last_updated, s.last_archived, s.last_unchanged, s.last_failed
-            ));
-            say(format_args!(
-                "  Fehler: {}",
-                s.last_error.as_deref().unwrap_or("keiner")
-            ));
-            say(format_args!(
-                "  Fehlerhafter Eintrag: {}",
-                s.last_failing_item.as_deref().unwrap_or("keiner")
-            ));
-            say(format_args!("  Anzeigen aus dieser Quelle: {postings}"));
-        }
+        SourceCommand::Status { id } => source_status(&db, id).await?,
     }
+    Ok(())
+}
+
+async fn add_source(
+    db: &DatabaseConnection,
+    municipality: String,
+    url: String,
+    format: String,
+) -> anyhow::Result<()> {
+    let format = ImportFormat::from_code(&format).with_context(|| {
+        format!(
+            "unknown format {format:?}; one of {}",
+            ImportFormat::ALL
+                .iter()
+                .map(|f| f.code())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })?;
+    let Some(m) = municipalities::find_by_slug(db, &municipality).await? else {
+        bail!("there is no municipality {municipality:?}");
+    };
+    let new = NewSource {
+        municipality_id: m.id,
+        url,
+        format,
+    };
+    match sources::add(db, new, Utc::now()).await {
+        Ok(s) => say(format_args!(
+            "added import source {} for {}: {} ({})",
+            s.id, m.name, s.url, s.format
+        )),
+        Err(DomainError::Validation(v)) => bail!("{v}"),
+        Err(e) => return Err(e.into()),
+    }
+    Ok(())
+}
+
+async fn list_sources(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let all = sources::list(db).await?;
+    if all.is_empty() {
+        say(format_args!("no import sources"));
+    }
+    for s in all {
+        say(format_args!(
+            "{}\t{}\t{}\t{}\t{}\t{}",
+            s.id,
+            municipality_slug(db, &s).await?,
+            s.format,
+            if s.enabled { "on" } else { "off" },
+            s.url,
+            last_run(&s)
+        ));
+    }
+    Ok(())
+}
+
+async fn source_status(db: &DatabaseConnection, id: i64) -> anyhow::Result<()> {
+    let Some(s) = sources::find(db, id).await? else {
+        bail!("there is no import source {id}");
+    };
+    let postings = sources::posting_count(db, id).await?;
+    let when =
+        |t: Option<chrono::DateTime<Utc>>| t.map_or_else(|| "nie".to_owned(), |t| t.to_rfc3339());
+    say(format_args!("Quelle {}: {}", s.id, s.url));
+    say(format_args!(
+        "  Kommune: {}, Format: {}, aktiv: {}",
+        municipality_slug(db, &s).await?,
+        s.format,
+        if s.enabled { "ja" } else { "nein" }
+    ));
+    say(format_args!("  Letzter Lauf: {}", when(s.last_run_at)));
+    say(format_args!(
+        "  Letzter erfolgreicher Lauf: {}",
+        when(s.last_success_at)
+    ));
+    say(format_args!(
+        "  Neu: {}, aktualisiert: {}, archiviert: {}, unverändert: {}, fehlerhaft: {}",
+        s.last_new, s.last_updated, s.last_archived, s.last_unchanged, s.last_failed
+    ));
+    say(format_args!(
+        "  Fehler: {}",
+        s.last_error.as_deref().unwrap_or("keiner")
+    ));
+    say(format_args!(
+        "  Fehlerhafter Eintrag: {}",
+        s.last_failing_item.as_deref().unwrap_or("keiner")
+    ));
+    say(format_args!("  Anzeigen aus dieser Quelle: {postings}"));
     Ok(())
 }
 

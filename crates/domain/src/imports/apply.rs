@@ -121,13 +121,7 @@ where
     let default_deadline = berlin::today(now)
         .checked_add_days(Days::new(u64::from(options.default_deadline_days)))
         .unwrap_or_else(|| berlin::today(now));
-    let existing: HashMap<String, Posting> = posting::Entity::find()
-        .filter(posting::Column::SourceId.eq(source.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|p| Some((p.external_guid.clone()?, p)))
-        .collect();
+    let existing = existing_postings(db, source.id).await?;
 
     let mut report = ImportReport::default();
     let mut seen: HashSet<String> = failed.iter().map(|f| f.item.clone()).collect();
@@ -169,22 +163,61 @@ where
                     .map(|_| Upsert::New)
                 }
             };
-            match outcome {
-                Ok(Upsert::New) => report.new += 1,
-                Ok(Upsert::Updated) => report.updated += 1,
-                Ok(Upsert::Unchanged) => report.unchanged += 1,
-                Err(DomainError::Db(e)) => return Err(DomainError::Db(e)),
-                Err(e) => report.failed.push(ItemFailure {
-                    item: item.guid.clone(),
-                    reason: reason(&e),
-                }),
-            }
+            tally(&mut report, outcome, &item.guid)?;
         }
         txn.commit().await?;
         done += batch.len() as u64;
         progress(done, total);
     }
 
+    report.archived = archive_vanished(db, &existing, &seen, options, &actor, now).await?;
+    Ok(report)
+}
+
+/// The postings this source brought in before, by their guid in the source.
+async fn existing_postings<C: ConnectionTrait>(
+    db: &C,
+    source_id: i64,
+) -> DomainResult<HashMap<String, Posting>> {
+    Ok(posting::Entity::find()
+        .filter(posting::Column::SourceId.eq(source_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|p| Some((p.external_guid.clone()?, p)))
+        .collect())
+}
+
+/// One item's outcome counted; a database error ends the harvest, any other error only skips
+/// the item.
+fn tally(report: &mut ImportReport, outcome: DomainResult<Upsert>, guid: &str) -> DomainResult<()> {
+    match outcome {
+        Ok(Upsert::New) => report.new += 1,
+        Ok(Upsert::Updated) => report.updated += 1,
+        Ok(Upsert::Unchanged) => report.unchanged += 1,
+        Err(DomainError::Db(e)) => return Err(DomainError::Db(e)),
+        Err(e) => report.failed.push(ItemFailure {
+            item: guid.to_owned(),
+            reason: reason(&e),
+        }),
+    }
+    Ok(())
+}
+
+/// Archives the published or expired postings whose guid the source no longer lists; returns
+/// how many.
+async fn archive_vanished<C>(
+    db: &C,
+    existing: &HashMap<String, Posting>,
+    seen: &HashSet<String>,
+    options: ApplyOptions,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> DomainResult<u64>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let mut archived = 0;
     let vanished: Vec<&Posting> = existing
         .values()
         .filter(|p| !seen.contains(p.external_guid.as_deref().unwrap_or_default()))
@@ -193,12 +226,12 @@ where
     for batch in vanished.chunks(options.batch_size.max(1)) {
         let txn = crate::db::begin_write(db).await?;
         for p in batch {
-            publishing::transition(&txn, p.id, p.version, Request::Archive, &actor, now).await?;
-            report.archived += 1;
+            publishing::transition(&txn, p.id, p.version, Request::Archive, actor, now).await?;
+            archived += 1;
         }
         txn.commit().await?;
     }
-    Ok(report)
+    Ok(archived)
 }
 
 enum Upsert {

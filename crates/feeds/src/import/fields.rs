@@ -35,6 +35,12 @@ pub fn date(obj: &Map<String, Value>, names: &[&str]) -> Option<NaiveDate> {
 
 /// Fill `item` with every posting field `obj` carries.
 pub fn enrich(item: &mut HarvestedItem, obj: &Map<String, Value>) {
+    enrich_texts(item, obj);
+    enrich_codes(item, obj);
+}
+
+/// The free-text fields, then a nested `location` object (read whole, so its codes count too).
+fn enrich_texts(item: &mut HarvestedItem, obj: &Map<String, Value>) {
     let set = |slot: &mut Option<String>, names: &[&str]| {
         if let Some(v) = text(obj, names) {
             *slot = Some(v);
@@ -72,6 +78,11 @@ pub fn enrich(item: &mut HarvestedItem, obj: &Map<String, Value>) {
     if let Some(Value::Object(loc)) = obj.get("location") {
         enrich(item, loc);
     }
+}
+
+/// The URL, the coded fields, numbers and dates; after the nested location, so the outer
+/// object's values win.
+fn enrich_codes(item: &mut HarvestedItem, obj: &Map<String, Value>) {
     if let Some(u) = text(obj, &["url", "detail_url", "html_url"]) {
         item.url = Some(u);
     }

@@ -16,7 +16,9 @@ pub mod parse;
 
 use chrono::Utc;
 use jobboard_domain::imports::sources::{self, RunOutcome};
-use jobboard_domain::imports::{ApplyOptions, ImportFormat, ImportReport, apply_harvest};
+use jobboard_domain::imports::{
+    ApplyOptions, ImportFormat, ImportReport, ImportSource, apply_harvest,
+};
 use jobboard_domain::{DomainError, DomainResult};
 use sea_orm::DatabaseConnection;
 
@@ -84,22 +86,7 @@ pub async fn run_source(
         )
         .await;
     let body = match fetched {
-        Ok(fetch::Fetched::NotModified) => {
-            // The same document as at the last read: its items are all unchanged, and the items
-            // that could not be read then still cannot.
-            let count = |n: i32| u64::try_from(n).unwrap_or_default();
-            let outcome = RunOutcome {
-                unchanged: count(source.last_new)
-                    + count(source.last_updated)
-                    + count(source.last_unchanged),
-                failed: count(source.last_failed),
-                failing_item: source.last_failing_item.clone(),
-                ..RunOutcome::default()
-            };
-            sources::finish_run(db, id, outcome, Utc::now()).await?;
-            tracing::info!(source = id, "import source not modified");
-            return Ok(RunResult::NotModified);
-        }
+        Ok(fetch::Fetched::NotModified) => return finish_not_modified(db, id, &source).await,
         Ok(fetch::Fetched::Body(body)) => body,
         Err(e) => return fail(db, id, e.to_string()).await,
     };
@@ -138,6 +125,38 @@ pub async fn run_source(
             return Err(e);
         }
     };
+    finish_imported(db, id, format, report, validators).await
+}
+
+/// The same document as at the last read: its items are all unchanged, and the items that could
+/// not be read then still cannot.
+async fn finish_not_modified(
+    db: &DatabaseConnection,
+    id: i64,
+    source: &ImportSource,
+) -> DomainResult<RunResult> {
+    let count = |n: i32| u64::try_from(n).unwrap_or_default();
+    let outcome = RunOutcome {
+        unchanged: count(source.last_new)
+            + count(source.last_updated)
+            + count(source.last_unchanged),
+        failed: count(source.last_failed),
+        failing_item: source.last_failing_item.clone(),
+        ..RunOutcome::default()
+    };
+    sources::finish_run(db, id, outcome, Utc::now()).await?;
+    tracing::info!(source = id, "import source not modified");
+    Ok(RunResult::NotModified)
+}
+
+/// A harvest saved: its counts recorded on the source and logged.
+async fn finish_imported(
+    db: &DatabaseConnection,
+    id: i64,
+    format: ImportFormat,
+    report: ImportReport,
+    validators: (Option<String>, Option<String>),
+) -> DomainResult<RunResult> {
     let outcome = RunOutcome {
         new: report.new,
         updated: report.updated,
