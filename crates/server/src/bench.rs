@@ -16,8 +16,9 @@ use jobboard_search::{AnyIndex, SearchDocument, SearchIndex, SearchQuery, Sort};
 use sea_orm::DatabaseConnection;
 use tokio::sync::watch;
 
-use crate::commands::{open, open_index, reindex_with_progress, say, seed_demo};
+use crate::commands::{open, say, seed_demo};
 use crate::config::{Config, SearchBackend};
+use crate::search::{open_index, reindex_with_progress};
 
 pub async fn search(
     config: &Config,

@@ -12,12 +12,9 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::config::Config;
-use crate::config::SearchBackend;
+use crate::search::{open_index, reindex_with_progress};
 use crate::{BenchCommand, Cli, Command, UserCommand, bench, imports, scheduler};
-use jobboard_search::AnyIndex;
-use jobboard_search::embedded::EmbeddedIndex;
 use jobboard_search::indexer::{self, IndexerOptions};
-use jobboard_search::meili::MeiliIndex;
 
 pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     // reqwest's rustls has no built-in crypto provider here (rustls-no-provider): use ring,
@@ -305,60 +302,6 @@ fn hr_settings(
             .and_then(|i| chrono::Duration::from_std(i).ok()),
     });
     Ok(hr)
-}
-
-/// The search engine the configuration names.
-pub(crate) fn open_index(config: &Config) -> anyhow::Result<AnyIndex> {
-    Ok(match &config.search {
-        SearchBackend::Embedded => {
-            AnyIndex::Embedded(EmbeddedIndex::new(config.data_dir.join("search")))
-        }
-        SearchBackend::Meilisearch {
-            url,
-            api_key,
-            index,
-            scoped_keys,
-        } => {
-            let meili = MeiliIndex::new(url, api_key.clone(), index)
-                .context("cannot set up the Meilisearch client")?;
-            AnyIndex::Meili(match scoped_keys {
-                Some((search, admin)) => meili.with_keys(jobboard_search::meili::ScopedKeys {
-                    search: Some(search.clone()),
-                    admin: Some(admin.clone()),
-                }),
-                None => meili,
-            })
-        }
-    })
-}
-
-/// Prepare the index and rebuild it from the database with a progress bar.
-pub(crate) async fn reindex_with_progress(
-    db: &DatabaseConnection,
-    index: &AnyIndex,
-) -> anyhow::Result<(u64, f64)> {
-    use jobboard_search::SearchIndex;
-    index
-        .prepare()
-        .await
-        .context("cannot open the search index")?;
-    let started = Instant::now();
-    let bar = ProgressBar::new(0).with_message("Suchindex");
-    bar.set_style(
-        ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ({per_sec}, noch {eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let count = indexer::reindex(db, index, |done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-        if bar.is_hidden() {
-            tracing::info!(done, total, "reindexing");
-        }
-    })
-    .await
-    .context("rebuilding the search index failed")?;
-    bar.finish_and_clear();
-    Ok((count, started.elapsed().as_secs_f64()))
 }
 
 pub(crate) async fn shutdown_signal() {

@@ -10,6 +10,7 @@ pub mod config;
 mod config_transport;
 mod imports;
 mod scheduler;
+mod search;
 pub mod telemetry;
 mod tokens;
 
