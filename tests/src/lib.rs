@@ -155,6 +155,36 @@ macro_rules! e2e_tests {
     };
 }
 
+impl TestApp {
+    /// The id of member municipality `slug`.
+    pub async fn member(&self, slug: &str) -> i64 {
+        jobboard_domain::municipalities::find_by_slug(&self.db, slug)
+            .await
+            .expect("database answers")
+            .expect("a member municipality")
+            .id
+    }
+
+    /// Create `d` for municipality `owner` and publish it at once, through the domain.
+    pub async fn publish(
+        &self,
+        d: jobboard_domain::postings::PostingDraft,
+        owner: &str,
+    ) -> jobboard_domain::postings::queries::Posting {
+        use jobboard_domain::postings::publishing::{Request, transition};
+        let actor = jobboard_domain::Actor::user(1);
+        let owner = self.member(owner).await;
+        let now = chrono::Utc::now();
+        let p =
+            jobboard_domain::postings::mutations::create_posting(&self.db, owner, d, &actor, now)
+                .await
+                .expect("a valid draft");
+        transition(&self.db, p.id, p.version, Request::Publish, &actor, now)
+            .await
+            .expect("a publishable draft")
+    }
+}
+
 /// A realistic apprenticeship-style posting of Borsdorf (deadline in 20 days, start "ab sofort").
 pub fn draft(
     reference: &str,

@@ -4,36 +4,14 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use jobboard_domain::entities::posting;
-use jobboard_domain::postings::publishing::{Request, transition};
-use jobboard_domain::postings::{PostingDraft, PostingKind, mutations, queries};
-use jobboard_domain::{Actor, municipalities, outbox};
-use jobboard_e2e::{TestApp, draft, e2e_tests};
+use jobboard_domain::postings::{PostingDraft, PostingKind, mutations};
+use jobboard_domain::{Actor, outbox};
+use jobboard_e2e::{draft, e2e_tests};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
-
-async fn publish(app: &TestApp, d: PostingDraft) -> queries::Posting {
-    let owner = municipalities::find_by_slug(&app.db, "naunhof")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let p = mutations::create_posting(&app.db, owner, d, &Actor::user(1), Utc::now())
-        .await
-        .unwrap();
-    transition(
-        &app.db,
-        p.id,
-        p.version,
-        Request::Publish,
-        &Actor::user(1),
-        Utc::now(),
-    )
-    .await
-    .unwrap()
-}
 
 e2e_tests! {
     async fn a_cached_results_page_shows_an_edit_as_soon_as_the_index_has_it(app) {
-        let p = publish(&app, draft("C-1", "Gärtner Friedhof", PostingKind::Job)).await;
+        let p = app.publish(draft("C-1", "Gärtner Friedhof", PostingKind::Job), "naunhof").await;
         app.wait_for("/stellen?art=job", "Gärtner Friedhof").await;
         // Asked again: now from the cache.
         assert!(app.get("/stellen?art=job").await.text().await.unwrap().contains("Gärtner Friedhof"));
@@ -51,7 +29,7 @@ e2e_tests! {
     }
 
     async fn a_results_page_never_shows_a_posting_from_its_expiry_instant_on(app) {
-        let p = publish(&app, draft("C-2", "Schwimmmeister Freibad", PostingKind::Job)).await;
+        let p = app.publish(draft("C-2", "Schwimmmeister Freibad", PostingKind::Job), "naunhof").await;
         // Closing a few seconds from now (normally the end of the deadline day), indexed as such.
         let expires = Utc::now() + chrono::Duration::seconds(8);
         let mut row = posting::Entity::find_by_id(p.id).one(&app.db).await.unwrap().unwrap().into_active_model();

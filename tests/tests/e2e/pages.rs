@@ -1,6 +1,6 @@
 use chrono::Utc;
 use jobboard_domain::postings::publishing::{Request, transition};
-use jobboard_domain::postings::{PartnerDraft, PostingDraft, PostingKind, mutations, queries};
+use jobboard_domain::postings::{PartnerDraft, PostingKind, mutations};
 use jobboard_domain::{Actor, municipalities};
 use jobboard_e2e::{TestApp, draft, e2e_tests};
 
@@ -10,23 +10,6 @@ async fn member(app: &TestApp, slug: &str) -> i64 {
         .unwrap()
         .unwrap()
         .id
-}
-
-async fn publish(app: &TestApp, d: PostingDraft, owner: &str) -> queries::Posting {
-    let owner = member(app, owner).await;
-    let p = mutations::create_posting(&app.db, owner, d, &Actor::user(1), Utc::now())
-        .await
-        .unwrap();
-    transition(
-        &app.db,
-        p.id,
-        p.version,
-        Request::Publish,
-        &Actor::user(1),
-        Utc::now(),
-    )
-    .await
-    .unwrap()
 }
 
 e2e_tests! {
@@ -43,7 +26,7 @@ e2e_tests! {
         let mut shared = draft("A-1", "Ausbildung Verwaltungsfachangestellte 2027", PostingKind::Apprenticeship);
         let brandis = member(&app, "brandis").await;
         shared.partners = vec![PartnerDraft { municipality_id: brandis, note: Some("Stationen: Bauamt, Kämmerei".into()) }];
-        let p = publish(&app, shared, "borsdorf").await;
+        let p = app.publish(shared, "borsdorf").await;
         mutations::set_partner_confirmation(&app.db, p.id, brandis, true, &Actor::user(2), Utc::now()).await.unwrap();
         let owner = member(&app, "borsdorf").await;
         mutations::create_posting(&app.db, owner, draft("A-2", "Entwurf Straßenwärter", PostingKind::Job), &Actor::user(1), Utc::now()).await.unwrap();
@@ -67,9 +50,9 @@ e2e_tests! {
     }
 
     async fn filters_show_counts_and_can_be_removed_one_by_one(app) {
-        publish(&app, draft("F-1", "Ausbildung Verwaltungsfachangestellte", PostingKind::Apprenticeship), "borsdorf").await;
-        publish(&app, draft("F-2", "Sachbearbeiter Bürgerbüro", PostingKind::Job), "naunhof").await;
-        publish(&app, draft("F-3", "Duales Studium Public Management", PostingKind::DualStudy), "naunhof").await;
+        app.publish(draft("F-1", "Ausbildung Verwaltungsfachangestellte", PostingKind::Apprenticeship), "borsdorf").await;
+        app.publish(draft("F-2", "Sachbearbeiter Bürgerbüro", PostingKind::Job), "naunhof").await;
+        app.publish(draft("F-3", "Duales Studium Public Management", PostingKind::DualStudy), "naunhof").await;
         app.wait_for("/stellen", "3 Angebote gefunden").await;
 
         let page = app.get("/stellen?art=job&kommune=naunhof").await.text().await.unwrap();
@@ -88,7 +71,7 @@ e2e_tests! {
     }
 
     async fn the_detail_page_carries_every_field_and_job_posting_data(app) {
-        let p = publish(&app, draft("D-1", "Ausbildung Verwaltungsfachangestellte", PostingKind::Apprenticeship), "borsdorf").await;
+        let p = app.publish(draft("D-1", "Ausbildung Verwaltungsfachangestellte", PostingKind::Apprenticeship), "borsdorf").await;
         let response = app.get(&format!("/stellen/{}", p.slug)).await;
         assert_eq!(response.status(), 200);
         let html = response.text().await.unwrap();
@@ -110,7 +93,7 @@ e2e_tests! {
     }
 
     async fn closed_postings_answer_410_and_unpublished_ones_404(app) {
-        let p = publish(&app, draft("G-1", "Gärtner Friedhof", PostingKind::Job), "machern").await;
+        let p = app.publish(draft("G-1", "Gärtner Friedhof", PostingKind::Job), "machern").await;
         transition(&app.db, p.id, p.version, Request::Archive, &Actor::user(1), Utc::now()).await.unwrap();
         let response = app.get(&format!("/stellen/{}", p.slug)).await;
         assert_eq!(response.status(), 410);
@@ -154,7 +137,7 @@ e2e_tests! {
     }
 
     async fn site_files_headers_and_legal_pages(app) {
-        let p = publish(&app, draft("S-1", "Hausmeister Schule", PostingKind::Job), "naunhof").await;
+        let p = app.publish(draft("S-1", "Hausmeister Schule", PostingKind::Job), "naunhof").await;
         for path in ["/impressum", "/datenschutz", "/barrierefreiheit", "/ausbildung", "/kommunen/naunhof"] {
             assert_eq!(app.get(path).await.status(), 200, "{path}");
         }

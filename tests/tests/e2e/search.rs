@@ -3,9 +3,9 @@
 //! deleted afterwards. Without `MEILI_URL` the Meilisearch variants say that they are skipped.
 
 use chrono::Utc;
+use jobboard_domain::Actor;
 use jobboard_domain::postings::publishing::{Request, transition};
-use jobboard_domain::postings::{PostingKind, mutations, queries};
-use jobboard_domain::{Actor, municipalities};
+use jobboard_domain::postings::{PostingKind, queries};
 use jobboard_e2e::{TestApp, draft};
 
 /// The configuration for a Meilisearch variant, `None` without `MEILI_URL`.
@@ -65,26 +65,9 @@ macro_rules! search_tests {
 }
 
 async fn publish(app: &TestApp, title: &str, kind: PostingKind, text: &str) -> queries::Posting {
-    let owner = municipalities::find_by_slug(&app.db, "borsdorf")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
     let mut d = draft(&format!("S-{}", title.len()), title, kind);
     text.clone_into(&mut d.description);
-    let p = mutations::create_posting(&app.db, owner, d, &Actor::user(1), Utc::now())
-        .await
-        .unwrap();
-    transition(
-        &app.db,
-        p.id,
-        p.version,
-        Request::Publish,
-        &Actor::user(1),
-        Utc::now(),
-    )
-    .await
-    .unwrap()
+    app.publish(d, "borsdorf").await
 }
 
 /// GET `path` until it answers `status`.
