@@ -108,16 +108,17 @@ conformance! {
         drain(db, &engine.index, now).await;
         assert_eq!(engine.index.search(&by_brandis).await.unwrap().hits[0].id, a);
 
-        // Several edits before the indexer runs: the last state wins. (The titles share no word
-        // part: Meilisearch's German segmentation finds a compound by its parts, so
-        // „Friedhofsgärtner“ would rightly match „Gärtnermeister Friedhof“.)
-        let mut edit = draft("A-2", "Friedhofsverwalter (m/w/d)", now);
+        // Several edits before the indexer runs: the last state wins. (The intermediate title
+        // shares no word part with the final one or the text: Meilisearch's German segmentation
+        // finds a compound by its parts, with typos, so „Friedhofsgärtner“ would rightly match
+        // „Gärtnermeister Friedhof“ and „Friedhofsverwalter“ its „Verwaltungsfachangestellte“.)
+        let mut edit = draft("A-2", "Kassierer Freibad (m/w/d)", now);
         let p = mutations::update_posting(db, b, 2, edit.clone(), &Actor::user(1), now).await.unwrap();
         edit.title = "Gärtnermeister Friedhof (m/w/d)".into();
         mutations::update_posting(db, b, p.version, edit, &Actor::user(1), now).await.unwrap();
         drain(db, &engine.index, now).await;
         assert_eq!(found(&engine.index, "Gärtnermeister", now).await, [b]);
-        assert!(found(&engine.index, "Friedhofsverwalter", now).await.is_empty());
+        assert!(found(&engine.index, "Freibad", now).await.is_empty());
 
         let current = jobboard_domain::postings::queries::find_by_id(db, a).await.unwrap().unwrap();
         transition(db, a, current.version, Request::Unpublish, &Actor::user(1), now).await.unwrap();
