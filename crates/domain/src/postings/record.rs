@@ -80,12 +80,14 @@ impl Versioned for Posting {
         })
     }
 
-    /// Confirmations of partners that stay are kept.
+    /// Confirmations of partners that stay are kept, unless the owner changed the partner's
+    /// station note: it is shown publicly next to the partner's name, so the partner confirms
+    /// the new wording again.
     fn plan_children(_id: i64, draft: &PostingDraft, before: &Partners) -> Partners {
-        let confirmed: HashMap<i64, bool> = before
+        let confirmed: HashMap<(i64, Option<&str>), bool> = before
             .partners
             .iter()
-            .map(|p| (p.municipality_id, p.confirmed))
+            .map(|p| ((p.municipality_id, p.note.as_deref()), p.confirmed))
             .collect();
         let mut partners: Vec<_> = draft
             .partners
@@ -93,7 +95,10 @@ impl Versioned for Posting {
             .map(|p| Partner {
                 municipality_id: p.municipality_id,
                 note: p.note.clone(),
-                confirmed: confirmed.get(&p.municipality_id).copied().unwrap_or(false),
+                confirmed: confirmed
+                    .get(&(p.municipality_id, p.note.as_deref()))
+                    .copied()
+                    .unwrap_or(false),
             })
             .collect();
         partners.sort_by_key(|p| p.municipality_id);

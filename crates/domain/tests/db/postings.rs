@@ -149,6 +149,28 @@ db_tests! {
         assert_eq!(actions, ["created", "partner_confirmed", "updated"]);
     }
 
+    async fn a_changed_station_note_needs_the_partners_confirmation_again(t) {
+        let db = &t.db;
+        let naunhof = municipality_id(db, "naunhof").await;
+        let brandis = municipality_id(db, "brandis").await;
+        let now = at("2026-11-21T10:00:00Z");
+        let mut d = draft("P-2", day(2026, 12, 15));
+        d.partners = vec![PartnerDraft { municipality_id: brandis, note: Some("Stationen: Bauamt".into()) }];
+        let p = mutations::create_posting(db, naunhof, d.clone(), &officer(), now).await.unwrap();
+        mutations::set_partner_confirmation(db, p.id, brandis, true, &Actor::user(9), now).await.unwrap();
+
+        // The same note, normalized the same way: the confirmation stays.
+        d.title = "Ausbildung im Verbund (m/w/d)".into();
+        let p = mutations::update_posting(db, p.id, 1, d.clone(), &officer(), now).await.unwrap();
+        assert!(queries::partners_of(db, p.id).await.unwrap()[0].confirmed);
+
+        d.partners[0].note = Some("Stationen: Bauamt und Kämmerei in Brandis (6 Monate)".into());
+        let p = mutations::update_posting(db, p.id, p.version, d, &officer(), now).await.unwrap();
+        let partners = queries::partners_of(db, p.id).await.unwrap();
+        assert!(!partners[0].confirmed, "the owner changed what the partner's page says");
+        assert!(queries::confirmed_partners(db, &[p.id]).await.unwrap().get(&p.id).is_none_or(Vec::is_empty));
+    }
+
     async fn the_owner_and_unknown_municipalities_cannot_be_partners(t) {
         let db = &t.db;
         let naunhof = municipality_id(db, "naunhof").await;
