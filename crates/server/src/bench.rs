@@ -99,12 +99,8 @@ pub async fn search(
 
 /// The benchmark's own database and index beside the configured ones, on `engine`.
 fn bench_config(config: &Config, engine: Option<&str>) -> anyhow::Result<Config> {
-    let mut config = config.clone();
-    config.data_dir = config.data_dir.join("bench");
-    config.database_url = format!(
-        "sqlite://{}/jobboard.db?mode=rwc",
-        config.data_dir.display()
-    );
+    // Kept between runs: generating the postings again would dominate the run.
+    let mut config = crate::commands::bench_config(config, "bench", false)?;
     match (engine, &mut config.search) {
         (Some("embedded"), search) => *search = SearchBackend::Embedded,
         (Some("meilisearch"), SearchBackend::Embedded) => {

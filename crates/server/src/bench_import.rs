@@ -15,21 +15,12 @@ use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use crate::commands::{open, say};
+use crate::commands::{bench_config, open, say};
 use crate::config::Config;
 use crate::imports::harvest_options;
 
 pub async fn run(config: &Config, items: usize) -> anyhow::Result<()> {
-    let mut config = config.clone();
-    config.data_dir = config.data_dir.join("bench-import");
-    if config.data_dir.exists() {
-        std::fs::remove_dir_all(&config.data_dir)
-            .with_context(|| format!("cannot clear {}", config.data_dir.display()))?;
-    }
-    config.database_url = format!(
-        "sqlite://{}/jobboard.db?mode=rwc",
-        config.data_dir.display()
-    );
+    let config = bench_config(config, "bench-import", true)?;
     let db = open(&config).await?;
 
     let feed = Arc::new(generate_feed(items));

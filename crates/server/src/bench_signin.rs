@@ -9,20 +9,11 @@ use anyhow::Context;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::commands::{open, say};
+use crate::commands::{bench_config, open, say};
 use crate::config::Config;
 
 pub async fn run(config: &Config, signins: usize) -> anyhow::Result<()> {
-    let mut config = config.clone();
-    config.data_dir = config.data_dir.join("bench-signin");
-    if config.data_dir.exists() {
-        std::fs::remove_dir_all(&config.data_dir)
-            .with_context(|| format!("cannot clear {}", config.data_dir.display()))?;
-    }
-    config.database_url = format!(
-        "sqlite://{}/jobboard.db?mode=rwc",
-        config.data_dir.display()
-    );
+    let mut config = bench_config(config, "bench-signin", true)?;
     config.trust_forwarded_for = true;
     config.import_interval = None;
     let db = open(&config).await?;

@@ -385,6 +385,22 @@ pub(crate) async fn seed_demo(
 
 /// A line for the operator on stdout. A closed stdout (a pipe whose reader left) is no reason
 /// to stop the board, so write errors are ignored.
+/// A benchmark's own SQLite database under `<data dir>/<name>`, beside the configured one, so a
+/// benchmark never touches real data; `fresh` removes what an earlier run left there.
+pub(crate) fn bench_config(config: &Config, name: &str, fresh: bool) -> anyhow::Result<Config> {
+    let mut config = config.clone();
+    config.data_dir = config.data_dir.join(name);
+    if fresh && config.data_dir.exists() {
+        std::fs::remove_dir_all(&config.data_dir)
+            .with_context(|| format!("cannot clear {}", config.data_dir.display()))?;
+    }
+    config.database_url = format!(
+        "sqlite://{}/jobboard.db?mode=rwc",
+        config.data_dir.display()
+    );
+    Ok(config)
+}
+
 pub(crate) fn say(line: std::fmt::Arguments<'_>) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
