@@ -253,7 +253,7 @@ mod tests {
         );
         for query in &queries {
             assert_eq!(query["matchingStrategy"], "all");
-            assert_eq!(query["locales"], json!(["deu"]));
+            assert_eq!(query["locales"], json!(["eng"]));
         }
         assert_eq!(queries[1]["facets"], json!(["kind"]));
     }

@@ -12,9 +12,24 @@ use crate::document::SCHEMA_VERSION;
 use crate::query::MAX_RESULT_WINDOW;
 use crate::synonyms;
 
-/// Every text is German: documents are segmented with the German segmenter, and queries are
-/// sent with the same locale so both are cut into the same words.
-pub(super) const LOCALES: [&str; 1] = ["deu"];
+/// The locale documents are cut into words with, and queries too, so both are always cut alike.
+///
+/// The texts are German, but they are declared as English on purpose: Meilisearch's German
+/// segmenter cuts every word into parts of its dictionary, and that breaks two things the board
+/// promises. A word the dictionary does not know, such as a typo („Erziher“), becomes fragments
+/// („erz“ + „iher“) that get no typo tolerance, and a multi-word synonym („pädagogische
+/// Fachkraft“) becomes more parts than Meilisearch looks up synonyms for (three). English selects
+/// Meilisearch's plain Latin-script segmenter (cut at spaces and punctuation); normalization is
+/// the same for every Latin-script locale (lower case, umlaut marks removed), so nothing else
+/// changes. What this gives up, as the embedded engine does: a part of a compound is not found on
+/// its own („Gärtner“ does not find „Friedhofsgärtner“; prefixes still do).
+pub(super) const LOCALES: [&str; 1] = ["eng"];
+
+/// Characters that separate words in addition to Meilisearch's own list, which leaves out the
+/// mathematical symbols: without them „Koch <b>Mensa</b>“ (a title as an officer typed it) would
+/// be one word `<b>mensa</b>`, and „Mensa“ would not find it. The embedded engine cuts at every
+/// character that is not a letter or digit.
+const SEPARATORS: [&str; 8] = ["<", ">", "=", "+", "|", "~", "^", "`"];
 
 /// The settings every index of this board has. Changing them (or [`SCHEMA_VERSION`]) rebuilds.
 pub(super) fn settings() -> Settings {
@@ -66,6 +81,7 @@ fn settings_without_synonyms() -> Settings {
             max_values_per_facet: 200,
             sort_facet_values_by: None,
         })
+        .with_separation_tokens(SEPARATORS)
         .with_localized_attributes(vec![LocalizedAttributes {
             locales: LOCALES.iter().map(|l| (*l).to_owned()).collect(),
             attribute_patterns: vec!["*".into()],
