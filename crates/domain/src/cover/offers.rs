@@ -342,3 +342,8 @@ where
     txn.commit().await?;
     Ok(notices)
 }
+
+/// Offer `id`, whoever made it (callers check who may see it).
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> DomainResult<Option<Offer>> {
+    Ok(cover_offer::Entity::find_by_id(id).one(db).await?)
+}
