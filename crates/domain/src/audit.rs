@@ -21,6 +21,10 @@ vocabulary! {
         Municipality = "municipality" => "Kommune",
         ApiToken = "api_token" => "API-Token",
         User = "user" => "Benutzerkonto",
+        Agreement = "agreement" => "Vereinbarung",
+        CoverRequest = "cover_request" => "Vertretungsanfrage",
+        CoverOffer = "cover_offer" => "Vertretungsangebot",
+        FeedToken = "feed_token" => "Feed-Adresse",
     }
 }
 
@@ -34,6 +38,10 @@ impl AuditEntity {
             Self::Municipality => "Die Kommune",
             Self::ApiToken => "Das API-Token",
             Self::User => "Das Benutzerkonto",
+            Self::Agreement => "Die Vereinbarung",
+            Self::CoverRequest => "Die Vertretungsanfrage",
+            Self::CoverOffer => "Das Vertretungsangebot",
+            Self::FeedToken => "Die Feed-Adresse",
         }
     }
 
@@ -41,8 +49,13 @@ impl AuditEntity {
     pub fn pronoun(self) -> &'static str {
         match self {
             Self::Course => "ihn",
-            Self::ApiToken | Self::User => "es",
-            Self::Posting | Self::CourseRegistration | Self::Municipality => "sie",
+            Self::ApiToken | Self::User | Self::CoverOffer => "es",
+            Self::Posting
+            | Self::CourseRegistration
+            | Self::Municipality
+            | Self::Agreement
+            | Self::CoverRequest
+            | Self::FeedToken => "sie",
         }
     }
 }
@@ -75,6 +88,14 @@ vocabulary! {
         PasswordSet = "password_set" => "Passwort gesetzt",
         Activated = "activated" => "aktiviert",
         Deactivated = "deactivated" => "deaktiviert",
+        // Working together (agreements, cover, internal vacancies).
+        Confirmed = "confirmed" => "bestätigt",
+        Ended = "ended" => "beendet",
+        Accepted = "accepted" => "angenommen",
+        Declined = "declined" => "nicht benötigt",
+        Withdrawn = "withdrawn" => "zurückgezogen",
+        DocumentAttached = "document_attached" => "unterschriebenes Dokument hinterlegt",
+        MadePublic = "made_public" => "planmäßig öffentlich geschaltet",
     }
 }
 

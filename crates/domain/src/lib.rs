@@ -11,6 +11,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod berlin;
 pub mod courses;
+pub mod cover;
 pub mod db;
 pub mod demo;
 pub mod entities;

@@ -191,3 +191,59 @@ pub fn sample_course(seats: i32, deadline: chrono::NaiveDate) -> crate::courses:
         }],
     }
 }
+
+/// A realistic agreement to start tests from: mutual cover of the registration office
+/// (Meldewesen) between `parties` from `from` on, reimbursed at 42,50 € an hour.
+pub fn sample_agreement(
+    parties: Vec<i64>,
+    from: chrono::NaiveDate,
+) -> crate::cover::AgreementDraft {
+    crate::cover::AgreementDraft {
+        title: "Gegenseitige Vertretung im Meldewesen".to_owned(),
+        legal_form: crate::cover::LegalForm::Zweckvereinbarung,
+        areas: vec![crate::cover::TaskArea::Meldewesen],
+        parties,
+        valid_from: from,
+        valid_until: None,
+        hourly_rate_cents: Some(4250),
+        note: None,
+    }
+}
+
+/// A realistic cover request: the registration office, full days of 8 hours from `from` to
+/// `until`, because of holidays.
+pub fn sample_cover_request(
+    from: chrono::NaiveDate,
+    until: chrono::NaiveDate,
+) -> crate::cover::CoverRequestDraft {
+    crate::cover::CoverRequestDraft {
+        task_area: crate::cover::TaskArea::Meldewesen,
+        starts_on: from,
+        ends_on: until,
+        day_part: crate::cover::DayPart::Full,
+        minutes_per_day: 8 * 60,
+        place: "Rathaus, Bürgerbüro Erdgeschoss".to_owned(),
+        skills: "Erfahrung mit An- und Ummeldungen".to_owned(),
+        requirements: vec![crate::cover::Requirement::Meldesoftware],
+        urgency: crate::cover::Urgency::Urgent,
+        reason: crate::cover::CoverReason::Urlaub,
+    }
+}
+
+/// An offer on request `request_id` for `from` to `until`, `hours` a day.
+pub fn sample_offer(
+    request_id: i64,
+    from: chrono::NaiveDate,
+    until: chrono::NaiveDate,
+    hours: i32,
+) -> crate::cover::OfferDraft {
+    crate::cover::OfferDraft {
+        request_id,
+        starts_on: from,
+        ends_on: until,
+        minutes_per_day: hours * 60,
+        person_name: Some("Frau Beispiel".to_owned()),
+        person_contact: Some("meldeamt@brandis.de".to_owned()),
+        note: None,
+    }
+}

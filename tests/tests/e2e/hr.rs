@@ -3,8 +3,9 @@
 use chrono::{Duration, Utc};
 use jobboard_domain::accounts::{NewUser, Role, TokenPurpose, tokens, users};
 use jobboard_domain::entities::{
-    api_token, audit_entry, course, course_registration, import_source, municipality, posting,
-    posting_partner, search_outbox, user,
+    agreement, agreement_party, api_token, audit_entry, course, course_registration, cover_offer,
+    cover_request, feed_token, import_source, municipality, posting, posting_partner,
+    search_outbox, user,
 };
 use jobboard_domain::postings::publishing::{Request, transition};
 use jobboard_domain::postings::{PartnerDraft, PostingKind, mutations};
@@ -157,54 +158,85 @@ pub async fn sign_in(app: &TestApp, email: &str) -> Hr {
 }
 
 /// Everything an officer could change, as text: postings, partners, audit, outbox, users,
-/// municipalities, import sources (sessions and throttling counts excepted).
+/// municipalities, import sources, agreements, cover requests and offers, feed addresses
+/// (sessions and throttling counts excepted).
 pub async fn snapshot(app: &TestApp) -> String {
     let db = &app.db;
-    format!(
-        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}\n{}\n{:?}\n{:?}\n{:?}",
-        api_token::Entity::find()
-            .order_by_asc(api_token::Column::Id)
+    let cover = format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        agreement::Entity::find()
+            .order_by_asc(agreement::Column::Id)
             .all(db)
             .await
             .unwrap(),
-        course::Entity::find()
-            .order_by_asc(course::Column::Id)
+        agreement_party::Entity::find()
+            .order_by_asc(agreement_party::Column::AgreementId)
+            .order_by_asc(agreement_party::Column::MunicipalityId)
             .all(db)
             .await
             .unwrap(),
-        course_registration::Entity::find()
-            .order_by_asc(course_registration::Column::Id)
+        cover_request::Entity::find()
+            .order_by_asc(cover_request::Column::Id)
             .all(db)
             .await
             .unwrap(),
-        posting::Entity::find()
-            .order_by_asc(posting::Column::Id)
+        cover_offer::Entity::find()
+            .order_by_asc(cover_offer::Column::Id)
             .all(db)
             .await
             .unwrap(),
-        posting_partner::Entity::find()
-            .order_by_asc(posting_partner::Column::PostingId)
+        feed_token::Entity::find()
+            .order_by_asc(feed_token::Column::Id)
             .all(db)
             .await
             .unwrap(),
-        audit_entry::Entity::find().all(db).await.unwrap().len(),
-        search_outbox::Entity::find().all(db).await.unwrap().len(),
-        user::Entity::find()
-            .order_by_asc(user::Column::Id)
-            .all(db)
-            .await
-            .unwrap(),
-        municipality::Entity::find()
-            .order_by_asc(municipality::Column::Id)
-            .all(db)
-            .await
-            .unwrap(),
-        import_source::Entity::find()
-            .order_by_asc(import_source::Column::Id)
-            .all(db)
-            .await
-            .unwrap(),
-    )
+    );
+    cover
+        + &format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}\n{}\n{:?}\n{:?}\n{:?}",
+            api_token::Entity::find()
+                .order_by_asc(api_token::Column::Id)
+                .all(db)
+                .await
+                .unwrap(),
+            course::Entity::find()
+                .order_by_asc(course::Column::Id)
+                .all(db)
+                .await
+                .unwrap(),
+            course_registration::Entity::find()
+                .order_by_asc(course_registration::Column::Id)
+                .all(db)
+                .await
+                .unwrap(),
+            posting::Entity::find()
+                .order_by_asc(posting::Column::Id)
+                .all(db)
+                .await
+                .unwrap(),
+            posting_partner::Entity::find()
+                .order_by_asc(posting_partner::Column::PostingId)
+                .all(db)
+                .await
+                .unwrap(),
+            audit_entry::Entity::find().all(db).await.unwrap().len(),
+            search_outbox::Entity::find().all(db).await.unwrap().len(),
+            user::Entity::find()
+                .order_by_asc(user::Column::Id)
+                .all(db)
+                .await
+                .unwrap(),
+            municipality::Entity::find()
+                .order_by_asc(municipality::Column::Id)
+                .all(db)
+                .await
+                .unwrap(),
+            import_source::Entity::find()
+                .order_by_asc(import_source::Column::Id)
+                .all(db)
+                .await
+                .unwrap(),
+        )
 }
 
 /// Borsdorf's published shared offer (partner Brandis, unconfirmed), and its id.
@@ -322,8 +354,62 @@ async fn borsdorf_course_ids(app: &TestApp) -> (i64, i64, i64, i64) {
     (draft.id, r.id, token.token.id, source.id)
 }
 
-fn concrete(path: &str, posting_id: i64, user_id: i64, course: (i64, i64, i64, i64)) -> String {
-    path.replace("{id}", &posting_id.to_string())
+/// Borsdorf's agreement with Brandis (`{agreement_id}`, confirmed by both), Borsdorf's cover
+/// request under it (`{request_id}`) and Brandis's offer on it (`{offer_id}`): Naunhof, with no
+/// agreement, may neither see nor touch any of them.
+pub async fn borsdorf_cover_ids(app: &TestApp) -> (i64, i64, i64) {
+    use jobboard_domain::cover::{agreements, offers, requests};
+    use jobboard_domain::testing::{sample_agreement, sample_cover_request, sample_offer};
+    let borsdorf = municipality_id(app, "borsdorf").await;
+    let brandis = municipality_id(app, "brandis").await;
+    let now = Utc::now();
+    let today = jobboard_domain::berlin::today(now);
+    let (a, _) = agreements::create_agreement(
+        &app.db,
+        borsdorf,
+        sample_agreement(vec![borsdorf, brandis], today),
+        &Actor::user(1),
+        now,
+    )
+    .await
+    .unwrap();
+    agreements::confirm_agreement(&app.db, a.id, a.version, brandis, &Actor::user(2), now)
+        .await
+        .unwrap();
+    let (from, until) = (today + chrono::Days::new(7), today + chrono::Days::new(11));
+    let (r, _) = requests::create_request(
+        &app.db,
+        borsdorf,
+        sample_cover_request(from, until),
+        &Actor::user(1),
+        now,
+    )
+    .await
+    .unwrap();
+    let (o, _) = offers::create_offer(
+        &app.db,
+        brandis,
+        sample_offer(r.id, from, until, 8),
+        &Actor::user(2),
+        now,
+    )
+    .await
+    .unwrap();
+    (a.id, r.id, o.id)
+}
+
+fn concrete(
+    path: &str,
+    posting_id: i64,
+    user_id: i64,
+    course: (i64, i64, i64, i64),
+    cover: (i64, i64, i64),
+) -> String {
+    path.replace("{agreement_id}", &cover.0.to_string())
+        .replace("{request_id}", &cover.1.to_string())
+        .replace("{offer_id}", &cover.2.to_string())
+        .replace("{file}", "x.ics")
+        .replace("{id}", &posting_id.to_string())
         .replace("{user_id}", &user_id.to_string())
         .replace("{token}", "x")
         .replace("{course_id}", &course.0.to_string())
@@ -338,15 +424,16 @@ e2e_tests! {
         account(&app, "personal@naunhof.de", Some("naunhof")).await;
         let id = borsdorf_posting(&app).await;
         let course_ids = borsdorf_course_ids(&app).await;
+        let cover_ids = borsdorf_cover_ids(&app).await;
         let other = sign_in(&app, "personal@naunhof.de").await;
         let before = snapshot(&app).await;
         let mut checked = 0;
         for r in ROUTES.iter().filter(|r| matches!(r.access, Access::Officer | Access::Admin)) {
             // Routes without a foreign id act on the officer's own municipality.
-            if ["/verwaltung/anzeigen/neu", "/verwaltung/anzeigen", "/verwaltung/profil", "/verwaltung/lehrgaenge", "/verwaltung/lehrgaenge/neu", "/verwaltung/api-schluessel", "/verwaltung/quellen"].contains(&r.path) {
+            if ["/verwaltung/anzeigen/neu", "/verwaltung/anzeigen", "/verwaltung/profil", "/verwaltung/lehrgaenge", "/verwaltung/lehrgaenge/neu", "/verwaltung/api-schluessel", "/verwaltung/quellen", "/verwaltung/zusammenarbeit", "/verwaltung/zusammenarbeit/kalender", "/verwaltung/zusammenarbeit/kalender/widerrufen", "/verwaltung/vereinbarungen/neu", "/verwaltung/vereinbarungen", "/verwaltung/vertretungen/neu", "/verwaltung/vertretungen"].contains(&r.path) {
                 continue;
             }
-            let path = concrete(r.path, id, owner_user, course_ids);
+            let path = concrete(r.path, id, owner_user, course_ids, cover_ids);
             let status = if r.method == "GET" {
                 get_as(&app, &other, &path).await.status()
             } else {
@@ -363,6 +450,9 @@ e2e_tests! {
         // The own dashboard does not list the other municipality's posting.
         let dash = get_as(&app, &other, "/verwaltung").await.text().await.unwrap();
         assert!(!dash.contains("BOR-1"));
+        // Nor does its cooperation page show Borsdorf's agreement or cover request.
+        let coop = get_as(&app, &other, "/verwaltung/zusammenarbeit").await.text().await.unwrap();
+        assert!(!coop.contains("Gegenseitige Vertretung") && !coop.contains(&format!("/verwaltung/vertretungen/{}", cover_ids.1)), "{coop}");
         assert_eq!(snapshot(&app).await, before, "nothing changed");
     }
 
@@ -396,9 +486,10 @@ e2e_tests! {
         let owner_user = account(&app, "personal@borsdorf.de", Some("borsdorf")).await;
         let id = borsdorf_posting(&app).await;
         let course_ids = borsdorf_course_ids(&app).await;
+        let cover_ids = borsdorf_cover_ids(&app).await;
         let before = snapshot(&app).await;
         for r in ROUTES.iter().filter(|r| r.access != Access::Public) {
-            let path = concrete(r.path, id, owner_user, course_ids);
+            let path = concrete(r.path, id, owner_user, course_ids, cover_ids);
             let resp = if r.method == "GET" {
                 app.get(&path).await
             } else {
@@ -416,11 +507,12 @@ e2e_tests! {
         account(&app, "admin@partheland.de", None).await;
         let id = borsdorf_posting(&app).await;
         let course_ids = borsdorf_course_ids(&app).await;
+        let cover_ids = borsdorf_cover_ids(&app).await;
         let officer = sign_in(&app, "personal@borsdorf.de").await;
         let admin = sign_in(&app, "admin@partheland.de").await;
         let before = snapshot(&app).await;
         for r in ROUTES.iter().filter(|r| r.method == "POST" && r.access != Access::Public) {
-            let path = concrete(r.path, id, owner_user, course_ids);
+            let path = concrete(r.path, id, owner_user, course_ids, cover_ids);
             let who = if r.access == Access::Admin { &admin } else { &officer };
             let fields = [("version", "2"), ("action", "archive"), ("title", "X"), ("employer_profile", "Neu")];
             let missing = post(&app, Some(who), &path, &fields, None).await.status();

@@ -5,6 +5,7 @@
 mod api;
 mod cache;
 mod courses;
+mod cover;
 mod editor;
 mod feeds;
 mod hardening;

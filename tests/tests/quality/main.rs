@@ -9,6 +9,7 @@
 
 mod hr;
 mod hr_courses;
+mod hr_cover;
 mod hr_sources;
 
 use std::path::PathBuf;

@@ -1,6 +1,9 @@
 //! sea-orm entities, one file per table: the stored shape only, no behaviour.
 
 pub mod account_token;
+pub mod agreement;
+pub mod agreement_area;
+pub mod agreement_party;
 pub mod api_token;
 pub mod audit_entry;
 pub mod course;
@@ -9,6 +12,9 @@ pub mod course_partner;
 pub mod course_quota;
 pub mod course_registration;
 pub mod course_session;
+pub mod cover_offer;
+pub mod cover_request;
+pub mod feed_token;
 pub mod import_source;
 pub mod login_failure;
 pub mod municipality;

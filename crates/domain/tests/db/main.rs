@@ -8,6 +8,7 @@ mod accounts;
 mod api_tokens;
 mod audit_outbox;
 mod courses;
+mod cover;
 mod imports;
 mod locking;
 mod migrations;

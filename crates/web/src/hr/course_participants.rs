@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::Utc;
 use jobboard_domain::courses::queries::{self, CourseListing};
 use jobboard_domain::courses::registrations::{self, RegistrationDraft};
@@ -18,6 +18,7 @@ use jobboard_domain::{DomainError, berlin};
 use serde::Deserialize;
 
 use super::courses::send_notices;
+use super::csv_export::{Sheet, cell};
 use super::nav::{HrNav, NavKey, meta};
 use super::notice::{Notice, NoticeQuery};
 use super::session::Officer;
@@ -338,9 +339,6 @@ pub async fn participants_csv(
     let positions: HashMap<i64, usize> =
         registrations::waiting_positions(&all).into_iter().collect();
     let attendance = registrations::attendance_of(&state.db, id).await?;
-    let mut out = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::from("\u{feff}".as_bytes()));
     let mut head = vec![
         "Name".to_owned(),
         "E-Mail".to_owned(),
@@ -356,7 +354,7 @@ pub async fn participants_csv(
             berlin::format_time(s.starts_at)
         ));
     }
-    out.write_record(&head).map_err(csv_error)?;
+    let mut out = Sheet::new(&head)?;
     for r in &all {
         let mut row = vec![
             cell(&r.name),
@@ -384,34 +382,7 @@ pub async fn participants_csv(
                 },
             );
         }
-        out.write_record(&row).map_err(csv_error)?;
+        out.row(&row)?;
     }
-    let body = out
-        .into_inner()
-        .map_err(|e| csv_error(e.into_error().into()))?;
-    let filename = format!("teilnehmende-{}.csv", l.course.slug);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
-}
-
-/// Text typed by people must not become a formula in a spreadsheet.
-fn cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    }
-}
-
-fn csv_error(e: csv::Error) -> AppError {
-    AppError::Internal(format!("CSV: {e}"))
+    out.into_response(&format!("teilnehmende-{}.csv", l.course.slug))
 }

@@ -4,8 +4,10 @@
 //! isolation test walks the same list, so a new route cannot escape the test.
 
 mod admin;
+mod cooperation;
 mod course_participants;
 mod courses;
+mod csv_export;
 mod dashboard;
 mod editor;
 mod form;
@@ -140,7 +142,8 @@ pub struct Route {
     pub method: &'static str,
     /// axum path; `{id}` is a posting, `{user_id}` a user, `{token}` a one-time token,
     /// `{course_id}` a course, `{registration_id}` a course registration, `{token_id}` an API token,
-    /// `{source_id}` an import source.
+    /// `{source_id}` an import source, `{agreement_id}` an agreement, `{request_id}` a cover
+    /// request, `{offer_id}` an offer on one.
     pub path: &'static str,
     pub access: Access,
     handler: fn() -> MethodRouter<AppState>,
@@ -210,6 +213,25 @@ routes! {
     get "/verwaltung/quellen/{source_id}" Officer => sources::show_own_source;
     get "/verwaltung/profil" Officer => profile::show_profile;
     post "/verwaltung/profil" Officer => profile::update_profile;
+    get "/verwaltung/zusammenarbeit" Officer => cooperation::show_cooperation;
+    post "/verwaltung/zusammenarbeit/kalender" Officer => cooperation::calendar::rotate_calendar;
+    post "/verwaltung/zusammenarbeit/kalender/widerrufen" Officer => cooperation::calendar::revoke_calendar;
+    get "/kalender/vertretungen/{file}" Public => cooperation::calendar::cover_ics;
+    get "/verwaltung/vereinbarungen/neu" Officer => cooperation::agreements::new_agreement;
+    post "/verwaltung/vereinbarungen" Officer => cooperation::agreements::create_agreement;
+    get "/verwaltung/vereinbarungen/{agreement_id}" Officer => cooperation::agreements::show_agreement;
+    post "/verwaltung/vereinbarungen/{agreement_id}" Officer => cooperation::agreements::update_agreement;
+    get "/verwaltung/vereinbarungen/{agreement_id}/bearbeiten" Officer => cooperation::agreements::edit_agreement;
+    post "/verwaltung/vereinbarungen/{agreement_id}/bestaetigen" Officer => cooperation::agreements::confirm_agreement;
+    post "/verwaltung/vereinbarungen/{agreement_id}/beenden" Officer => cooperation::agreements::end_agreement;
+    get "/verwaltung/vereinbarungen/{agreement_id}/stunden.csv" Officer => cooperation::agreements::ledger_csv;
+    get "/verwaltung/vertretungen/neu" Officer => cooperation::requests::new_request;
+    post "/verwaltung/vertretungen" Officer => cooperation::requests::create_request;
+    get "/verwaltung/vertretungen/{request_id}" Officer => cooperation::requests::show_request;
+    post "/verwaltung/vertretungen/{request_id}/angebote" Officer => cooperation::requests::create_offer;
+    post "/verwaltung/vertretungen/{request_id}/annehmen" Officer => cooperation::requests::accept_offers;
+    post "/verwaltung/vertretungen/{request_id}/absagen" Officer => cooperation::requests::cancel_request;
+    post "/verwaltung/angebote/{offer_id}/absagen" Officer => cooperation::requests::cancel_offer;
 }
 
 pub fn router(state: AppState) -> Router<AppState> {

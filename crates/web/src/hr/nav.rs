@@ -12,6 +12,7 @@ pub enum NavKey {
     Overview,
     NewPosting,
     Courses,
+    Cooperation,
     Tokens,
     Sources,
     Profile,
@@ -28,7 +29,7 @@ pub struct NavEntry {
 }
 
 /// The entries of an officer's and of the admin's navigation, in order.
-const OFFICER: [(NavKey, &str, &str); 6] = [
+const OFFICER: [(NavKey, &str, &str); 7] = [
     (NavKey::Overview, "/verwaltung", "Übersicht"),
     (
         NavKey::NewPosting,
@@ -36,6 +37,11 @@ const OFFICER: [(NavKey, &str, &str); 6] = [
         "Neue Anzeige",
     ),
     (NavKey::Courses, "/verwaltung/lehrgaenge", "Lehrgänge"),
+    (
+        NavKey::Cooperation,
+        "/verwaltung/zusammenarbeit",
+        "Zusammenarbeit",
+    ),
     (
         NavKey::Tokens,
         "/verwaltung/api-schluessel",

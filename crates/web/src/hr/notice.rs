@@ -21,10 +21,17 @@ pub enum Notice {
     Registered,
     RegistrationCancelled,
     AttendanceSaved,
+    Confirmed,
+    Ended,
+    RequestSent,
+    Offered,
+    Accepted,
+    CoverCancelled,
+    FeedRevoked,
 }
 
 /// Every notice with its code in the address and its text: the one table of both.
-const TABLE: [(Notice, &str, &str); 14] = [
+const TABLE: [(Notice, &str, &str); 21] = [
     (Notice::Saved, "gespeichert", "Gespeichert."),
     (Notice::StatusChanged, "status", "Der Status ist geändert."),
     (
@@ -86,6 +93,41 @@ const TABLE: [(Notice, &str, &str); 14] = [
         Notice::AttendanceSaved,
         "anwesenheit",
         "Die Anwesenheit ist gespeichert.",
+    ),
+    (
+        Notice::Confirmed,
+        "bestaetigt",
+        "Ihre Bestätigung ist gespeichert. Die Vereinbarung gilt, sobald alle beteiligten Kommunen bestätigt haben.",
+    ),
+    (
+        Notice::Ended,
+        "beendet",
+        "Die Vereinbarung ist beendet; die anderen beteiligten Kommunen wurden per E-Mail informiert.",
+    ),
+    (
+        Notice::RequestSent,
+        "angefragt",
+        "Die Anfrage ist gestellt; die Partnerkommunen wurden per E-Mail informiert.",
+    ),
+    (
+        Notice::Offered,
+        "angeboten",
+        "Ihr Angebot ist gespeichert; die anfragende Kommune wurde per E-Mail informiert.",
+    ),
+    (
+        Notice::Accepted,
+        "angenommen",
+        "Die Vertretung ist bestätigt; alle Kommunen mit einem Angebot wurden per E-Mail informiert.",
+    ),
+    (
+        Notice::CoverCancelled,
+        "abgesagt",
+        "Die Absage ist gespeichert; die andere Seite wurde per E-Mail informiert.",
+    ),
+    (
+        Notice::FeedRevoked,
+        "widerrufen",
+        "Die Kalenderadresse ist widerrufen; sie liefert keine Termine mehr.",
     ),
 ];
 

@@ -7,7 +7,9 @@
 //! A form module ([`posting`], [`course`]) holds only what is its own: its table of fields and
 //! how its values become the domain's draft.
 
+pub mod agreement;
 pub mod course;
+pub mod cover;
 pub mod field;
 pub mod posting;
 
@@ -56,6 +58,16 @@ impl Submitted {
             .flatten()
             .filter_map(|v| v.trim().parse().ok())
             .collect()
+    }
+
+    /// Every value submitted under a repeated `name`, as typed.
+    pub fn repeated_values(&self, name: &str) -> Vec<String> {
+        self.repeated.get(name).cloned().unwrap_or_default()
+    }
+
+    pub fn set_values(&mut self, name: &str, values: impl IntoIterator<Item = String>) {
+        self.repeated
+            .insert(name.to_owned(), values.into_iter().collect());
     }
 
     pub fn set_ids(&mut self, name: &str, ids: impl IntoIterator<Item = i64>) {
