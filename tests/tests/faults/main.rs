@@ -284,10 +284,26 @@ async fn unreachable_at_start_the_board_serves_a_notice_takes_writes_and_converg
     publish(&app.db, "Gärtner Friedhof (m/w/d)").await;
 
     meili.start().await;
-    app.wait_for("/stellen?q=G%C3%A4rtner", "Gärtner Friedhof")
-        .await;
-    let ready: serde_json::Value = app.get("/readyz").await.json().await.unwrap();
-    assert_eq!(ready["search"], "ready", "{ready}");
+    // The link to the posting (its title is shown highlighted: `<mark>Gärtner</mark> Friedhof`).
+    app.wait_for(
+        "/stellen?q=G%C3%A4rtner",
+        "href=\"/stellen/gaertner-friedhof",
+    )
+    .await;
+    // Results come from the live index while the rebuild (into a side index) may still run;
+    // readiness follows once it is swapped in and the outbox is caught up.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let ready = app.get("/readyz").await;
+        let status = ready.status();
+        let body: serde_json::Value = ready.json().await.unwrap();
+        if body["search"] == "ready" {
+            assert_eq!(status, 200, "{body}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "{body}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     app.shutdown().await.unwrap();
 }
 
@@ -312,8 +328,10 @@ async fn two_processes_share_the_outbox_and_one_killed_mid_batch_loses_nothing()
     }
     let options = |name: &str| IndexerOptions {
         worker: name.to_owned(),
-        batch: 5,
-        lease: Duration::from_secs(2),
+        batch: 10,
+        // Long enough that a batch on a loaded machine finishes inside its lease (an expired
+        // lease is taken again by the other process: indexed twice, harmless but not the point).
+        lease: Duration::from_secs(10),
         ..IndexerOptions::default()
     };
     let a = start_indexer_with(db, &meili, options("process-a"));
@@ -348,7 +366,7 @@ async fn two_processes_share_the_outbox_and_one_killed_mid_batch_loses_nothing()
             done += 1;
         }
     }
-    let diff = converge(db, &meili, &ids, &b.status, Duration::from_secs(60)).await;
+    let diff = converge(db, &meili, &ids, &b.status, Duration::from_secs(180)).await;
     assert_eq!(diff, (0, 0, 0), "missing, stale, outdated title");
     let retried = search_outbox::Entity::find()
         .filter(search_outbox::Column::Id.gt(before))
@@ -358,7 +376,7 @@ async fn two_processes_share_the_outbox_and_one_killed_mid_batch_loses_nothing()
         .unwrap();
     eprintln!("rows taken twice: {}", retried.len());
     assert!(
-        retried.len() <= 5,
+        retried.len() <= 10,
         "only the killed process's batch is taken again: {retried:?}"
     );
     b.stop().await;
