@@ -95,9 +95,46 @@ pub fn snippet_from_marked(
     c.html(&text, &ranges)
 }
 
-/// The text without the markers, and the byte ranges they enclosed. Touching ranges are one
-/// (an engine that marks the parts of a compound separately).
+/// [`highlight_whole`] for a text whose matches an engine wrapped in `pre` … `post` markers
+/// (Meilisearch's `_formatted` title).
+pub fn highlight_marked(marked: &str, pre: &str, post: &str) -> String {
+    let (text, ranges) = unmark(marked, pre, post);
+    highlight_whole(&text, &ranges)
+}
+
+/// The text without the markers, and the byte ranges they enclosed, each widened to whole words:
+/// an engine may mark only part of a word (Meilisearch marks as many characters as the query
+/// word had when it matched with a typo or as a prefix: `<mark>Verwaltungsfachangestellt</mark>e`),
+/// and touching ranges are one (an engine that marks the parts of a compound separately).
 fn unmark(marked: &str, pre: &str, post: &str) -> (String, Vec<Range<usize>>) {
+    let (text, ranges) = unmark_exact(marked, pre, post);
+    let mut widened: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        let r = to_word_bounds(&text, r);
+        match widened.last_mut() {
+            Some(last) if last.end >= r.start => last.end = last.end.max(r.end),
+            _ => widened.push(r),
+        }
+    }
+    (text, widened)
+}
+
+/// `r` grown to the start and end of the words it begins and ends in.
+fn to_word_bounds(text: &str, r: Range<usize>) -> Range<usize> {
+    let start = text[..r.start]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric())
+        .last()
+        .map_or(r.start, |(i, _)| i);
+    let end = text[r.end..]
+        .char_indices()
+        .find(|(_, c)| !c.is_alphanumeric())
+        .map_or(text.len(), |(i, _)| r.end + i);
+    start..end
+}
+
+fn unmark_exact(marked: &str, pre: &str, post: &str) -> (String, Vec<Range<usize>>) {
     let mut text = String::with_capacity(marked.len());
     let mut ranges: Vec<Range<usize>> = Vec::new();
     let mut rest = marked;
@@ -272,6 +309,28 @@ mod tests {
             "…gehört der <mark>Winterdienst</mark> auf Gehwegen"
         );
         assert_eq!(snippet_from_marked("kein Treffer", "[", "]", "…", 220), "");
+    }
+
+    #[test]
+    fn a_mark_that_ends_or_starts_inside_a_word_covers_the_whole_word() {
+        let html = highlight_marked(
+            "Ausbildung \u{1}Verwaltungsfachangestellt\u{2}e 2027",
+            "\u{1}",
+            "\u{2}",
+        );
+        assert_eq!(
+            html,
+            "Ausbildung <mark>Verwaltungsfachangestellte</mark> 2027"
+        );
+        let html = highlight_marked(
+            "Straßen\u{1}wärter\u{2}, \u{1}Winter\u{2}\u{1}dienst\u{2}",
+            "\u{1}",
+            "\u{2}",
+        );
+        assert_eq!(
+            html,
+            "<mark>Straßenwärter</mark>, <mark>Winterdienst</mark>"
+        );
     }
 
     #[test]

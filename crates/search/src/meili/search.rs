@@ -158,11 +158,11 @@ fn hit(q: &SearchQuery, h: RawHit) -> Result<Hit, SearchError> {
     h.hit.into_hit(title_html, snippet_html, distance_km)
 }
 
-/// HTML with `<mark>` for Meilisearch's markers. Meilisearch's German segmentation cuts a
-/// compound into its parts and marks each (`Winter` `dienst` for „Winterdienst“); marks that
-/// touch are one match for a reader, so they are merged before rendering.
+/// HTML with `<mark>` for Meilisearch's markers, each widened to whole words (Meilisearch marks
+/// only as many characters as a query word that matched with a typo had) and touching marks
+/// merged, as the embedded engine shows them.
 fn marked(text: &str) -> String {
-    mark_html(&text.replace(&format!("{POST}{PRE}"), ""), PRE, POST)
+    snippet::highlight_marked(text, PRE, POST)
 }
 
 fn quoted(values: &[String]) -> String {
