@@ -258,7 +258,8 @@ pub async fn run_server(
     let state = jobboard_web::AppState::new(
         db.clone(),
         index,
-        jobboard_web::Site::new(&config.public_url),
+        jobboard_web::Site::new(&config.public_url)
+            .with_embed_origins(config.embed_origins.clone()),
     )
     .with_search_status(status)
     .with_hr(hr_settings(config, &db)?)

@@ -6,6 +6,7 @@ mod api;
 mod cache;
 mod courses;
 mod editor;
+mod embed;
 mod feeds;
 mod hardening;
 mod hr;

@@ -101,6 +101,9 @@ pub struct Config {
     /// `JOBBOARD_HEADER_TIMEOUT_SECS`, `JOBBOARD_BODY_TIMEOUT_SECS`, `JOBBOARD_HSTS`: see
     /// `config_transport`.
     pub transport: jobboard_web::transport::TransportSettings,
+    /// `JOBBOARD_EMBED_ORIGINS`: origins besides the member websites that may frame the
+    /// embeddable job list, comma- or space-separated (`https://www.partheland.de`).
+    pub embed_origins: Vec<String>,
 }
 
 impl std::fmt::Display for SearchBackend {
@@ -134,6 +137,7 @@ impl Config {
         let (cookie_secure, trust_forwarded_for, page_cache_pages) = read::http(&var, &public_url)?;
         let (import_interval, import_policy, import_default_deadline_days) = read::imports(&var)?;
         Ok(Self {
+            embed_origins: embed_origins(&var)?,
             transport: crate::config_transport::from_lookup(&var, &public_url)?,
             smtp_url,
             mail_from,
@@ -178,6 +182,32 @@ impl Config {
             DemoData::Off => false,
         }
     }
+}
+
+/// `JOBBOARD_EMBED_ORIGINS`: each entry an http(s) origin, kept as `scheme://host[:port]`.
+fn embed_origins(
+    var: &impl Fn(&'static str) -> Option<String>,
+) -> Result<Vec<String>, ConfigError> {
+    let Some(value) = var("JOBBOARD_EMBED_ORIGINS") else {
+        return Ok(Vec::new());
+    };
+    value
+        .split([',', ' '])
+        .filter(|s| !s.trim().is_empty())
+        .map(|entry| {
+            url::Url::parse(entry)
+                .ok()
+                .filter(|u| u.path() == "/" && u.query().is_none() && u.fragment().is_none())
+                .and_then(|u| jobboard_web::embed::origin_of(u.as_str()))
+                .ok_or_else(|| {
+                    invalid(
+                        "JOBBOARD_EMBED_ORIGINS",
+                        entry,
+                        "http(s) origins without path, e.g. https://www.partheland.de",
+                    )
+                })
+        })
+        .collect()
 }
 
 fn parse<T: FromStr>(

@@ -167,3 +167,30 @@ fn database_password_is_never_echoed() {
     let e = from(&[("JOBBOARD_DATABASE_URL", "mysql://u:secret@h/db")]).expect_err("unsupported");
     assert!(!e.to_string().contains("secret"), "{e}");
 }
+
+#[test]
+fn embed_origins_are_plain_origins() {
+    assert!(from(&[]).expect("valid").embed_origins.is_empty());
+    let c = from(&[(
+        "JOBBOARD_EMBED_ORIGINS",
+        "https://www.partheland.de, http://127.0.0.1:8123/ HTTPS://Leipzig.DE",
+    )])
+    .expect("valid");
+    assert_eq!(
+        c.embed_origins,
+        [
+            "https://www.partheland.de",
+            "http://127.0.0.1:8123",
+            "https://leipzig.de"
+        ]
+    );
+    for bad in [
+        "www.partheland.de",
+        "https://x.de/stellen",
+        "ftp://x.de",
+        "*",
+    ] {
+        let e = from(&[("JOBBOARD_EMBED_ORIGINS", bad)]).expect_err("bad");
+        assert_eq!(e.var, "JOBBOARD_EMBED_ORIGINS", "{bad}");
+    }
+}
