@@ -174,7 +174,7 @@ pub fn contract(text: &str, begins: NaiveDate) -> Option<(Contract, Option<Naive
 pub fn start(text: &str, today: NaiveDate) -> Option<Option<NaiveDate>> {
     static MARKER: LazyLock<Regex> = LazyLock::new(|| {
         re(
-            r"(?i)(?:\bzum|\bab|\bab dem|beginn(?:\s+am)?:?|eintritt(?:stermin)?:?|einstellung(?:stermin)?:?|besetzen\s+(?:zum|ab))\s*$",
+            r"(?i)(?:\bzum|\bab|\bab dem|beginn(?:\s+am|\s+ist\s+(?:der|am))?:?|eintritt(?:stermin)?:?|einstellung(?:stermin)?:?|besetzen\s+(?:zum|ab))\s*$",
         )
     });
     for f in find_dates(text) {
