@@ -3,6 +3,7 @@
 pub mod account_token;
 pub mod api_token;
 pub mod audit_entry;
+pub mod ba_export_posting;
 pub mod course;
 pub mod course_attendance;
 pub mod course_partner;
