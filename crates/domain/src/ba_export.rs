@@ -89,7 +89,9 @@ pub async fn record_sent<C: ConnectionTrait + TransactionTrait>(
         })
         .collect();
     if !rows.is_empty() {
-        ba_export_posting::Entity::insert_many(rows).exec(&txn).await?;
+        ba_export_posting::Entity::insert_many(rows)
+            .exec(&txn)
+            .await?;
     }
     txn.commit().await
 }

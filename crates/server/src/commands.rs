@@ -72,6 +72,11 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Command::Import { source } => imports::import(&config, source).await,
             Command::Source(command) => imports::source(&config, command).await,
             Command::Expire => expire(&config).await,
+            Command::BaExport {
+                municipality,
+                full,
+                out,
+            } => crate::ba_export::run(&config, municipality.as_deref(), full, out).await,
         }
     })
 }

@@ -61,8 +61,14 @@ pub fn render(file: &BaFile<'_>) -> String {
     x.open("HRBAXMLJobPositionPosting");
     x.open("Header");
     x.leaf("SupplierId", &file.account.supplier_id);
-    x.leaf("Timestamp", &file.now.format("%Y-%m-%dT%H:%M:%SZ").to_string());
-    x.leaf("Amount", &(file.postings.len() + file.deletions.len()).to_string());
+    x.leaf(
+        "Timestamp",
+        &file.now.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    );
+    x.leaf(
+        "Amount",
+        &(file.postings.len() + file.deletions.len()).to_string(),
+    );
     x.leaf("TypeOfLoad", if file.full { "F" } else { "D" });
     x.close("Header");
     x.open("Data");
@@ -101,7 +107,10 @@ fn posting(x: &mut Xml, file: &BaFile<'_>, p: &Posting) {
         x.leaf("TelNumber", phone);
         x.close("VoiceNumber");
     }
-    x.leaf("EMail", p.contact_email.as_deref().unwrap_or(&m.contact_email));
+    x.leaf(
+        "EMail",
+        p.contact_email.as_deref().unwrap_or(&m.contact_email),
+    );
     x.close("Contact");
     x.close("HiringOrg");
     post_detail(x, file, p);
@@ -122,7 +131,10 @@ fn post_detail(x: &mut Xml, file: &BaFile<'_>, p: &Posting) {
     let published = p.published_at.unwrap_or(p.created_at).date_naive();
     x.leaf("StartDate", &date(published));
     x.leaf("EndDate", &date(p.application_deadline));
-    x.leaf("LastModificationDate", &p.updated_at.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+    x.leaf(
+        "LastModificationDate",
+        &p.updated_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    );
     // 1: active (to confirm against the code list).
     x.leaf("Status", "1");
     x.leaf("SupplierId", &file.account.supplier_id);
@@ -178,7 +190,10 @@ fn position_information(x: &mut Xml, file: &BaFile<'_>, p: &Posting) {
     // 1: in writing or online (to confirm); the address is the posting's page on the board.
     x.leaf("KindOfApplication", "1");
     x.leaf("ApplicationEndDate", &date(p.application_deadline));
-    x.leaf("ApplicationWebSite", &format!("{}/stellen/{}", file.base_url, p.slug));
+    x.leaf(
+        "ApplicationWebSite",
+        &format!("{}/stellen/{}", file.base_url, p.slug),
+    );
     x.close("Application");
     x.leaf("MiniJob", "0");
     x.open("Classification");
@@ -190,7 +205,10 @@ fn position_information(x: &mut Xml, file: &BaFile<'_>, p: &Posting) {
     x.close("Schedule");
     x.open("Duration");
     // TermLength (to confirm): 1 permanent, 2 fixed term with its end.
-    x.leaf("TermLength", if p.contract.is_fixed_term() { "2" } else { "1" });
+    x.leaf(
+        "TermLength",
+        if p.contract.is_fixed_term() { "2" } else { "1" },
+    );
     if let Some(end) = p.contract_end_date {
         x.leaf("TermDate", &date(end));
     }

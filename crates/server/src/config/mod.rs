@@ -104,6 +104,9 @@ pub struct Config {
     /// `JOBBOARD_EMBED_ORIGINS`: origins besides the member websites that may frame the
     /// embeddable job list, comma- or space-separated (`https://www.partheland.de`).
     pub embed_origins: Vec<String>,
+    /// `JOBBOARD_BA_PARTNERS`: BA partner accounts, `slug:SupplierId:PartnerId:HiringOrgId`,
+    /// comma-separated (`naunhof:V123456789:P0042:A987654321`).
+    pub ba_accounts: Vec<(String, jobboard_feeds::export::hrbaxml::BaAccount)>,
 }
 
 impl std::fmt::Display for SearchBackend {
@@ -138,6 +141,7 @@ impl Config {
         let (import_interval, import_policy, import_default_deadline_days) = read::imports(&var)?;
         Ok(Self {
             embed_origins: embed_origins(&var)?,
+            ba_accounts: ba_accounts(&var)?,
             transport: crate::config_transport::from_lookup(&var, &public_url)?,
             smtp_url,
             mail_from,
@@ -207,6 +211,46 @@ fn embed_origins(
                     )
                 })
         })
+        .collect()
+}
+
+/// `JOBBOARD_BA_PARTNERS`: `slug:SupplierId:PartnerId:HiringOrgId`, comma-separated; each part
+/// letters, digits, `-` and `_`.
+fn ba_accounts(
+    var: &impl Fn(&'static str) -> Option<String>,
+) -> Result<Vec<(String, jobboard_feeds::export::hrbaxml::BaAccount)>, ConfigError> {
+    let Some(value) = var("JOBBOARD_BA_PARTNERS") else {
+        return Ok(Vec::new());
+    };
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    value
+        .split(',')
+        .filter(|e| !e.trim().is_empty())
+        .map(
+            |entry| match entry.trim().split(':').collect::<Vec<_>>()[..] {
+                [slug, supplier, partner, org]
+                    if [slug, supplier, partner, org].iter().all(|s| plain(s)) =>
+                {
+                    Ok((
+                        slug.to_owned(),
+                        jobboard_feeds::export::hrbaxml::BaAccount {
+                            supplier_id: supplier.to_owned(),
+                            partner_id: partner.to_owned(),
+                            hiring_org_id: org.to_owned(),
+                        },
+                    ))
+                }
+                _ => Err(invalid(
+                    "JOBBOARD_BA_PARTNERS",
+                    entry,
+                    "slug:SupplierId:PartnerId:HiringOrgId, comma-separated",
+                )),
+            },
+        )
         .collect()
 }
 

@@ -194,3 +194,21 @@ fn embed_origins_are_plain_origins() {
         assert_eq!(e.var, "JOBBOARD_EMBED_ORIGINS", "{bad}");
     }
 }
+
+#[test]
+fn ba_partner_accounts_are_read_per_municipality() {
+    assert!(from(&[]).expect("valid").ba_accounts.is_empty());
+    let c = from(&[(
+        "JOBBOARD_BA_PARTNERS",
+        "naunhof:V123456789:P0042:A987654321, brandis:V2:P2:A2",
+    )])
+    .expect("valid");
+    assert_eq!(c.ba_accounts.len(), 2);
+    assert_eq!(c.ba_accounts[0].0, "naunhof");
+    assert_eq!(c.ba_accounts[0].1.supplier_id, "V123456789");
+    assert_eq!(c.ba_accounts[1].1.hiring_org_id, "A2");
+    for bad in ["naunhof:V1:P1", "naunhof:V1:P1:A 1", "naunhof::P1:A1"] {
+        let e = from(&[("JOBBOARD_BA_PARTNERS", bad)]).expect_err("bad");
+        assert_eq!(e.var, "JOBBOARD_BA_PARTNERS", "{bad}");
+    }
+}

@@ -162,7 +162,14 @@ fn leaf_paths(xml: &str) -> Vec<String> {
                 let name = stack.pop().expect("balanced");
                 assert_eq!(name, e.name().0, "closed in order");
                 if !had_child.pop().unwrap() {
-                    leaves.push(stack[1..].iter().chain([&name]).cloned().collect::<Vec<_>>().join("/"));
+                    leaves.push(
+                        stack[1..]
+                            .iter()
+                            .chain([&name])
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join("/"),
+                    );
                 }
             }
             Event::Eof => break,
@@ -176,7 +183,9 @@ fn leaf_paths(xml: &str) -> Vec<String> {
 #[test]
 fn the_file_is_well_formed_and_in_the_order_of_the_sample() {
     let xml = sample_file();
-    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<HRBAXMLJobPositionPosting>"));
+    assert!(
+        xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<HRBAXMLJobPositionPosting>")
+    );
     assert_eq!(leaf_paths(&xml), SAMPLE_ORDER, "{xml}");
 }
 
@@ -216,5 +225,8 @@ fn kinds_map_to_offer_types_and_the_file_name_follows_the_ba() {
     assert_eq!(offer_type(PostingKind::Internship), "34");
     assert_eq!(offer_type(PostingKind::Job), "1");
     let now = Utc.with_ymd_and_hms(2026, 12, 2, 9, 5, 7).unwrap();
-    assert_eq!(file_name(&account(), now), "DSV123456789_2026-12-02_09-05-07.xml");
+    assert_eq!(
+        file_name(&account(), now),
+        "DSV123456789_2026-12-02_09-05-07.xml"
+    );
 }
