@@ -73,7 +73,7 @@ fn naunhof() -> Municipality {
 
 pub fn sample_posting() -> Posting {
     let t = Utc.with_ymd_and_hms(2026, 12, 1, 8, 30, 0).unwrap();
-    let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+    let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).expect("valid date");
     Posting {
         id: 17,
         municipality_id: 4,
@@ -161,7 +161,7 @@ fn leaf_paths(xml: &str) -> Vec<String> {
             Event::End(e) => {
                 let name = stack.pop().expect("balanced");
                 assert_eq!(name, e.name().0, "closed in order");
-                if !had_child.pop().unwrap() {
+                if !had_child.pop().expect("balanced") {
                     leaves.push(
                         stack[1..]
                             .iter()

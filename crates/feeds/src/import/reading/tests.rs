@@ -4,7 +4,7 @@ use jobboard_domain::postings::{Contract, Employment, PayScheme};
 use super::*;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
 }
 
 fn today() -> NaiveDate {
