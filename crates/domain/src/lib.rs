@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod actor;
 pub mod api_tokens;
 pub mod audit;
+pub mod ba_export;
 pub mod berlin;
 pub mod courses;
 pub mod cover;

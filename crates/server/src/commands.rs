@@ -72,6 +72,11 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Command::Import { source } => imports::import(&config, source).await,
             Command::Source(command) => imports::source(&config, command).await,
             Command::Expire => expire(&config).await,
+            Command::BaExport {
+                municipality,
+                full,
+                out,
+            } => crate::ba_export::run(&config, municipality.as_deref(), full, out).await,
         }
     })
 }
@@ -258,7 +263,8 @@ pub async fn run_server(
     let state = jobboard_web::AppState::new(
         db.clone(),
         index,
-        jobboard_web::Site::new(&config.public_url),
+        jobboard_web::Site::new(&config.public_url)
+            .with_embed_origins(config.embed_origins.clone()),
     )
     .with_search_status(status)
     .with_hr(hr_settings(config, &db)?)

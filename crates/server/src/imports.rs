@@ -275,6 +275,10 @@ async fn source_status(db: &DatabaseConnection, id: i64) -> anyhow::Result<()> {
         s.last_new, s.last_updated, s.last_archived, s.last_unchanged, s.last_failed
     ));
     say(format_args!(
+        "  Frist nicht erkannt (Standardfrist): {}, aus der verlinkten Seite ergänzt: {}, nur mit Verweis: {}",
+        s.last_defaulted_deadlines, s.last_completed_from_page, s.last_pointer_only
+    ));
+    say(format_args!(
         "  Fehler: {}",
         s.last_error.as_deref().unwrap_or("keiner")
     ));

@@ -1,6 +1,7 @@
 //! The `jobboard` binary: configuration, command line, wiring of database, web server and
 //! background jobs. Only this crate reads the environment and starts tasks.
 
+mod ba_export;
 mod bench;
 mod bench_feeds;
 mod bench_import;
@@ -79,6 +80,19 @@ pub enum Command {
     /// Benchmarks that print figures.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Write the HR-BA-XML vacancy files for the Bundesagentur für Arbeit (municipalities with
+    /// a BA partner account in JOBBOARD_BA_PARTNERS); prints the paths of the files.
+    BaExport {
+        /// Only this municipality (slug).
+        #[arg(long, value_name = "SLUG")]
+        municipality: Option<String>,
+        /// A full load (every public posting) instead of the changes since the last file.
+        #[arg(long)]
+        full: bool,
+        /// Directory of the files (default: <data dir>/ba-export).
+        #[arg(long, value_name = "DIR")]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

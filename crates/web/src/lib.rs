@@ -3,6 +3,7 @@
 //! SQL lives here.
 
 mod api;
+pub mod embed;
 mod error;
 mod feeds;
 mod headers;
@@ -115,6 +116,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(pages::router())
+        .merge(embed::router())
         .merge(feeds::router())
         .merge(api::router())
         .merge(site::router())

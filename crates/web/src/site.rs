@@ -19,6 +19,9 @@ pub struct Site {
     pub base_url: String,
     /// `/static/site-<hash>.css`: the name changes with the content, so it can be cached forever.
     pub stylesheet: String,
+    /// `JOBBOARD_EMBED_ORIGINS`: origins besides the member websites that may frame the
+    /// embeddable job list (`https://www.partheland.de`).
+    pub embed_origins: Vec<String>,
 }
 
 /// `/static/site-<hash>.css`: the name changes with the content, so it can be cached forever.
@@ -32,7 +35,15 @@ impl Site {
         Self {
             base_url: base_url.trim_end_matches('/').to_owned(),
             stylesheet: stylesheet_path().to_owned(),
+            embed_origins: Vec::new(),
         }
+    }
+
+    /// Further origins that may frame the embeddable job list (already plain origins, see
+    /// [`crate::embed::origin_of`]).
+    pub fn with_embed_origins(mut self, origins: Vec<String>) -> Self {
+        self.embed_origins = origins;
+        self
     }
 
     pub fn url(&self, path: &str) -> String {

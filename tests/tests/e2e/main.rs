@@ -7,6 +7,7 @@ mod cache;
 mod courses;
 mod cover;
 mod editor;
+mod embed;
 mod feeds;
 mod hardening;
 mod hr;

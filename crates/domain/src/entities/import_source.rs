@@ -23,6 +23,12 @@ pub struct Model {
     pub last_archived: i32,
     pub last_unchanged: i32,
     pub last_failed: i32,
+    /// Items of the last run whose deadline neither a field nor the text named.
+    pub last_defaulted_deadlines: i32,
+    /// Thin items (title and link) of the last run completed from their linked page.
+    pub last_completed_from_page: i32,
+    /// Thin items of the last run imported with a pointer to their page instead.
+    pub last_pointer_only: i32,
     #[sea_orm(column_type = "Text", nullable)]
     pub last_error: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]

@@ -125,6 +125,9 @@ pub async fn add(
         last_archived: Set(0),
         last_unchanged: Set(0),
         last_failed: Set(0),
+        last_defaulted_deadlines: Set(0),
+        last_completed_from_page: Set(0),
+        last_pointer_only: Set(0),
         ..Default::default()
     }
     .insert(db)
@@ -308,6 +311,20 @@ pub struct RunOutcome {
     pub failing_item: Option<String>,
     /// Validators of the response, kept for the next conditional GET; `None` keeps the old ones.
     pub validators: Option<(Option<String>, Option<String>)>,
+    /// What the importer had to read or fetch beyond the feed's fields.
+    pub reading: ReadingCounts,
+}
+
+/// Counts of the text reader and of completing thin items, per run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReadingCounts {
+    /// Items whose deadline neither a field nor the text named: the default applied (or the
+    /// posting kept its earlier one).
+    pub defaulted_deadlines: u64,
+    /// Thin items (title and link only) completed from their linked page.
+    pub completed_from_page: u64,
+    /// Thin items whose page gave nothing: imported with a pointer to it.
+    pub pointer_only: u64,
 }
 
 /// Record the end of a run and release the lease.
@@ -330,6 +347,9 @@ pub async fn finish_run(
     am.last_archived = count(outcome.archived);
     am.last_unchanged = count(outcome.unchanged);
     am.last_failed = count(outcome.failed);
+    am.last_defaulted_deadlines = count(outcome.reading.defaulted_deadlines);
+    am.last_completed_from_page = count(outcome.reading.completed_from_page);
+    am.last_pointer_only = count(outcome.reading.pointer_only);
     am.last_error = Set(outcome.error);
     am.last_failing_item = Set(outcome.failing_item);
     if ok {
@@ -366,6 +386,9 @@ mod tests {
             last_archived: 0,
             last_unchanged: 0,
             last_failed: 0,
+            last_defaulted_deadlines: 0,
+            last_completed_from_page: 0,
+            last_pointer_only: 0,
             last_error: None,
             last_failing_item: None,
         }

@@ -11,6 +11,7 @@
 //! neither are item ids.
 
 mod atom;
+pub mod hrbaxml;
 mod json_feed;
 mod rss;
 mod xml;

@@ -13,6 +13,8 @@ mod fields;
 pub mod html;
 pub mod pages;
 pub mod parse;
+pub mod reading;
+pub mod thin;
 
 use chrono::Utc;
 use jobboard_domain::imports::sources::{self, RunOutcome};
@@ -108,10 +110,17 @@ pub async fn run_source(
         }
         _ => (parsed, (body.etag, body.last_modified)),
     };
+    let mut items = parsed.items;
+    let reading = thin::prepare(
+        fetcher,
+        &mut items,
+        jobboard_domain::berlin::today(Utc::now()),
+    )
+    .await;
     let applied = apply_harvest(
         db,
         &source,
-        parsed.items,
+        items,
         parsed.failures,
         options.apply,
         Utc::now(),
@@ -125,7 +134,7 @@ pub async fn run_source(
             return Err(e);
         }
     };
-    finish_imported(db, id, format, report, validators).await
+    finish_imported(db, id, format, report, validators, reading).await
 }
 
 /// The same document as at the last read: its items are all unchanged, and the items that could
@@ -156,6 +165,7 @@ async fn finish_imported(
     format: ImportFormat,
     report: ImportReport,
     validators: (Option<String>, Option<String>),
+    reading: sources::ReadingCounts,
 ) -> DomainResult<RunResult> {
     let outcome = RunOutcome {
         new: report.new,
@@ -166,6 +176,7 @@ async fn finish_imported(
         error: None,
         failing_item: report.failed.first().map(ToString::to_string),
         validators: Some(validators),
+        reading,
     };
     sources::finish_run(db, id, outcome, Utc::now()).await?;
     tracing::info!(

@@ -5,6 +5,7 @@
 
 mod fixtures;
 mod harvest;
+mod reading;
 mod server;
 
 use std::time::{Duration, Instant};

@@ -101,6 +101,12 @@ pub struct Config {
     /// `JOBBOARD_HEADER_TIMEOUT_SECS`, `JOBBOARD_BODY_TIMEOUT_SECS`, `JOBBOARD_HSTS`: see
     /// `config_transport`.
     pub transport: jobboard_web::transport::TransportSettings,
+    /// `JOBBOARD_EMBED_ORIGINS`: origins besides the member websites that may frame the
+    /// embeddable job list, comma- or space-separated (`https://www.partheland.de`).
+    pub embed_origins: Vec<String>,
+    /// `JOBBOARD_BA_PARTNERS`: BA partner accounts, `slug:SupplierId:PartnerId:HiringOrgId`,
+    /// comma-separated (`naunhof:V123456789:P0042:A987654321`).
+    pub ba_accounts: Vec<(String, jobboard_feeds::export::hrbaxml::BaAccount)>,
 }
 
 impl std::fmt::Display for SearchBackend {
@@ -134,6 +140,8 @@ impl Config {
         let (cookie_secure, trust_forwarded_for, page_cache_pages) = read::http(&var, &public_url)?;
         let (import_interval, import_policy, import_default_deadline_days) = read::imports(&var)?;
         Ok(Self {
+            embed_origins: embed_origins(&var)?,
+            ba_accounts: ba_accounts(&var)?,
             transport: crate::config_transport::from_lookup(&var, &public_url)?,
             smtp_url,
             mail_from,
@@ -178,6 +186,72 @@ impl Config {
             DemoData::Off => false,
         }
     }
+}
+
+/// `JOBBOARD_EMBED_ORIGINS`: each entry an http(s) origin, kept as `scheme://host[:port]`.
+fn embed_origins(
+    var: &impl Fn(&'static str) -> Option<String>,
+) -> Result<Vec<String>, ConfigError> {
+    let Some(value) = var("JOBBOARD_EMBED_ORIGINS") else {
+        return Ok(Vec::new());
+    };
+    value
+        .split([',', ' '])
+        .filter(|s| !s.trim().is_empty())
+        .map(|entry| {
+            url::Url::parse(entry)
+                .ok()
+                .filter(|u| u.path() == "/" && u.query().is_none() && u.fragment().is_none())
+                .and_then(|u| jobboard_web::embed::origin_of(u.as_str()))
+                .ok_or_else(|| {
+                    invalid(
+                        "JOBBOARD_EMBED_ORIGINS",
+                        entry,
+                        "http(s) origins without path, e.g. https://www.partheland.de",
+                    )
+                })
+        })
+        .collect()
+}
+
+/// `JOBBOARD_BA_PARTNERS`: `slug:SupplierId:PartnerId:HiringOrgId`, comma-separated; each part
+/// letters, digits, `-` and `_`.
+fn ba_accounts(
+    var: &impl Fn(&'static str) -> Option<String>,
+) -> Result<Vec<(String, jobboard_feeds::export::hrbaxml::BaAccount)>, ConfigError> {
+    let Some(value) = var("JOBBOARD_BA_PARTNERS") else {
+        return Ok(Vec::new());
+    };
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    value
+        .split(',')
+        .filter(|e| !e.trim().is_empty())
+        .map(
+            |entry| match entry.trim().split(':').collect::<Vec<_>>()[..] {
+                [slug, supplier, partner, org]
+                    if [slug, supplier, partner, org].iter().all(|s| plain(s)) =>
+                {
+                    Ok((
+                        slug.to_owned(),
+                        jobboard_feeds::export::hrbaxml::BaAccount {
+                            supplier_id: supplier.to_owned(),
+                            partner_id: partner.to_owned(),
+                            hiring_org_id: org.to_owned(),
+                        },
+                    ))
+                }
+                _ => Err(invalid(
+                    "JOBBOARD_BA_PARTNERS",
+                    entry,
+                    "slug:SupplierId:PartnerId:HiringOrgId, comma-separated",
+                )),
+            },
+        )
+        .collect()
 }
 
 fn parse<T: FromStr>(

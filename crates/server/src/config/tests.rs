@@ -167,3 +167,48 @@ fn database_password_is_never_echoed() {
     let e = from(&[("JOBBOARD_DATABASE_URL", "mysql://u:secret@h/db")]).expect_err("unsupported");
     assert!(!e.to_string().contains("secret"), "{e}");
 }
+
+#[test]
+fn embed_origins_are_plain_origins() {
+    assert!(from(&[]).expect("valid").embed_origins.is_empty());
+    let c = from(&[(
+        "JOBBOARD_EMBED_ORIGINS",
+        "https://www.partheland.de, http://127.0.0.1:8123/ HTTPS://Leipzig.DE",
+    )])
+    .expect("valid");
+    assert_eq!(
+        c.embed_origins,
+        [
+            "https://www.partheland.de",
+            "http://127.0.0.1:8123",
+            "https://leipzig.de"
+        ]
+    );
+    for bad in [
+        "www.partheland.de",
+        "https://x.de/stellen",
+        "ftp://x.de",
+        "*",
+    ] {
+        let e = from(&[("JOBBOARD_EMBED_ORIGINS", bad)]).expect_err("bad");
+        assert_eq!(e.var, "JOBBOARD_EMBED_ORIGINS", "{bad}");
+    }
+}
+
+#[test]
+fn ba_partner_accounts_are_read_per_municipality() {
+    assert!(from(&[]).expect("valid").ba_accounts.is_empty());
+    let c = from(&[(
+        "JOBBOARD_BA_PARTNERS",
+        "naunhof:V123456789:P0042:A987654321, brandis:V2:P2:A2",
+    )])
+    .expect("valid");
+    assert_eq!(c.ba_accounts.len(), 2);
+    assert_eq!(c.ba_accounts[0].0, "naunhof");
+    assert_eq!(c.ba_accounts[0].1.supplier_id, "V123456789");
+    assert_eq!(c.ba_accounts[1].1.hiring_org_id, "A2");
+    for bad in ["naunhof:V1:P1", "naunhof:V1:P1:A 1", "naunhof::P1:A1"] {
+        let e = from(&[("JOBBOARD_BA_PARTNERS", bad)]).expect_err("bad");
+        assert_eq!(e.var, "JOBBOARD_BA_PARTNERS", "{bad}");
+    }
+}

@@ -17,6 +17,7 @@ use crate::{AppError, AppResult, AppState};
 struct MunicipalityPage {
     meta: Meta,
     name: String,
+    slug: String,
     website: String,
     email: String,
     profile_html: String,
@@ -53,6 +54,7 @@ pub async fn show_municipality(
             Section::Municipalities,
         ),
         name: m.name.clone(),
+        slug: m.slug.clone(),
         website: m.website.clone(),
         email: m.contact_email.clone(),
         profile_html: m

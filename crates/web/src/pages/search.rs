@@ -67,6 +67,8 @@ struct SearchPage {
     next: String,
     reset: String,
     feeds: Vec<crate::feeds::FeedLink>,
+    /// The „Einbinden“ page for this search.
+    embed: String,
 }
 
 /// The page's answer to a query string it cannot serve.
@@ -182,8 +184,20 @@ async fn render_page(
         },
         reset: path.to_owned(),
         feeds: crate::feeds::links(path, &params.query(), heading),
+        embed: embed_link(params, training),
     };
     Ok(render(&page)?)
+}
+
+/// `/einbinden` with this search (and `liste=ausbildung` for the training offers).
+fn embed_link(params: &Params, training: bool) -> String {
+    let link = params.link("/einbinden", &[], None);
+    if training {
+        let sep = if link.contains('?') { '&' } else { '?' };
+        format!("{link}{sep}liste=ausbildung")
+    } else {
+        link
+    }
 }
 
 /// The choices of `ort`: none, or one of the members.
@@ -362,35 +376,36 @@ fn facet_groups(
     ]
 }
 
-fn active_filters(params: &Params, members: &[Municipality], path: &str) -> Vec<ActiveFilter> {
+/// How people read one understood parameter, e.g. `Kommune: Naunhof`; `None` for the ones that
+/// are no filter (sort, page).
+pub(crate) fn filter_label(k: SearchParam, v: &str, members: &[Municipality]) -> Option<String> {
     let name = |slug: &str| {
         members
             .iter()
             .find(|m| m.slug == slug)
             .map_or(slug.to_owned(), |m| m.name.clone())
     };
+    Some(match k {
+        SearchParam::Text => format!("Suchbegriff: {v}"),
+        SearchParam::Kind => format!("Art: {}", PostingKind::from_code(v)?.label()),
+        SearchParam::Municipality => format!("Kommune: {}", name(v)),
+        SearchParam::Category => format!("Bereich: {}", Category::from_code(v)?.label()),
+        SearchParam::Employment => format!("Arbeitszeit: {}", Employment::from_code(v)?.label()),
+        SearchParam::Contract => format!("Vertrag: {}", Contract::from_code(v)?.label()),
+        SearchParam::PayScheme => format!("Vergütung: {}", PayScheme::from_code(v)?.label()),
+        SearchParam::Place => format!("Ort: {}", name(v)),
+        SearchParam::Radius => format!("Umkreis: {v} km"),
+        SearchParam::Sort | SearchParam::Page | SearchParam::PerPage => return None,
+    })
+}
+
+fn active_filters(params: &Params, members: &[Municipality], path: &str) -> Vec<ActiveFilter> {
     params
         .kept
         .iter()
         .filter_map(|(k, v)| {
-            let label = match *k {
-                SearchParam::Text => format!("Suchbegriff: {v}"),
-                SearchParam::Kind => format!("Art: {}", PostingKind::from_code(v)?.label()),
-                SearchParam::Municipality => format!("Kommune: {}", name(v)),
-                SearchParam::Category => format!("Bereich: {}", Category::from_code(v)?.label()),
-                SearchParam::Employment => {
-                    format!("Arbeitszeit: {}", Employment::from_code(v)?.label())
-                }
-                SearchParam::Contract => format!("Vertrag: {}", Contract::from_code(v)?.label()),
-                SearchParam::PayScheme => {
-                    format!("Vergütung: {}", PayScheme::from_code(v)?.label())
-                }
-                SearchParam::Place => format!("Ort: {}", name(v)),
-                SearchParam::Radius => format!("Umkreis: {v} km"),
-                SearchParam::Sort | SearchParam::Page | SearchParam::PerPage => return None,
-            };
             Some(ActiveFilter {
-                label,
+                label: filter_label(*k, v, members)?,
                 remove: params.link(path, &[(*k, Some(v))], None),
             })
         })

@@ -165,3 +165,29 @@ fn meta_charset(bytes: &[u8]) -> Option<String> {
         .collect();
     (!value.is_empty()).then_some(value)
 }
+
+/// The readable text of an HTML page: its `<main>`, else its `<article>`, else its `<body>`
+/// (site navigation and footers mostly lie outside), as plain text.
+pub fn main_text(body: &Body) -> String {
+    let content_type = body
+        .content_type
+        .as_deref()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let charset = content_type
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("charset="))
+        .map(|c| c.trim_matches('"').to_owned())
+        .or_else(|| meta_charset(&body.bytes));
+    let html = decode(&body.bytes, charset.as_deref());
+    let lower = html.to_ascii_lowercase();
+    let part = ["main", "article", "body"].iter().find_map(|tag| {
+        let open = lower.find(&format!("<{tag}"))?;
+        let start = open + lower[open..].find('>')? + 1;
+        let end = lower[start..]
+            .find(&format!("</{tag}>"))
+            .map_or(html.len(), |e| start + e);
+        Some(&html[start..end])
+    });
+    super::html::to_text(part.unwrap_or(&html))
+}

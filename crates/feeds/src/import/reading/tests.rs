@@ -1,0 +1,203 @@
+use chrono::NaiveDate;
+use jobboard_domain::postings::{Contract, Employment, PayScheme};
+
+use super::*;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+fn today() -> NaiveDate {
+    day(2026, 12, 1)
+}
+
+#[test]
+fn dates_in_every_written_form() {
+    let found: Vec<NaiveDate> = find_dates("am 15.12.2026, am 31.01.27, am 10. Januar 2027, am 3. Sept. 2027, nicht am 31.02.2027 und nicht 1.2.345")
+        .into_iter()
+        .map(|f| f.date)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            day(2026, 12, 15),
+            day(2027, 1, 31),
+            day(2027, 1, 10),
+            day(2027, 9, 3)
+        ]
+    );
+}
+
+#[test]
+fn deadline_phrasings_are_read() {
+    let cases = [
+        ("Bewerbungsfrist: 15.12.2026", day(2026, 12, 15)),
+        (
+            "Bewerbungen bis zum 10. Januar 2027 an das Hauptamt.",
+            day(2027, 1, 10),
+        ),
+        (
+            "Bitte senden Sie Ihre Unterlagen bis spätestens 31.01.27 an uns.",
+            day(2027, 1, 31),
+        ),
+        (
+            "Ende der Bewerbungsfrist ist der 20.12.2026.",
+            day(2026, 12, 20),
+        ),
+        (
+            "Bitte bewerben Sie sich bis 18.12.2026 über unser Portal.",
+            day(2026, 12, 18),
+        ),
+        ("Bewerbungsschluss 05.01.2027", day(2027, 1, 5)),
+        (
+            "Ihre Bewerbung richten Sie bitte bis zum 1. Februar 2027 an die Gemeinde.",
+            day(2027, 2, 1),
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(deadline(text, today()), Some(expected), "{text}");
+    }
+}
+
+#[test]
+fn the_nearest_future_date_of_a_deadline_phrase_wins() {
+    assert_eq!(
+        deadline(
+            "Bewerbungsfrist: 15.11.2026 (verlängert bis 15.12.2026)",
+            today()
+        ),
+        Some(day(2026, 12, 15)),
+        "the past date is not the deadline"
+    );
+    assert_eq!(
+        deadline(
+            "Bewerbungsfrist für die erste Runde: 20.01.2027, für die zweite bis 10.12.2026",
+            today()
+        ),
+        Some(day(2026, 12, 10))
+    );
+}
+
+#[test]
+fn dates_that_are_no_deadline_do_not_match() {
+    for text in [
+        // A start date.
+        "Die Stelle ist zum 01.02.2027 zu besetzen.",
+        "Wir freuen uns auf Ihre Bewerbung. Beginn: 01.03.2027",
+        // The end of a fixed term in the deadline's sentence.
+        "Bewerbungen sind bis dahin willkommen, die Stelle ist befristet bis 31.12.2028",
+        // A deadline in the past.
+        "Bewerbungsfrist: 15.11.2026",
+        // A date without a deadline phrase.
+        "Veröffentlicht am 20.12.2026. Vorstellungsgespräche finden am 10.01.2027 statt.",
+    ] {
+        assert_eq!(deadline(text, today()), None, "{text}");
+    }
+    assert_eq!(
+        deadline(
+            "Bewerbungen bis 15.12.2026. Die Stelle ist ab 01.02.2027 zu besetzen.",
+            today()
+        ),
+        Some(day(2026, 12, 15)),
+        "the start date in the next sentence is not taken"
+    );
+}
+
+#[test]
+fn working_time_and_weekly_hours() {
+    assert_eq!(weekly_hours("Teilzeit mit 30 Std./Woche"), Some(30.0));
+    assert_eq!(weekly_hours("30 Stunden pro Woche"), Some(30.0));
+    assert_eq!(weekly_hours("mit 19,5 Wochenstunden"), Some(19.5));
+    assert_eq!(
+        weekly_hours("Die wöchentliche Arbeitszeit beträgt 39 Stunden."),
+        Some(39.0)
+    );
+    assert_eq!(
+        weekly_hours("Öffnungszeiten 8 bis 16 Uhr, 24 h erreichbar"),
+        None
+    );
+    assert_eq!(weekly_hours("99 Stunden pro Woche"), None);
+    assert_eq!(employment("in Vollzeit", None), Some(Employment::FullTime));
+    assert_eq!(employment("Teilzeit", None), Some(Employment::PartTime));
+    assert_eq!(
+        employment("in Vollzeit oder Teilzeit", None),
+        Some(Employment::Either)
+    );
+    assert_eq!(employment("Stelle", Some(30.0)), Some(Employment::PartTime));
+    assert_eq!(employment("Stelle", Some(39.0)), Some(Employment::FullTime));
+    assert_eq!(employment("Stelle", None), None);
+}
+
+fn grade(text: &str) -> Option<(PayScheme, Option<String>, Option<String>)> {
+    pay_details(text).map(|p| (p.scheme, p.grade_from, p.grade_to))
+}
+
+#[test]
+fn pay_scheme_and_grade() {
+    let s = |v: &str| Some(v.to_owned());
+    assert_eq!(
+        grade("Vergütung nach EG 9a TVöD"),
+        Some((PayScheme::TvoedVkaEg, s("9a"), None))
+    );
+    assert_eq!(
+        grade("Entgeltgruppe 8 bis 9a TVöD-VKA"),
+        Some((PayScheme::TvoedVkaEg, s("8"), s("9a")))
+    );
+    assert_eq!(
+        grade("E 11 TVöD"),
+        Some((PayScheme::TvoedVkaEg, s("11"), None))
+    );
+    assert_eq!(
+        grade("Entgeltgruppe S 8a TVöD SuE"),
+        Some((PayScheme::TvoedSueS, s("8a"), None))
+    );
+    assert_eq!(
+        grade("Besoldung nach A 10 SächsBesG"),
+        Some((PayScheme::BesoldungA, s("10"), None))
+    );
+    assert_eq!(
+        grade("Besoldungsgruppe A 11"),
+        Some((PayScheme::BesoldungA, s("11"), None))
+    );
+    assert_eq!(
+        grade("Ausbildungsvergütung nach TVAöD"),
+        Some((PayScheme::Tvaoed, None, None))
+    );
+    // Not pay: a grade the scheme lacks, an „E“ without TVöD, a house number.
+    assert_eq!(grade("EG 9d TVöD"), None);
+    assert_eq!(grade("Kita E 5, Haus A 3"), None);
+}
+
+#[test]
+fn fixed_term_and_start() {
+    let begins = day(2027, 2, 1);
+    assert_eq!(
+        contract("befristet bis 31.12.2027", begins),
+        Some((Contract::FixedTerm, Some(day(2027, 12, 31))))
+    );
+    assert_eq!(
+        contract("Die Stelle ist befristet für 2 Jahre.", begins),
+        Some((Contract::FixedTerm, Some(day(2029, 2, 1))))
+    );
+    assert_eq!(
+        contract("zunächst auf zwei Jahre befristet", begins),
+        Some((Contract::FixedTerm, Some(day(2029, 2, 1))))
+    );
+    assert_eq!(
+        contract("Die Stelle ist unbefristet.", begins),
+        Some((Contract::Permanent, None))
+    );
+    assert_eq!(contract("Sachbearbeiter Bauamt", begins), None);
+    assert_eq!(
+        start("Die Stelle ist zum 01.02.2027 zu besetzen.", today()),
+        Some(Some(day(2027, 2, 1)))
+    );
+    assert_eq!(
+        start("Beginn: 1. März 2027", today()),
+        Some(Some(day(2027, 3, 1)))
+    );
+    assert_eq!(start("ab sofort zu besetzen", today()), Some(None));
+    // Not the start: a deadline „bis zum“, a date in the past.
+    assert_eq!(start("Bewerbungen bis zum 15.12.2026", today()), None);
+    assert_eq!(start("zum 01.02.2025 zu besetzen", today()), None);
+}
