@@ -21,6 +21,8 @@ vocabulary! {
         Municipality = "municipality" => "Kommune",
         ApiToken = "api_token" => "API-Token",
         User = "user" => "Benutzerkonto",
+        SurveyRound = "survey_round" => "Bedarfsabfrage",
+        SurveyAnswer = "survey_answer" => "Antwort zur Bedarfsabfrage",
     }
 }
 
@@ -34,6 +36,8 @@ impl AuditEntity {
             Self::Municipality => "Die Kommune",
             Self::ApiToken => "Das API-Token",
             Self::User => "Das Benutzerkonto",
+            Self::SurveyRound => "Die Bedarfsabfrage",
+            Self::SurveyAnswer => "Die Antwort zur Bedarfsabfrage",
         }
     }
 
@@ -42,7 +46,11 @@ impl AuditEntity {
         match self {
             Self::Course => "ihn",
             Self::ApiToken | Self::User => "es",
-            Self::Posting | Self::CourseRegistration | Self::Municipality => "sie",
+            Self::Posting
+            | Self::CourseRegistration
+            | Self::Municipality
+            | Self::SurveyRound
+            | Self::SurveyAnswer => "sie",
         }
     }
 }
@@ -75,6 +83,10 @@ vocabulary! {
         PasswordSet = "password_set" => "Passwort gesetzt",
         Activated = "activated" => "aktiviert",
         Deactivated = "deactivated" => "deaktiviert",
+        // A survey round's deadline was moved (an admin reopening it after the deadline).
+        DeadlineChanged = "deadline_changed" => "Frist geändert",
+        // A planning proposal became a draft posting or course; the change names which.
+        ProposalTaken = "proposal_taken" => "Vorschlag übernommen",
     }
 }
 

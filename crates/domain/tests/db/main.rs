@@ -16,3 +16,4 @@ mod outbox;
 mod postings;
 mod record;
 mod scheduling;
+mod survey;
