@@ -404,7 +404,7 @@ pub async fn participants_csv(
 }
 
 /// Text typed by people must not become a formula in a spreadsheet.
-fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
@@ -412,6 +412,6 @@ fn cell(s: &str) -> String {
     }
 }
 
-fn csv_error(e: csv::Error) -> AppError {
+pub(crate) fn csv_error(e: csv::Error) -> AppError {
     AppError::Internal(format!("CSV: {e}"))
 }

@@ -16,6 +16,7 @@ pub enum NavKey {
     Sources,
     Profile,
     Admin,
+    Survey,
     /// A page under no entry (an existing posting, its history, a conflict).
     None,
 }
@@ -28,7 +29,7 @@ pub struct NavEntry {
 }
 
 /// The entries of an officer's and of the admin's navigation, in order.
-const OFFICER: [(NavKey, &str, &str); 6] = [
+const OFFICER: [(NavKey, &str, &str); 7] = [
     (NavKey::Overview, "/verwaltung", "Übersicht"),
     (
         NavKey::NewPosting,
@@ -36,6 +37,7 @@ const OFFICER: [(NavKey, &str, &str); 6] = [
         "Neue Anzeige",
     ),
     (NavKey::Courses, "/verwaltung/lehrgaenge", "Lehrgänge"),
+    (NavKey::Survey, "/verwaltung/bedarf", "Bedarfsabfrage"),
     (
         NavKey::Tokens,
         "/verwaltung/api-schluessel",
@@ -44,13 +46,14 @@ const OFFICER: [(NavKey, &str, &str); 6] = [
     (NavKey::Sources, "/verwaltung/quellen", "Importquellen"),
     (NavKey::Profile, "/verwaltung/profil", "Arbeitgeberprofil"),
 ];
-const ADMIN: [(NavKey, &str, &str); 2] = [
+const ADMIN: [(NavKey, &str, &str); 3] = [
     (NavKey::Admin, "/verwaltung/admin", "Kommunen und Zugänge"),
     (
         NavKey::Sources,
         "/verwaltung/admin/quellen",
         "Importquellen",
     ),
+    (NavKey::Survey, "/verwaltung/admin/bedarf", "Bedarfsabfrage"),
 ];
 
 pub struct HrNav {

@@ -10,6 +10,7 @@
 pub mod course;
 pub mod field;
 pub mod posting;
+pub mod survey;
 
 use std::collections::HashMap;
 
@@ -55,6 +56,17 @@ impl Submitted {
             .into_iter()
             .flatten()
             .filter_map(|v| v.trim().parse().ok())
+            .collect()
+    }
+
+    /// Every value submitted under a repeated `name` (e.g. checked checkboxes of codes).
+    pub fn codes(&self, name: &str) -> Vec<String> {
+        self.repeated
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
             .collect()
     }
 
