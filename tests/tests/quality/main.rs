@@ -10,6 +10,7 @@
 mod hr;
 mod hr_courses;
 mod hr_sources;
+mod hr_survey;
 
 use std::path::PathBuf;
 use std::process::Command;
