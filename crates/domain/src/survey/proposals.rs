@@ -108,6 +108,7 @@ pub fn joint_course(demand: &[(i64, i32)]) -> Option<JointCourse> {
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
 

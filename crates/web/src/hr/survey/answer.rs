@@ -60,12 +60,15 @@ struct AnswerPage {
     priorities: Vec<(&'static str, &'static str)>,
 }
 
+/// What was submitted, the problems by input name, and the summary links.
+type Submission = (Submitted, HashMap<String, String>, Vec<(String, String)>);
+
 async fn page(
     state: &AppState,
     officer: &Officer,
     round_id: i64,
     status: StatusCode,
-    submitted: Option<(Submitted, HashMap<String, String>, Vec<(String, String)>)>,
+    submitted: Option<Submission>,
     notice: &'static str,
 ) -> AppResult<Response> {
     let round = rounds::find(&state.db, round_id).await?;

@@ -103,9 +103,7 @@ pub async fn render(
         None => None,
     };
     let page = build(state, plan, user, notice, previous);
-    Ok(page
-        .render()
-        .map_err(|e| AppError::Internal(e.to_string()))?)
+    page.render().map_err(|e| AppError::Internal(e.to_string()))
 }
 
 fn name_of(plan: &Planning, id: i64) -> String {
