@@ -25,6 +25,8 @@ vocabulary! {
         CoverRequest = "cover_request" => "Vertretungsanfrage",
         CoverOffer = "cover_offer" => "Vertretungsangebot",
         FeedToken = "feed_token" => "Feed-Adresse",
+        SurveyRound = "survey_round" => "Bedarfsabfrage",
+        SurveyAnswer = "survey_answer" => "Antwort zur Bedarfsabfrage",
     }
 }
 
@@ -42,6 +44,8 @@ impl AuditEntity {
             Self::CoverRequest => "Die Vertretungsanfrage",
             Self::CoverOffer => "Das Vertretungsangebot",
             Self::FeedToken => "Die Feed-Adresse",
+            Self::SurveyRound => "Die Bedarfsabfrage",
+            Self::SurveyAnswer => "Die Antwort zur Bedarfsabfrage",
         }
     }
 
@@ -55,7 +59,9 @@ impl AuditEntity {
             | Self::Municipality
             | Self::Agreement
             | Self::CoverRequest
-            | Self::FeedToken => "sie",
+            | Self::FeedToken
+            | Self::SurveyRound
+            | Self::SurveyAnswer => "sie",
         }
     }
 }
@@ -96,6 +102,10 @@ vocabulary! {
         Withdrawn = "withdrawn" => "zurückgezogen",
         DocumentAttached = "document_attached" => "unterschriebenes Dokument hinterlegt",
         MadePublic = "made_public" => "planmäßig öffentlich geschaltet",
+        // A survey round's deadline was moved (an admin reopening it after the deadline).
+        DeadlineChanged = "deadline_changed" => "Frist geändert",
+        // A planning proposal became a draft posting or course; the change names which.
+        ProposalTaken = "proposal_taken" => "Vorschlag übernommen",
     }
 }
 

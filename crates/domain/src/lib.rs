@@ -25,6 +25,7 @@ pub mod outbox;
 pub mod postings;
 pub mod record;
 pub mod search_params;
+pub mod survey;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod text;

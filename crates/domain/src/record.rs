@@ -38,7 +38,7 @@
 //! 4. Its mutations module calls [`create`], [`update`] and [`change`] inside
 //!    `begin_write`/`commit`; nothing else writes audit entries or versions.
 //!
-//! See `postings::record` and `courses::record` for the two instances.
+//! See `postings::record`, `courses::record` and `survey::record` for the instances.
 
 use std::future::Future;
 use std::str::FromStr;

@@ -69,6 +69,11 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Command::Bench(BenchCommand::Signin { signins }) => {
                 crate::bench_signin::run(&config, signins).await
             }
+            Command::Bench(BenchCommand::Survey {
+                occupations,
+                course_types,
+                rounds,
+            }) => crate::bench_survey::run(&config, occupations, course_types, rounds).await,
             Command::Import { source } => imports::import(&config, source).await,
             Command::Source(command) => imports::source(&config, command).await,
             Command::Expire => expire(&config).await,

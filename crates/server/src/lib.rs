@@ -6,6 +6,7 @@ mod bench;
 mod bench_feeds;
 mod bench_import;
 mod bench_signin;
+mod bench_survey;
 mod commands;
 pub mod config;
 mod config_transport;
@@ -210,5 +211,18 @@ pub enum BenchCommand {
         /// Parallel sign-ins.
         #[arg(long, default_value_t = 100)]
         signins: usize,
+    },
+    /// The planning page of a needs-survey round answered by every member, over HTTP, on a
+    /// fresh SQLite database under <data dir>/bench-survey.
+    Survey {
+        /// Occupations the round asks about (the seeded list is grown to this many).
+        #[arg(long, default_value_t = 40)]
+        occupations: usize,
+        /// Course types the round asks about.
+        #[arg(long, default_value_t = 30)]
+        course_types: usize,
+        /// Requests; the median is printed.
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
     },
 }

@@ -284,8 +284,9 @@ pub fn mails(app: &TestApp) -> Vec<String> {
 
 /// Borsdorf's draft course (`{course_id}`), a Borsdorf registration on another, open Borsdorf
 /// course (`{registration_id}`), Borsdorf's API token (`{token_id}`) and Borsdorf's import source
-/// (`{source_id}`): no other municipality may see or touch any of them.
-async fn borsdorf_course_ids(app: &TestApp) -> (i64, i64, i64, i64) {
+/// (`{source_id}`): no other municipality may see or touch any of them. Also an open survey
+/// round (`{round_id}`), which every member answers for itself.
+async fn borsdorf_course_ids(app: &TestApp) -> (i64, i64, i64, i64, i64) {
     use jobboard_domain::courses::{mutations as courses, registrations};
     let borsdorf = municipality_id(app, "borsdorf").await;
     let now = Utc::now();
@@ -351,7 +352,20 @@ async fn borsdorf_course_ids(app: &TestApp) -> (i64, i64, i64, i64) {
     jobboard_domain::imports::sources::set_enabled(&app.db, source.id, false)
         .await
         .unwrap();
-    (draft.id, r.id, token.token.id, source.id)
+    let round = jobboard_domain::survey::rounds::open_round(
+        &app.db,
+        jobboard_domain::survey::rounds::RoundDraft {
+            year: 2027,
+            deadline,
+            occupations: vec!["vfa".into()],
+            course_types: vec!["motorsaege".into()],
+        },
+        &actor,
+        now,
+    )
+    .await
+    .unwrap();
+    (draft.id, r.id, token.token.id, source.id, round.id)
 }
 
 /// Borsdorf's agreement with Brandis (`{agreement_id}`, confirmed by both), Borsdorf's cover
@@ -402,7 +416,7 @@ fn concrete(
     path: &str,
     posting_id: i64,
     user_id: i64,
-    course: (i64, i64, i64, i64),
+    course: (i64, i64, i64, i64, i64),
     cover: (i64, i64, i64),
 ) -> String {
     path.replace("{agreement_id}", &cover.0.to_string())
@@ -416,6 +430,7 @@ fn concrete(
         .replace("{registration_id}", &course.1.to_string())
         .replace("{token_id}", &course.2.to_string())
         .replace("{source_id}", &course.3.to_string())
+        .replace("{round_id}", &course.4.to_string())
 }
 
 e2e_tests! {
@@ -429,8 +444,9 @@ e2e_tests! {
         let before = snapshot(&app).await;
         let mut checked = 0;
         for r in ROUTES.iter().filter(|r| matches!(r.access, Access::Officer | Access::Admin)) {
-            // Routes without a foreign id act on the officer's own municipality.
-            if ["/verwaltung/anzeigen/neu", "/verwaltung/anzeigen", "/verwaltung/profil", "/verwaltung/lehrgaenge", "/verwaltung/lehrgaenge/neu", "/verwaltung/api-schluessel", "/verwaltung/quellen", "/verwaltung/zusammenarbeit", "/verwaltung/zusammenarbeit/kalender", "/verwaltung/zusammenarbeit/kalender/widerrufen", "/verwaltung/vereinbarungen/neu", "/verwaltung/vereinbarungen", "/verwaltung/vertretungen/neu", "/verwaltung/vertretungen"].contains(&r.path) {
+            // Routes without a foreign id act on the officer's own municipality (a survey round
+            // is every member's: its answer form is the officer's own answer).
+            if ["/verwaltung/anzeigen/neu", "/verwaltung/anzeigen", "/verwaltung/profil", "/verwaltung/lehrgaenge", "/verwaltung/lehrgaenge/neu", "/verwaltung/api-schluessel", "/verwaltung/quellen", "/verwaltung/zusammenarbeit", "/verwaltung/zusammenarbeit/kalender", "/verwaltung/zusammenarbeit/kalender/widerrufen", "/verwaltung/vereinbarungen/neu", "/verwaltung/vereinbarungen", "/verwaltung/vertretungen/neu", "/verwaltung/vertretungen", "/verwaltung/bedarf", "/verwaltung/bedarf/{round_id}"].contains(&r.path) {
                 continue;
             }
             let path = concrete(r.path, id, owner_user, course_ids, cover_ids);

@@ -13,6 +13,7 @@ mod hardening;
 mod hr;
 mod hr_courses;
 mod hr_sources;
+mod hr_survey;
 mod hr_tokens;
 mod pages;
 mod push;

@@ -12,6 +12,7 @@ mod hr;
 mod hr_courses;
 mod hr_cover;
 mod hr_sources;
+mod hr_survey;
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -17,3 +17,4 @@ mod outbox;
 mod postings;
 mod record;
 mod scheduling;
+mod survey;

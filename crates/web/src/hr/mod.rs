@@ -19,6 +19,7 @@ mod profile;
 pub mod session;
 mod signin;
 mod sources;
+pub mod survey;
 mod tokens;
 
 use std::sync::Arc;
@@ -143,7 +144,7 @@ pub struct Route {
     /// axum path; `{id}` is a posting, `{user_id}` a user, `{token}` a one-time token,
     /// `{course_id}` a course, `{registration_id}` a course registration, `{token_id}` an API token,
     /// `{source_id}` an import source, `{agreement_id}` an agreement, `{request_id}` a cover
-    /// request, `{offer_id}` an offer on one.
+    /// request, `{offer_id}` an offer on one, `{round_id}` a survey round.
     pub path: &'static str,
     pub access: Access,
     handler: fn() -> MethodRouter<AppState>,
@@ -211,6 +212,18 @@ routes! {
     post "/verwaltung/api-schluessel/{token_id}/widerrufen" Officer => tokens::revoke_token;
     get "/verwaltung/quellen" Officer => sources::show_own_sources;
     get "/verwaltung/quellen/{source_id}" Officer => sources::show_own_source;
+    get "/verwaltung/admin/bedarf" Admin => survey::rounds::show_survey_admin;
+    post "/verwaltung/admin/bedarf" Admin => survey::rounds::open_round;
+    post "/verwaltung/admin/bedarf/{round_id}/frist" Admin => survey::rounds::change_deadline;
+    post "/verwaltung/admin/bedarf/{round_id}/verbund" Admin => survey::rounds::take_place;
+    post "/verwaltung/admin/bedarf/{round_id}/lehrgang" Admin => survey::rounds::take_course;
+    get "/verwaltung/bedarf" Officer => survey::answer::show_rounds;
+    get "/verwaltung/bedarf/{round_id}" Officer => survey::answer::show_answer;
+    post "/verwaltung/bedarf/{round_id}" Officer => survey::answer::save_answer;
+    get "/verwaltung/bedarf/{round_id}/planung" SignedIn => survey::planning::show_planning;
+    get "/verwaltung/bedarf/{round_id}/ausbildung.csv" SignedIn => survey::planning::starts_csv;
+    get "/verwaltung/bedarf/{round_id}/abgaenge.csv" SignedIn => survey::planning::groups_csv;
+    get "/verwaltung/bedarf/{round_id}/lehrgaenge.csv" SignedIn => survey::planning::courses_csv;
     get "/verwaltung/profil" Officer => profile::show_profile;
     post "/verwaltung/profil" Officer => profile::update_profile;
     get "/verwaltung/zusammenarbeit" Officer => cooperation::show_cooperation;

@@ -17,6 +17,7 @@ pub enum NavKey {
     Sources,
     Profile,
     Admin,
+    Survey,
     /// A page under no entry (an existing posting, its history, a conflict).
     None,
 }
@@ -29,7 +30,7 @@ pub struct NavEntry {
 }
 
 /// The entries of an officer's and of the admin's navigation, in order.
-const OFFICER: [(NavKey, &str, &str); 7] = [
+const OFFICER: [(NavKey, &str, &str); 8] = [
     (NavKey::Overview, "/verwaltung", "Übersicht"),
     (
         NavKey::NewPosting,
@@ -37,6 +38,7 @@ const OFFICER: [(NavKey, &str, &str); 7] = [
         "Neue Anzeige",
     ),
     (NavKey::Courses, "/verwaltung/lehrgaenge", "Lehrgänge"),
+    (NavKey::Survey, "/verwaltung/bedarf", "Bedarfsabfrage"),
     (
         NavKey::Cooperation,
         "/verwaltung/zusammenarbeit",
@@ -50,13 +52,14 @@ const OFFICER: [(NavKey, &str, &str); 7] = [
     (NavKey::Sources, "/verwaltung/quellen", "Importquellen"),
     (NavKey::Profile, "/verwaltung/profil", "Arbeitgeberprofil"),
 ];
-const ADMIN: [(NavKey, &str, &str); 2] = [
+const ADMIN: [(NavKey, &str, &str); 3] = [
     (NavKey::Admin, "/verwaltung/admin", "Kommunen und Zugänge"),
     (
         NavKey::Sources,
         "/verwaltung/admin/quellen",
         "Importquellen",
     ),
+    (NavKey::Survey, "/verwaltung/admin/bedarf", "Bedarfsabfrage"),
 ];
 
 pub struct HrNav {

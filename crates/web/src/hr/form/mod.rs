@@ -12,6 +12,7 @@ pub mod course;
 pub mod cover;
 pub mod field;
 pub mod posting;
+pub mod survey;
 
 use std::collections::HashMap;
 
@@ -68,6 +69,17 @@ impl Submitted {
     pub fn set_values(&mut self, name: &str, values: impl IntoIterator<Item = String>) {
         self.repeated
             .insert(name.to_owned(), values.into_iter().collect());
+    }
+
+    /// Every value submitted under a repeated `name` (e.g. checked checkboxes of codes).
+    pub fn codes(&self, name: &str) -> Vec<String> {
+        self.repeated
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .collect()
     }
 
     pub fn set_ids(&mut self, name: &str, ids: impl IntoIterator<Item = i64>) {
