@@ -112,11 +112,11 @@ db_tests! {
         let db = &t.db;
         let s = server::start().await;
         serve_postings(&s, 600);
-        // Seven answers of 300 ms each, then saving: well over twice the lease.
-        s.api.delays.lock().unwrap().extend((1..=6).map(|page| (page, Duration::from_millis(300))));
+        // Seven answers of 600 ms each, then saving: well over twice the lease.
+        s.api.delays.lock().unwrap().extend((1..=6).map(|page| (page, Duration::from_millis(600))));
         let source = add(db, s.url("/api/postings")).await;
         let started = Instant::now();
-        let run = run_with(db, source.id, leased(chrono::Duration::seconds(1)));
+        let run = run_with(db, source.id, leased(chrono::Duration::seconds(2)));
         // Another process tries to take the source every 50 ms until it gets it.
         let other = async {
             let mut refused = 0;
@@ -131,8 +131,8 @@ db_tests! {
             }
         };
         let (r, refused) = tokio::join!(run, other);
-        assert!(started.elapsed() > Duration::from_secs(2), "the run took over twice its lease");
-        assert!(refused > 30, "refused throughout the run: {refused}");
+        assert!(started.elapsed() > Duration::from_secs(4), "the run took over twice its lease");
+        assert!(refused > 60, "refused throughout the run: {refused}");
         match r {
             RunResult::Imported { report, .. } => assert_eq!(report.new, 599),
             other => panic!("expected an import, got {other:?}"),
