@@ -7,6 +7,7 @@ mod cache;
 mod courses;
 mod editor;
 mod feeds;
+mod fuzz_push;
 mod hardening;
 mod hr;
 mod hr_courses;
