@@ -4,6 +4,7 @@
 
 mod api;
 mod cache;
+mod conformance;
 mod courses;
 mod editor;
 mod feeds;
