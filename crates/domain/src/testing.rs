@@ -9,6 +9,8 @@ use crate::db::{self, DbOptions};
 use jobboard_migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend};
 
+pub mod fuzz;
+
 pub const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 pub struct TestDb {

@@ -246,7 +246,7 @@ e2e_tests! {
         assert!(list.contains("Fehlgeschlagen:</strong> Die Quelle antwortete mit HTTP-Status 500."), "the list shows the error in short");
 
         // While another harvester holds the lease, the button does not run a second harvest.
-        assert!(sources::claim(&app.db, s.id, chrono::Duration::minutes(10), Utc::now()).await.unwrap());
+        assert!(sources::claim(&app.db, s.id, chrono::Duration::minutes(10), Utc::now()).await.unwrap().is_some());
         feed.set(200, &rss());
         let before = snapshot(&app).await;
         let resp = post(&app, Some(&admin), &harvest, &[("csrf", &admin.csrf)], None).await;
@@ -332,7 +332,8 @@ e2e_tests! {
         account(&app, "personal@naunhof.de", Some("naunhof")).await;
         let own = add(&app, "naunhof", "https://www.naunhof.de/stellen.rss").await;
         let foreign = add(&app, "borsdorf", "https://www.borsdorf.de/stellen.rss").await;
-        sources::finish_run(&app.db, own.id, sources::RunOutcome { new: 4, unchanged: 7, failed: 1, failing_item: Some("nau-9: Titel fehlt".into()), ..Default::default() }, Utc::now()).await.unwrap();
+        let lease = sources::claim(&app.db, own.id, chrono::Duration::minutes(10), Utc::now()).await.unwrap().unwrap();
+        sources::finish_run(&app.db, &lease, sources::RunOutcome { new: 4, unchanged: 7, failed: 1, failing_item: Some("nau-9: Titel fehlt".into()), ..Default::default() }, Utc::now()).await.unwrap();
         import_source::Entity::update_many()
             .col_expr(import_source::Column::LastRunAt, Expr::value(Some(Utc::now())))
             .filter(import_source::Column::Id.eq(own.id))

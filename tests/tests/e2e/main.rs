@@ -4,11 +4,13 @@
 
 mod api;
 mod cache;
+mod conformance;
 mod courses;
 mod cover;
 mod editor;
 mod embed;
 mod feeds;
+mod fuzz_push;
 mod hardening;
 mod hr;
 mod hr_courses;

@@ -28,15 +28,15 @@ e2e_tests! {
         let good = add("https://www.naunhof.example/stellen.rss", ImportFormat::Auto).await.unwrap();
         let failed = add("https://www.naunhof.example/stellen.html", ImportFormat::JsonLdHtml).await.unwrap();
         let earlier = now - Duration::minutes(5);
-        assert!(sources::claim(&app.db, good.id, Duration::minutes(10), earlier).await.unwrap());
-        sources::finish_run(&app.db, good.id, RunOutcome {
+        let lease = sources::claim(&app.db, good.id, Duration::minutes(10), earlier).await.unwrap().unwrap();
+        sources::finish_run(&app.db, &lease, RunOutcome {
             new: 3, updated: 1, archived: 1, unchanged: 12, failed: 1,
             failing_item: Some("nau-17: Der Eintrag hat keinen Titel.".into()),
             validators: Some((Some("\"abc-123\"".into()), Some("Sat, 21 Nov 2026 08:00:00 GMT".into()))),
             ..RunOutcome::default()
         }, earlier).await.unwrap();
-        assert!(sources::claim(&app.db, failed.id, Duration::minutes(10), earlier).await.unwrap());
-        sources::finish_run(&app.db, failed.id, RunOutcome {
+        let lease = sources::claim(&app.db, failed.id, Duration::minutes(10), earlier).await.unwrap().unwrap();
+        sources::finish_run(&app.db, &lease, RunOutcome {
             error: Some("Keine vollständige Antwort innerhalb von 10 Sekunden.".into()),
             ..RunOutcome::default()
         }, earlier).await.unwrap();

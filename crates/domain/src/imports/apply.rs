@@ -10,6 +10,11 @@
 //!
 //! Items are written in batches, each batch one transaction with a savepoint per item: a bad
 //! item rolls back only its own savepoint and is reported, the rest is imported.
+//!
+//! A run that holds a lease on its source ([`Held`]) renews it in every batch's transaction, so
+//! a batch is written only while the run still holds the source: a run whose lease ran out and
+//! was taken over stops before its next batch, and two runs never write one source's postings
+//! at the same time.
 
 use std::collections::{HashMap, HashSet};
 
@@ -19,7 +24,7 @@ use sea_orm::{
 };
 
 use super::item::HarvestedItem;
-use super::sources::ImportSource;
+use super::sources::{self, ImportSource, Lease};
 use crate::actor::Actor;
 use crate::entities::posting;
 use crate::error::{DomainError, DomainResult};
@@ -72,6 +77,41 @@ pub struct ImportReport {
     pub skipped_fields: Vec<ItemFailure>,
 }
 
+/// What a run read from its source: the items, and those the parser already rejected.
+#[derive(Clone, Debug, Default)]
+pub struct Harvest {
+    pub items: Vec<HarvestedItem>,
+    pub failed: Vec<ItemFailure>,
+}
+
+/// A run's lease on its source, renewed by `length` in each write transaction of the run.
+#[derive(Debug)]
+pub struct Held<'a> {
+    pub lease: &'a mut Lease,
+    pub length: chrono::Duration,
+    /// When the run's `now` was taken: a renewal is dated `now` plus the time since.
+    pub since: std::time::Instant,
+}
+
+impl Held<'_> {
+    /// Renew the lease inside `txn`; [`DomainError::Refused`] when the run no longer holds the
+    /// source (the caller's transaction then rolls back).
+    async fn renew_in(
+        &mut self,
+        txn: &impl ConnectionTrait,
+        now: DateTime<Utc>,
+    ) -> DomainResult<()> {
+        let at = now + chrono::Duration::from_std(self.since.elapsed()).unwrap_or_default();
+        if sources::renew(txn, self.lease, self.length, at).await? {
+            return Ok(());
+        }
+        Err(DomainError::Refused(LEASE_LOST.into()))
+    }
+}
+
+/// Why saving stopped when the lease was lost.
+pub const LEASE_LOST: &str = "Die Sperre der Quelle lief während des Speicherns ab; das Speichern wurde abgebrochen, damit nicht zwei Abrufe dieselbe Quelle bearbeiten. Ein Teil der Stellen kann übernommen sein, nichts wurde archiviert; der nächste Abruf gleicht ab.";
+
 /// A feed's address that could smuggle headers or recipients into a `mailto:` link costs the
 /// posting that address, not the posting: applicants still find the way to apply on the
 /// item's page (which becomes the way to apply, as when the item names no address).
@@ -99,16 +139,16 @@ fn drop_unsafe_addresses(
     }
 }
 
-/// Apply one complete harvest of `source`. `failed` are items the parser already rejected; they
-/// count as seen, so a posting is not archived just because its item is broken today.
-/// `progress(done, total)` is called after every batch.
+/// Apply one complete harvest of `source`. Its `failed` items count as seen, so a posting is not
+/// archived just because its item is broken today. `progress(done, total)` is called after
+/// every batch. With `held`, every batch renews the run's lease first (see the module doc).
 pub async fn apply_harvest<C>(
     db: &C,
     source: &ImportSource,
-    items: Vec<HarvestedItem>,
-    failed: Vec<ItemFailure>,
+    harvest: Harvest,
     options: ApplyOptions,
     now: DateTime<Utc>,
+    mut held: Option<Held<'_>>,
     mut progress: impl FnMut(u64, u64),
 ) -> DomainResult<ImportReport>
 where
@@ -123,6 +163,7 @@ where
         .unwrap_or_else(|| berlin::today(now));
     let existing = existing_postings(db, source.id).await?;
 
+    let Harvest { items, failed } = harvest;
     let mut report = ImportReport::default();
     let mut seen: HashSet<String> = failed.iter().map(|f| f.item.clone()).collect();
     report.failed = failed;
@@ -130,6 +171,9 @@ where
     let mut done = 0;
     for batch in items.chunks(options.batch_size.max(1)) {
         let txn = crate::db::begin_write(db).await?;
+        if let Some(held) = held.as_mut() {
+            held.renew_in(&txn, now).await?;
+        }
         for item in batch {
             if !seen.insert(item.guid.clone()) {
                 report.failed.push(ItemFailure {
@@ -170,7 +214,11 @@ where
         progress(done, total);
     }
 
-    report.archived = archive_vanished(db, &existing, &seen, options, &actor, now).await?;
+    let vanished = Vanished {
+        existing: &existing,
+        seen: &seen,
+    };
+    report.archived = archive_vanished(db, vanished, options, &actor, now, held).await?;
     Ok(report)
 }
 
@@ -208,11 +256,11 @@ fn tally(report: &mut ImportReport, outcome: DomainResult<Upsert>, guid: &str) -
 /// how many.
 async fn archive_vanished<C>(
     db: &C,
-    existing: &HashMap<String, Posting>,
-    seen: &HashSet<String>,
+    Vanished { existing, seen }: Vanished<'_>,
     options: ApplyOptions,
     actor: &Actor,
     now: DateTime<Utc>,
+    mut held: Option<Held<'_>>,
 ) -> DomainResult<u64>
 where
     C: ConnectionTrait + TransactionTrait,
@@ -225,6 +273,9 @@ where
         .collect();
     for batch in vanished.chunks(options.batch_size.max(1)) {
         let txn = crate::db::begin_write(db).await?;
+        if let Some(held) = held.as_mut() {
+            held.renew_in(&txn, now).await?;
+        }
         for p in batch {
             publishing::transition(&txn, p.id, p.version, Request::Archive, actor, now).await?;
             archived += 1;
@@ -232,6 +283,12 @@ where
         txn.commit().await?;
     }
     Ok(archived)
+}
+
+/// The source's postings before the run, and the guids the run saw.
+struct Vanished<'a> {
+    existing: &'a HashMap<String, Posting>,
+    seen: &'a HashSet<String>,
 }
 
 enum Upsert {

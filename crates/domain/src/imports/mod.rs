@@ -15,7 +15,7 @@ pub mod apply;
 pub mod item;
 pub mod sources;
 
-pub use apply::{ApplyOptions, ImportReport, ItemFailure, apply_harvest};
+pub use apply::{ApplyOptions, Harvest, Held, ImportReport, ItemFailure, apply_harvest};
 pub use item::HarvestedItem;
 pub use sources::{ImportFormat, ImportSource, NewSource};
 

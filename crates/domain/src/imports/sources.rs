@@ -272,18 +272,42 @@ pub async fn due(
         .await
 }
 
-/// Take the lease on a source until `now + lease`. `false` when another process holds it; the
+/// A run's hold on a source: the `claimed_until` it wrote, which only it knows exactly. Every
+/// later write of the run (renewal, outcome) is conditional on that value still being there, so
+/// a run whose lease ran out and was taken over changes nothing of the new holder's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lease {
+    pub source: i64,
+    pub until: DateTime<Utc>,
+}
+
+impl Lease {
+    /// Whether the lease still runs at `now`.
+    pub fn holds_at(&self, now: DateTime<Utc>) -> bool {
+        self.until > now
+    }
+}
+
+/// The end of a lease of `length` from `now`, at the microseconds PostgreSQL keeps, so that the
+/// holder's value compares equal to the stored one on both databases.
+fn lease_end(now: DateTime<Utc>, length: Duration) -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    (now + length).trunc_subsecs(6)
+}
+
+/// Take the lease on a source until `now + lease`. `None` when another process holds it; the
 /// conditional update is atomic on both databases, so of several harvesters exactly one wins.
 pub async fn claim(
     db: &impl ConnectionTrait,
     id: i64,
     lease: Duration,
     now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
+) -> Result<Option<Lease>, DbErr> {
+    let until = lease_end(now, lease);
     let r = import_source::Entity::update_many()
         .col_expr(
             import_source::Column::ClaimedUntil,
-            Expr::value(Some(now + lease)),
+            Expr::value(Some(until)),
         )
         .col_expr(import_source::Column::LastRunAt, Expr::value(Some(now)))
         .filter(import_source::Column::Id.eq(id))
@@ -294,7 +318,36 @@ pub async fn claim(
         )
         .exec(db)
         .await?;
-    Ok(r.rows_affected == 1)
+    Ok((r.rows_affected == 1).then_some(Lease { source: id, until }))
+}
+
+/// Extend a lease that still runs to `now + length`. `false` when it has run out (another
+/// process may have taken the source, or may do so any moment) or was taken over: the run must
+/// stop without writing.
+pub async fn renew(
+    db: &impl ConnectionTrait,
+    lease: &mut Lease,
+    length: Duration,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    if !lease.holds_at(now) {
+        return Ok(false);
+    }
+    let until = lease_end(now, length);
+    let r = import_source::Entity::update_many()
+        .col_expr(
+            import_source::Column::ClaimedUntil,
+            Expr::value(Some(until)),
+        )
+        .filter(import_source::Column::Id.eq(lease.source))
+        .filter(import_source::Column::ClaimedUntil.eq(lease.until))
+        .exec(db)
+        .await?;
+    if r.rows_affected != 1 {
+        return Ok(false);
+    }
+    lease.until = until;
+    Ok(true)
 }
 
 /// How a run ended, for the source's status.
@@ -327,40 +380,49 @@ pub struct ReadingCounts {
     pub pointer_only: u64,
 }
 
-/// Record the end of a run and release the lease.
+/// Record the end of a run and release its lease. `false`, and nothing written, when the source
+/// is no longer held by `lease` (it ran out and another run took the source).
 pub async fn finish_run(
     db: &impl ConnectionTrait,
-    id: i64,
+    lease: &Lease,
     outcome: RunOutcome,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let source = find(db, id).await?;
-    let Some(source) = source else {
-        return Ok(());
-    };
-    let count = |n: u64| Set(i32::try_from(n).unwrap_or(i32::MAX));
+) -> Result<bool, DbErr> {
+    use import_source::Column as C;
+    let count = |n: u64| Expr::value(i32::try_from(n).unwrap_or(i32::MAX));
     let ok = outcome.error.is_none();
-    let mut am: import_source::ActiveModel = source.into();
-    am.claimed_until = Set(None);
-    am.last_new = count(outcome.new);
-    am.last_updated = count(outcome.updated);
-    am.last_archived = count(outcome.archived);
-    am.last_unchanged = count(outcome.unchanged);
-    am.last_failed = count(outcome.failed);
-    am.last_defaulted_deadlines = count(outcome.reading.defaulted_deadlines);
-    am.last_completed_from_page = count(outcome.reading.completed_from_page);
-    am.last_pointer_only = count(outcome.reading.pointer_only);
-    am.last_error = Set(outcome.error);
-    am.last_failing_item = Set(outcome.failing_item);
+    let mut update = import_source::Entity::update_many()
+        .col_expr(C::ClaimedUntil, Expr::value(None::<DateTime<Utc>>))
+        .col_expr(C::LastNew, count(outcome.new))
+        .col_expr(C::LastUpdated, count(outcome.updated))
+        .col_expr(C::LastArchived, count(outcome.archived))
+        .col_expr(C::LastUnchanged, count(outcome.unchanged))
+        .col_expr(C::LastFailed, count(outcome.failed))
+        .col_expr(
+            C::LastDefaultedDeadlines,
+            count(outcome.reading.defaulted_deadlines),
+        )
+        .col_expr(
+            C::LastCompletedFromPage,
+            count(outcome.reading.completed_from_page),
+        )
+        .col_expr(C::LastPointerOnly, count(outcome.reading.pointer_only))
+        .col_expr(C::LastError, Expr::value(outcome.error))
+        .col_expr(C::LastFailingItem, Expr::value(outcome.failing_item));
     if ok {
-        am.last_success_at = Set(Some(now));
+        update = update.col_expr(C::LastSuccessAt, Expr::value(Some(now)));
     }
     if let Some((etag, last_modified)) = outcome.validators {
-        am.etag = Set(etag);
-        am.last_modified = Set(last_modified);
+        update = update
+            .col_expr(C::Etag, Expr::value(etag))
+            .col_expr(C::LastModified, Expr::value(last_modified));
     }
-    am.update(db).await?;
-    Ok(())
+    let r = update
+        .filter(C::Id.eq(lease.source))
+        .filter(C::ClaimedUntil.eq(lease.until))
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected == 1)
 }
 
 #[cfg(test)]

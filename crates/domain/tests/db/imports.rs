@@ -5,8 +5,8 @@ use chrono::Duration;
 use jobboard_domain::entities::{audit_entry, import_source, search_outbox};
 use jobboard_domain::imports::sources::{self, RemoveOutcome, RunOutcome};
 use jobboard_domain::imports::{
-    ApplyOptions, HarvestedItem, ImportFormat, ImportReport, ImportSource, NewSource,
-    apply_harvest, is_imported,
+    ApplyOptions, Harvest, HarvestedItem, Held, ImportFormat, ImportReport, ImportSource,
+    NewSource, apply::LEASE_LOST, apply_harvest, is_imported,
 };
 use jobboard_domain::municipalities::{self, NewMunicipality};
 use jobboard_domain::postings::{PostingStatus, queries};
@@ -49,10 +49,13 @@ async fn run(
     apply_harvest(
         db,
         s,
-        items,
-        vec![],
+        Harvest {
+            items,
+            failed: vec![],
+        },
         ApplyOptions::default(),
         at(now),
+        None,
         |_, _| {},
     )
     .await
@@ -220,7 +223,7 @@ db_tests! {
         let s = source(db).await;
         run(db, &s, vec![item("a", "Sachbearbeiter")], NOW).await;
         let failure = jobboard_domain::imports::ItemFailure { item: "a".into(), reason: "kaputt".into() };
-        let report = apply_harvest(db, &s, vec![], vec![failure], ApplyOptions::default(), at(NOW), |_, _| {}).await.unwrap();
+        let report = apply_harvest(db, &s, Harvest { items: vec![], failed: vec![failure] }, ApplyOptions::default(), at(NOW), None, |_, _| {}).await.unwrap();
         assert_eq!(report.archived, 0);
         assert_eq!(by_guid(db, &s, "a").await.status, PostingStatus::Published);
     }
@@ -236,10 +239,10 @@ db_tests! {
 
         let now = at(NOW);
         assert_eq!(sources::due(db, Duration::minutes(30), now).await.unwrap().len(), 1);
-        assert!(sources::claim(db, s.id, Duration::minutes(5), now).await.unwrap());
-        assert!(!sources::claim(db, s.id, Duration::minutes(5), now).await.unwrap(), "held by the first");
+        let lease = sources::claim(db, s.id, Duration::minutes(5), now).await.unwrap().unwrap();
+        assert!(sources::claim(db, s.id, Duration::minutes(5), now).await.unwrap().is_none(), "held by the first");
         let outcome = RunOutcome { new: 3, failed: 1, failing_item: Some("x: kaputt".into()), validators: Some((Some("\"v1\"".into()), None)), ..Default::default() };
-        sources::finish_run(db, s.id, outcome, now).await.unwrap();
+        assert!(sources::finish_run(db, &lease, outcome, now).await.unwrap());
         let s = sources::find(db, s.id).await.unwrap().unwrap();
         assert_eq!((s.last_new, s.last_failed), (3, 1));
         assert_eq!(s.etag.as_deref(), Some("\"v1\""));
@@ -247,7 +250,68 @@ db_tests! {
         assert!(s.claimed_until.is_none());
         assert!(sources::due(db, Duration::minutes(30), now + Duration::minutes(10)).await.unwrap().is_empty());
         assert_eq!(sources::due(db, Duration::minutes(30), now + Duration::minutes(31)).await.unwrap().len(), 1);
-        assert!(sources::claim(db, s.id, Duration::minutes(5), now + Duration::minutes(31)).await.unwrap());
+        assert!(sources::claim(db, s.id, Duration::minutes(5), now + Duration::minutes(31)).await.unwrap().is_some());
+    }
+
+    async fn a_lease_is_renewed_only_by_its_holder_and_a_run_taken_over_writes_nothing(t) {
+        let db = &t.db;
+        let s = source(db).await;
+        let t0 = at(NOW);
+        let five = Duration::minutes(5);
+        let mut first = sources::claim(db, s.id, five, t0).await.unwrap().unwrap();
+        assert!(sources::renew(db, &mut first, five, t0 + Duration::minutes(4)).await.unwrap());
+        assert_eq!(first.until, t0 + Duration::minutes(9), "renewed from the time of renewal");
+        assert!(sources::claim(db, s.id, five, t0 + Duration::minutes(8)).await.unwrap().is_none(), "the renewal holds");
+
+        // The holder falls silent past its lease; another run takes the source.
+        let second = sources::claim(db, s.id, five, t0 + Duration::minutes(10)).await.unwrap().unwrap();
+        let mut stale = first;
+        assert!(!sources::renew(db, &mut stale, five, t0 + Duration::minutes(10)).await.unwrap(), "ran out");
+        let mut early = first;
+        assert!(!sources::renew(db, &mut early, five, t0 + Duration::minutes(8)).await.unwrap(), "taken over, whatever its clock says");
+        assert_eq!(early, first, "a failed renewal changes nothing");
+        let outcome = RunOutcome { new: 7, ..RunOutcome::default() };
+        assert!(!sources::finish_run(db, &first, outcome.clone(), t0 + Duration::minutes(11)).await.unwrap());
+        let row = sources::find(db, s.id).await.unwrap().unwrap();
+        assert_eq!((row.claimed_until, row.last_new), (Some(second.until), 0), "the new holder's lease and status stay");
+        assert!(sources::finish_run(db, &second, outcome, t0 + Duration::minutes(12)).await.unwrap());
+        let row = sources::find(db, s.id).await.unwrap().unwrap();
+        assert_eq!((row.claimed_until, row.last_new), (None, 7));
+    }
+
+    async fn saving_renews_the_lease_in_each_batch_and_stops_once_another_run_holds_the_source(t) {
+        let db = &t.db;
+        let s = source(db).await;
+        let t0 = at(NOW);
+        let five = Duration::minutes(5);
+        let items = || Harvest { items: vec![item("a", "Sachbearbeiter"), item("b", "Kämmerer")], failed: vec![] };
+        let one_per_batch = ApplyOptions { batch_size: 1, ..ApplyOptions::default() };
+
+        let mut first = sources::claim(db, s.id, five, t0).await.unwrap().unwrap();
+        let _second = sources::claim(db, s.id, five, t0 + Duration::minutes(6)).await.unwrap().unwrap();
+        let held = Held { lease: &mut first, length: five, since: std::time::Instant::now() };
+        let r = apply_harvest(db, &s, items(), one_per_batch, t0 + Duration::minutes(1), Some(held), |_, _| {}).await;
+        assert!(matches!(r, Err(DomainError::Refused(ref why)) if why == LEASE_LOST), "{r:?}");
+        assert_eq!(writes(db).await, (0, 0, 0), "not one batch written");
+
+        let mut third = sources::claim(db, s.id, five, t0 + Duration::minutes(20)).await.unwrap().unwrap();
+        let taken = third;
+        let held = Held { lease: &mut third, length: five, since: std::time::Instant::now() };
+        let report = apply_harvest(db, &s, items(), one_per_batch, t0 + Duration::minutes(22), Some(held), |_, _| {}).await.unwrap();
+        assert_eq!(report.new, 2);
+        assert!(third.until >= taken.until + Duration::minutes(2), "renewed from the time of saving: {third:?}");
+        assert_eq!(sources::find(db, s.id).await.unwrap().unwrap().claimed_until, Some(third.until));
+    }
+
+    async fn a_lease_taken_at_any_instant_compares_equal_to_the_stored_one(t) {
+        let db = &t.db;
+        let s = source(db).await;
+        // Nanoseconds PostgreSQL does not keep.
+        let now = at(NOW) + Duration::nanoseconds(123_456_789);
+        let mut lease = sources::claim(db, s.id, Duration::seconds(90), now).await.unwrap().unwrap();
+        assert_eq!(sources::find(db, s.id).await.unwrap().unwrap().claimed_until, Some(lease.until));
+        assert!(sources::renew(db, &mut lease, Duration::seconds(90), now + Duration::nanoseconds(999)).await.unwrap());
+        assert!(sources::finish_run(db, &lease, RunOutcome::default(), now).await.unwrap());
     }
 
     async fn removing_a_source_with_postings_only_switches_it_off(t) {

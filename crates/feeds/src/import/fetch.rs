@@ -258,11 +258,28 @@ impl Fetcher {
     }
 
     /// GET `url`, conditionally when validators of an earlier response are given.
+    /// The most one response may have.
+    pub fn max_bytes(&self) -> usize {
+        self.options.max_bytes
+    }
+
     pub async fn fetch(
         &self,
         url: &str,
         etag: Option<&str>,
         last_modified: Option<&str>,
+    ) -> Result<Fetched, FetchError> {
+        self.fetch_at_most(url, etag, last_modified, self.options.max_bytes)
+            .await
+    }
+
+    /// [`Self::fetch`], refusing a body over `max` bytes (at most the configured limit).
+    pub async fn fetch_at_most(
+        &self,
+        url: &str,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+        max: usize,
     ) -> Result<Fetched, FetchError> {
         let parsed = url::Url::parse(url).map_err(|e| FetchError::BadUrl(format!("{url}: {e}")))?;
         check_url(&parsed, &self.options.policy).map_err(|e| FetchError::Refused(e.to_string()))?;
@@ -281,7 +298,7 @@ impl Fetcher {
         if !status.is_success() {
             return Err(FetchError::Status(status.as_u16()));
         }
-        let max = self.options.max_bytes;
+        let max = max.min(self.options.max_bytes);
         if response.content_length().is_some_and(|n| n > max as u64) {
             return Err(FetchError::TooLarge(max));
         }

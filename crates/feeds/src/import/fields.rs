@@ -19,12 +19,16 @@ pub fn text(obj: &Map<String, Value>, names: &[&str]) -> Option<String> {
     })
 }
 
+/// A finite number: "NaN", "inf" and "1e999" parse as floats but are no value.
 fn number(obj: &Map<String, Value>, names: &[&str]) -> Option<f64> {
-    names.iter().find_map(|n| match obj.get(*n)? {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().replace(',', ".").parse().ok(),
-        _ => None,
-    })
+    names
+        .iter()
+        .find_map(|n| match obj.get(*n)? {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().replace(',', ".").parse().ok(),
+            _ => None,
+        })
+        .filter(|n: &f64| n.is_finite())
 }
 
 /// A date as `2026-12-31` or the date part of an RFC 3339 instant.

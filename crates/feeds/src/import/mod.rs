@@ -6,10 +6,13 @@
 //!
 //! Several `serve` processes may harvest: a source is taken with a lease
 //! ([`sources::claim`]), so at any time one process works on it and the others skip it; a
-//! crashed harvester's lease runs out and the source is taken up again.
+//! crashed harvester's lease runs out and the source is taken up again. A run renews its lease
+//! between pages and never waits past its end ([`guard`]), so a slow run stops rather than
+//! share the source with the next one.
 
 pub mod fetch;
 mod fields;
+pub mod guard;
 pub mod html;
 pub mod pages;
 pub mod parse;
@@ -17,20 +20,27 @@ pub mod reading;
 pub mod thin;
 
 use chrono::Utc;
-use jobboard_domain::imports::sources::{self, RunOutcome};
+use jobboard_domain::imports::sources::{self, Lease, RunOutcome};
 use jobboard_domain::imports::{
-    ApplyOptions, ImportFormat, ImportReport, ImportSource, apply_harvest,
+    ApplyOptions, Harvest, ImportFormat, ImportReport, ImportSource, apply_harvest,
 };
 use jobboard_domain::{DomainError, DomainResult};
 use sea_orm::DatabaseConnection;
 
 pub use fetch::{AddressPolicy, FetchOptions, Fetcher};
+pub use guard::RunLimits;
+use guard::{Guard, GuardError};
+use pages::PagingError;
+use parse::Parsed;
 
 #[derive(Clone, Copy, Debug)]
 pub struct HarvestOptions {
     pub apply: ApplyOptions,
-    /// How long a run may hold its source before another process may take it over.
+    /// How long a run may hold its source before another process may take it over; renewed
+    /// before every further page and before saving.
     pub lease: chrono::Duration,
+    /// The most one run reads over all pages.
+    pub limits: RunLimits,
 }
 
 impl Default for HarvestOptions {
@@ -38,6 +48,7 @@ impl Default for HarvestOptions {
         Self {
             apply: ApplyOptions::default(),
             lease: chrono::Duration::minutes(10),
+            limits: RunLimits::default(),
         }
     }
 }
@@ -74,74 +85,139 @@ pub async fn run_source(
     options: HarvestOptions,
     mut progress: impl FnMut(Progress),
 ) -> DomainResult<RunResult> {
-    let now = Utc::now();
     let source = sources::find(db, id).await?.ok_or(DomainError::NotFound)?;
-    if !sources::claim(db, id, options.lease, now).await? {
+    let Some(lease) = sources::claim(db, id, options.lease, Utc::now()).await? else {
         return Ok(RunResult::Busy);
-    }
-    let format = source.format;
-    let fetched = fetcher
-        .fetch(
-            &source.url,
-            source.etag.as_deref(),
-            source.last_modified.as_deref(),
-        )
-        .await;
-    let body = match fetched {
-        Ok(fetch::Fetched::NotModified) => return finish_not_modified(db, id, &source).await,
-        Ok(fetch::Fetched::Body(body)) => body,
-        Err(e) => return fail(db, id, e.to_string()).await,
     };
-    let (format, parsed) = match parse::parse(&body, format) {
-        Ok(p) => p,
-        Err(e) => return fail(db, id, e.to_string()).await,
+    let mut guard = Guard::new(db, lease, options.lease, options.limits);
+    let read = match read_source(fetcher, &mut guard, &source, &mut progress).await {
+        // Saving starts with a whole lease ahead.
+        Ok(Read::Items(format, parsed, validators)) => match guard.keep().await {
+            Ok(()) => (format, parsed, validators),
+            Err(e) => return stop_run(db, guard.lease(), e.into()).await,
+        },
+        Ok(Read::NotModified) => return finish_not_modified(db, guard.lease(), &source).await,
+        Err(e) => return stop_run(db, guard.lease(), e).await,
     };
-    let (parsed, validators) = match parsed.page {
-        Some(announced) if format == ImportFormat::JobboardApi && announced.is_partial() => {
-            let harvested = pages::harvest(fetcher, &source.url, announced, |page, pages| {
-                progress(Progress::Fetching { page, pages });
-            })
-            .await;
-            match harvested {
-                // The first page's validators would let the next run skip every other page.
-                Ok(all) => (all, (None, None)),
-                Err(e) => return fail(db, id, e.to_string()).await,
-            }
-        }
-        _ => (parsed, (body.etag, body.last_modified)),
+    let (format, parsed, validators) = read;
+    let harvest = Harvest {
+        items: parsed.items,
+        failed: parsed.failures,
     };
-    let mut items = parsed.items;
+    // Items with only a title and a link are completed from their pages (which takes a while:
+    // saving then starts with a whole lease ahead again).
+    let mut items = harvest.items;
     let reading = thin::prepare(
         fetcher,
         &mut items,
         jobboard_domain::berlin::today(Utc::now()),
     )
     .await;
+    if let Err(e) = guard.keep().await {
+        return stop_run(db, guard.lease(), e.into()).await;
+    }
+    let harvest = Harvest {
+        items,
+        failed: harvest.failed,
+    };
+    // Every batch renews the lease in its own transaction: should it be lost all the same (the
+    // database stalled past it), saving stops rather than go on beside the next holder.
     let applied = apply_harvest(
         db,
         &source,
-        items,
-        parsed.failures,
+        harvest,
         options.apply,
         Utc::now(),
+        Some(guard.held()),
         |done, total| progress(Progress::Saving { done, total }),
     )
     .await;
     let report = match applied {
         Ok(r) => r,
+        Err(DomainError::Refused(why)) => return fail(db, guard.lease(), why).await,
         Err(e) => {
-            let _ = fail(db, id, format!("Speichern fehlgeschlagen: {e}")).await;
+            let _ = fail(db, guard.lease(), format!("Speichern fehlgeschlagen: {e}")).await;
             return Err(e);
         }
     };
-    finish_imported(db, id, format, report, validators, reading).await
+    finish_imported(db, guard.lease(), format, report, validators, reading).await
+}
+
+/// What a run read from its source.
+enum Read {
+    NotModified,
+    /// The items of the document, or of all its pages, and the validators to keep.
+    Items(ImportFormat, Parsed, (Option<String>, Option<String>)),
+}
+
+/// Why a run read nothing to save.
+enum Stop {
+    /// Fetching or reading failed (German, for the source's status).
+    Failed(String),
+    /// The database failed while the lease was renewed.
+    Database(sea_orm::DbErr),
+}
+
+impl From<GuardError> for Stop {
+    fn from(e: GuardError) -> Self {
+        match e {
+            GuardError::Database(e) => Self::Database(e),
+            other => Self::Failed(other.to_string()),
+        }
+    }
+}
+
+impl From<PagingError> for Stop {
+    fn from(e: PagingError) -> Self {
+        match e {
+            PagingError::Run(e) => e.into(),
+            other => Self::Failed(other.to_string()),
+        }
+    }
+}
+
+/// Fetch the source (conditionally), read it, and every further page of a paged API.
+async fn read_source(
+    fetcher: &Fetcher,
+    guard: &mut Guard<'_>,
+    source: &ImportSource,
+    progress: &mut impl FnMut(Progress),
+) -> Result<Read, Stop> {
+    let validators = (source.etag.as_deref(), source.last_modified.as_deref());
+    let body = match guard.fetch(fetcher, &source.url, validators).await? {
+        fetch::Fetched::NotModified => return Ok(Read::NotModified),
+        fetch::Fetched::Body(body) => body,
+    };
+    let (format, parsed) =
+        parse::parse(&body, source.format).map_err(|e| Stop::Failed(e.to_string()))?;
+    match parsed.page {
+        Some(announced) if format == ImportFormat::JobboardApi && announced.is_partial() => {
+            let all = pages::harvest(fetcher, guard, &source.url, announced, |page, pages| {
+                progress(Progress::Fetching { page, pages });
+            })
+            .await?;
+            // The first page's validators would let the next run skip every other page.
+            Ok(Read::Items(format, all, (None, None)))
+        }
+        _ => {
+            guard.count_items((parsed.items.len() + parsed.failures.len()) as u64)?;
+            Ok(Read::Items(format, parsed, (body.etag, body.last_modified)))
+        }
+    }
+}
+
+async fn stop_run(db: &DatabaseConnection, lease: &Lease, stop: Stop) -> DomainResult<RunResult> {
+    match stop {
+        Stop::Failed(error) => fail(db, lease, error).await,
+        Stop::Database(e) => Err(e.into()),
+    }
 }
 
 /// The same document as at the last read: its items are all unchanged, and the items that could
 /// not be read then still cannot.
 async fn finish_not_modified(
     db: &DatabaseConnection,
-    id: i64,
+    lease: &Lease,
     source: &ImportSource,
 ) -> DomainResult<RunResult> {
     let count = |n: i32| u64::try_from(n).unwrap_or_default();
@@ -153,20 +229,21 @@ async fn finish_not_modified(
         failing_item: source.last_failing_item.clone(),
         ..RunOutcome::default()
     };
-    sources::finish_run(db, id, outcome, Utc::now()).await?;
-    tracing::info!(source = id, "import source not modified");
+    record(db, lease, outcome).await?;
+    tracing::info!(source = lease.source, "import source not modified");
     Ok(RunResult::NotModified)
 }
 
 /// A harvest saved: its counts recorded on the source and logged.
 async fn finish_imported(
     db: &DatabaseConnection,
-    id: i64,
+    lease: &Lease,
     format: ImportFormat,
     report: ImportReport,
     validators: (Option<String>, Option<String>),
     reading: sources::ReadingCounts,
 ) -> DomainResult<RunResult> {
+    let id = lease.source;
     let outcome = RunOutcome {
         new: report.new,
         updated: report.updated,
@@ -178,7 +255,7 @@ async fn finish_imported(
         validators: Some(validators),
         reading,
     };
-    sources::finish_run(db, id, outcome, Utc::now()).await?;
+    record(db, lease, outcome).await?;
     tracing::info!(
         source = id,
         %format,
@@ -198,14 +275,26 @@ async fn finish_imported(
     Ok(RunResult::Imported { format, report })
 }
 
-async fn fail(db: &DatabaseConnection, id: i64, error: String) -> DomainResult<RunResult> {
-    tracing::warn!(source = id, error = %error, "import source failed");
+async fn fail(db: &DatabaseConnection, lease: &Lease, error: String) -> DomainResult<RunResult> {
+    tracing::warn!(source = lease.source, error = %error, "import source failed");
     let outcome = RunOutcome {
         error: Some(error.clone()),
         ..RunOutcome::default()
     };
-    sources::finish_run(db, id, outcome, Utc::now()).await?;
+    record(db, lease, outcome).await?;
     Ok(RunResult::Failed(error))
+}
+
+/// The outcome on the source, unless the lease ran out and another run holds the source now:
+/// then the status is that run's to write.
+async fn record(db: &DatabaseConnection, lease: &Lease, outcome: RunOutcome) -> DomainResult<()> {
+    if !sources::finish_run(db, lease, outcome, Utc::now()).await? {
+        tracing::warn!(
+            source = lease.source,
+            "import lease lost before the outcome was recorded; another run holds the source"
+        );
+    }
+    Ok(())
 }
 
 /// Harvest every enabled source whose last run is at least `interval` ago.

@@ -16,6 +16,8 @@
 //!   removed from a page already read and another added to a page not yet read, between the
 //!   same two requests, keep both numbers; the posting then missed is archived by this run and
 //!   published again by the next.
+//! - Before each page the run's lease is renewed, each request ends at the latest with the
+//!   lease, and the bytes and items of all pages together are capped ([`Guard`]).
 //! - Validators (ETag, Last-Modified) describe one page only; the harvester keeps none after a
 //!   paged harvest, so the next run reads all pages again.
 
@@ -25,6 +27,7 @@ use jobboard_domain::imports::ImportFormat;
 use jobboard_domain::search_params::SearchParam;
 
 use super::fetch::{self, Fetcher};
+use super::guard::{Guard, GuardError};
 use super::parse::{self, ApiPage, Parsed};
 
 /// The page size requested, the API's largest.
@@ -56,6 +59,8 @@ pub enum PagingError {
     Page { page: u64, error: String },
     #[error("Ungültige Adresse: {0}")]
     BadUrl(String),
+    #[error(transparent)]
+    Run(#[from] GuardError),
 }
 
 /// The address of page `page` at [`PER_PAGE`] postings: `source` with its `seite` and
@@ -81,6 +86,7 @@ pub fn page_url(source: &str, page: u64) -> Result<String, PagingError> {
 /// called after every page.
 pub async fn harvest(
     fetcher: &Fetcher,
+    guard: &mut Guard<'_>,
     source: &str,
     announced: ApiPage,
     mut progress: impl FnMut(u64, u64),
@@ -91,13 +97,17 @@ pub async fn harvest(
     {
         return Err(PagingError::TooManyPages { pages });
     }
+    if let Some(total) = announced.total {
+        guard.count_items(total)?;
+    }
     let mut all = Parsed::default();
     let mut seen: HashSet<String> = HashSet::new();
     let mut first: Option<ApiPage> = None;
     let mut pages = 1;
     let mut n = 1;
     while n <= pages {
-        let parsed = fetch_page(fetcher, source, n).await?;
+        guard.keep().await?;
+        let parsed = fetch_page(fetcher, guard, source, n).await?;
         let Some(at) = parsed.page else {
             return Err(PagingError::Page {
                 page: n,
@@ -137,6 +147,7 @@ pub async fn harvest(
                 all.failures.push(failure);
             }
         }
+        guard.count_items(seen.len() as u64)?;
         tracing::debug!(url = source, page = n, pages, "API page read");
         progress(n, pages);
         n += 1;
@@ -152,16 +163,22 @@ pub async fn harvest(
     Ok(all)
 }
 
-async fn fetch_page(fetcher: &Fetcher, source: &str, n: u64) -> Result<Parsed, PagingError> {
+async fn fetch_page(
+    fetcher: &Fetcher,
+    guard: &mut Guard<'_>,
+    source: &str,
+    n: u64,
+) -> Result<Parsed, PagingError> {
     let page_error = |error: String| PagingError::Page { page: n, error };
     let url = page_url(source, n)?;
-    let body = match fetcher.fetch(&url, None, None).await {
+    let body = match guard.fetch(fetcher, &url, (None, None)).await {
         Ok(fetch::Fetched::Body(body)) => body,
         // No validators were sent, so a 304 is no answer to this request.
         Ok(fetch::Fetched::NotModified) => {
             return Err(page_error(fetch::FetchError::Status(304).to_string()));
         }
-        Err(e) => return Err(page_error(e.to_string())),
+        Err(GuardError::Fetch(e)) => return Err(page_error(e.to_string())),
+        Err(e) => return Err(e.into()),
     };
     parse::parse(&body, ImportFormat::JobboardApi)
         .map(|(_, parsed)| parsed)

@@ -12,7 +12,7 @@ use sea_orm::{
 
 use super::{fetcher, fixtures, server};
 
-async fn add(db: &DatabaseConnection, url: String) -> ImportSource {
+pub async fn add(db: &DatabaseConnection, url: String) -> ImportSource {
     let brandis = jobboard_domain::municipalities::find_by_slug(db, "brandis")
         .await
         .unwrap()
@@ -64,7 +64,7 @@ async fn footprint(db: &DatabaseConnection) -> (Vec<(i64, i32, String, PostingSt
 }
 
 /// The fixture API with `n` postings, `api-0` … (posting 120 without any id).
-fn serve_postings(s: &server::FixtureServer, n: usize) {
+pub fn serve_postings(s: &server::FixtureServer, n: usize) {
     let mut items: Vec<_> = (0..n).map(fixtures::api_posting).collect();
     if let Some(nameless) = items.get_mut(120).and_then(|i| i.as_object_mut()) {
         for key in ["id", "slug", "url"] {

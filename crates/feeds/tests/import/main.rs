@@ -5,6 +5,7 @@
 
 mod fixtures;
 mod harvest;
+mod limits;
 mod reading;
 mod server;
 

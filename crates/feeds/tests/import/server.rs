@@ -1,5 +1,6 @@
 //! A real HTTP server on 127.0.0.1 serving fixture feeds, each path a different behaviour.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -33,9 +34,21 @@ pub struct Api {
     pub claimed_total: Arc<Mutex<Option<u64>>>,
     /// The query string of every request, in order.
     pub requests: Arc<Mutex<Vec<String>>>,
+    /// How long the answer for a page (`seite`, 1 when not given) is delayed.
+    pub delays: Arc<Mutex<HashMap<u64, Duration>>>,
 }
 
 impl Api {
+    fn delay(&self, query: Option<&str>) -> Option<Duration> {
+        let page = query
+            .unwrap_or_default()
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .find(|(k, _)| *k == "seite")
+            .map_or(Some(1), |(_, v)| v.parse::<u64>().ok())?;
+        self.delays.lock().expect("lock").get(&page).copied()
+    }
+
     fn respond(&self, query: Option<String>, headers: &HeaderMap) -> Response {
         let query = query.unwrap_or_default();
         self.requests.lock().expect("lock").push(query.clone());
@@ -245,7 +258,12 @@ pub async fn start_on(ip: &str) -> FixtureServer {
             "/api/postings",
             get(move |RawQuery(query): RawQuery, headers: HeaderMap| {
                 let api = paged.clone();
-                async move { api.respond(query, &headers) }
+                async move {
+                    if let Some(delay) = api.delay(query.as_deref()) {
+                        tokio::time::sleep(delay).await;
+                    }
+                    api.respond(query, &headers)
+                }
             }),
         )
         .route("/gone.xml", get(|| async { StatusCode::NOT_FOUND }))

@@ -95,6 +95,7 @@ pub struct PushResult {
     responses(
         (status = 201, description = "Angelegt", body = PushResult),
         (status = 200, description = "Ersetzt oder unverändert", body = PushResult),
+        (status = 400, description = "Kein gültiges JSON, oder ein Feld vom falschen Typ", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Token fehlt, ist unbekannt oder widerrufen", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Token einer anderen Kommune", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body größer als 256 KiB", body = Problem, content_type = "application/problem+json"),
@@ -179,6 +180,7 @@ pub async fn put_posting(
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Keine Anzeige mit dieser Id", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Id leer, länger als 200 Zeichen oder mit Steuerzeichen", body = Problem, content_type = "application/problem+json"),
         (status = 429, body = Problem, content_type = "application/problem+json"),
     ),
     security(("token" = []))

@@ -17,13 +17,10 @@ pub(super) fn parse_json_feed(text: &str) -> Result<Parsed, ParseError> {
         .ok_or_else(|| ParseError::Feed("„items“ fehlt".into()))?;
     let mut parsed = Parsed::default();
     for (i, raw) in items.iter().enumerate() {
+        // An empty or blank id names nothing in the source's status: the place does.
         let name = raw
-            .get("id")
-            .and_then(|v| {
-                v.as_str()
-                    .map(str::to_owned)
-                    .or_else(|| v.as_i64().map(|n| n.to_string()))
-            })
+            .as_object()
+            .and_then(|o| fields::text(o, &["id"]))
             .unwrap_or_else(|| format!("Eintrag {}", i + 1));
         match json_feed_item(raw) {
             Ok(item) => parsed.items.push(item),
@@ -195,8 +192,11 @@ fn job_posting_item(
     page_url: &str,
     index: usize,
 ) -> Result<HarvestedItem, String> {
-    let title =
-        fields::text(p, &["title", "name"]).ok_or("Die Stellenanzeige hat keinen Titel.")?;
+    // Checked after the markup is gone: a title of only tags is no title.
+    let title = fields::text(p, &["title", "name"])
+        .map(|t| html::to_text(&t))
+        .filter(|t| !t.trim().is_empty())
+        .ok_or("Die Stellenanzeige hat keinen Titel.")?;
     let identifier = match p.get("identifier") {
         Some(Value::Object(id)) => fields::text(id, &["value", "@id", "name"]),
         Some(_) => fields::text(p, &["identifier"]),
@@ -223,7 +223,7 @@ fn job_posting_item(
     }
     let mut item = HarvestedItem {
         guid,
-        title: html::to_text(&title),
+        title,
         url,
         description: fields::text(p, &["description"])
             .map(|d| html::to_text(&d))

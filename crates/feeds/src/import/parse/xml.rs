@@ -144,13 +144,16 @@ fn ends_with_root_close(bytes: &[u8]) -> bool {
 }
 
 fn entry_name(entry: &Entry, index: usize) -> String {
-    if !entry.id.is_empty() {
-        return entry.id.clone();
+    let id = entry.id.trim();
+    if !id.is_empty() {
+        return id.to_owned();
     }
     entry
         .links
         .first()
-        .map_or_else(|| format!("Eintrag {}", index + 1), |l| l.href.clone())
+        .map(|l| l.href.trim())
+        .filter(|href| !href.is_empty())
+        .map_or_else(|| format!("Eintrag {}", index + 1), str::to_owned)
 }
 
 fn entry_item(entry: &Entry) -> Result<HarvestedItem, String> {
@@ -167,11 +170,13 @@ fn entry_item(entry: &Entry) -> Result<HarvestedItem, String> {
         .iter()
         .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
         .map(|l| l.href.clone());
-    let guid = if entry.id.is_empty() {
-        url.clone()
-            .ok_or("Der Eintrag hat weder eine Kennung noch einen Link.")?
-    } else {
-        entry.id.clone()
+    // A blank id is no id.
+    let guid = match entry.id.trim() {
+        "" => url
+            .clone()
+            .filter(|u| !u.trim().is_empty())
+            .ok_or("Der Eintrag hat weder eine Kennung noch einen Link.")?,
+        id => id.to_owned(),
     };
     let description = entry
         .content

@@ -367,6 +367,9 @@ pub fn search_error(e: jobboard_search::SearchError) -> AppError {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
