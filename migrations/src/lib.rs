@@ -18,6 +18,7 @@ mod m20261121_000030_extend_import_sources;
 mod m20261121_000040_create_courses;
 mod m20261201_000100_add_municipality_postcode;
 mod m20261201_000200_add_api_token_expiry;
+mod m20261202_000100_create_search_alerts;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000040_create_courses::Migration),
             Box::new(m20261201_000100_add_municipality_postcode::Migration),
             Box::new(m20261201_000200_add_api_token_expiry::Migration),
+            Box::new(m20261202_000100_create_search_alerts::Migration),
         ]
     }
 }

@@ -21,6 +21,7 @@ vocabulary! {
         Municipality = "municipality" => "Kommune",
         ApiToken = "api_token" => "API-Token",
         User = "user" => "Benutzerkonto",
+        SearchAlert = "search_alert" => "Suchauftrag",
     }
 }
 
@@ -34,13 +35,14 @@ impl AuditEntity {
             Self::Municipality => "Die Kommune",
             Self::ApiToken => "Das API-Token",
             Self::User => "Das Benutzerkonto",
+            Self::SearchAlert => "Der Suchauftrag",
         }
     }
 
     /// The pronoun that refers back to the record as an object: „sie“, „ihn“, „es“.
     pub fn pronoun(self) -> &'static str {
         match self {
-            Self::Course => "ihn",
+            Self::Course | Self::SearchAlert => "ihn",
             Self::ApiToken | Self::User => "es",
             Self::Posting | Self::CourseRegistration | Self::Municipality => "sie",
         }
@@ -75,6 +77,13 @@ vocabulary! {
         PasswordSet = "password_set" => "Passwort gesetzt",
         Activated = "activated" => "aktiviert",
         Deactivated = "deactivated" => "deaktiviert",
+        Confirmed = "confirmed" => "bestätigt",
+        Paused = "paused" => "pausiert",
+        Resumed = "resumed" => "fortgesetzt",
+        Deleted = "deleted" => "gelöscht",
+        Unsubscribed = "unsubscribed" => "abgemeldet",
+        KeepRequested = "keep_requested" => "Verlängerung erfragt",
+        Kept = "kept" => "verlängert",
     }
 }
 
