@@ -86,6 +86,25 @@ pub async fn claim_due(
     Ok(alerts)
 }
 
+/// Up to `limit` alerts due at `now` with an id above `after`, by id, without claiming them:
+/// what a dry run lists and the benchmark computes.
+pub async fn due(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<SearchAlert>, DbErr> {
+    use sea_orm::QueryOrder;
+    search_alert::Entity::find()
+        .filter(search_alert::Column::Status.eq(AlertStatus::Active))
+        .filter(search_alert::Column::NextDueAt.lte(now))
+        .filter(search_alert::Column::Id.gt(after))
+        .order_by_asc(search_alert::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
 /// Which of `posting_ids` each alert already mailed: `(alert_id, posting_id)` pairs.
 pub async fn already_sent(
     db: &impl ConnectionTrait,

@@ -1,4 +1,6 @@
-//! The HR workspace: sign-in, the platform admin's pages and the officers' posting editor.
+//! The HR workspace: sign-in, the platform admin's pages and the officers' posting editor;
+//! its route list also holds the public pages that change state (search-alert sign-up and
+//! management), so the origin check of the guard applies to them.
 //!
 //! Every route is listed once in [`ROUTES`]; the router is built from that list and the tenant
 //! isolation test walks the same list, so a new route cannot escape the test.
@@ -8,7 +10,7 @@ mod course_participants;
 mod courses;
 mod dashboard;
 mod editor;
-mod form;
+pub(crate) mod form;
 mod history;
 mod nav;
 mod notice;
@@ -138,7 +140,8 @@ pub enum Access {
 
 pub struct Route {
     pub method: &'static str,
-    /// axum path; `{id}` is a posting, `{user_id}` a user, `{token}` a one-time token,
+    /// axum path; `{id}` is a posting, `{user_id}` a user, `{token}` a one-time token (or a
+    /// search alert's management token under `/suchauftrag`),
     /// `{course_id}` a course, `{registration_id}` a course registration, `{token_id}` an API token,
     /// `{source_id}` an import source.
     pub path: &'static str,
@@ -210,6 +213,14 @@ routes! {
     get "/verwaltung/quellen/{source_id}" Officer => sources::show_own_source;
     get "/verwaltung/profil" Officer => profile::show_profile;
     post "/verwaltung/profil" Officer => profile::update_profile;
+    post "/suchauftrag" Public => crate::alerts::signup::request_alert;
+    get "/suchauftrag/{token}" Public => crate::alerts::manage::show_alert;
+    post "/suchauftrag/{token}/bestaetigen" Public => crate::alerts::manage::confirm_alert;
+    post "/suchauftrag/{token}/aendern" Public => crate::alerts::manage::change_alert;
+    post "/suchauftrag/{token}/pausieren" Public => crate::alerts::manage::pause_alert;
+    post "/suchauftrag/{token}/fortsetzen" Public => crate::alerts::manage::resume_alert;
+    post "/suchauftrag/{token}/behalten" Public => crate::alerts::manage::keep_alert;
+    post "/suchauftrag/{token}/loeschen" Public => crate::alerts::manage::delete_alert;
 }
 
 pub fn router(state: AppState) -> Router<AppState> {
