@@ -124,6 +124,27 @@ async fn reindex(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// One search-alert run at `now` as worker `worker`, with the configured mail and public
+/// address: what the scheduler of `serve` does every tick (tests run it at chosen instants).
+pub async fn run_alerts_once(
+    config: &Config,
+    db: &DatabaseConnection,
+    index: &jobboard_search::AnyIndex,
+    worker: &str,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<crate::alerts::RunReport> {
+    let mailer = mailer(config)?;
+    let site = jobboard_web::Site::new(&config.public_url);
+    let sender = crate::alerts::Sender {
+        db,
+        index,
+        site: &site,
+        mailer: &mailer,
+        worker: worker.to_owned(),
+    };
+    sender.run(now, |_, _| {}).await
+}
+
 /// `jobboard alerts …`.
 async fn run_alerts_command(config: &Config, command: AlertsCommand) -> anyhow::Result<()> {
     let db = open(config).await?;
@@ -282,6 +303,18 @@ pub async fn run_server(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let index = std::sync::Arc::new(open_index(config)?);
+    run_server_with(config, db, index, listener, shutdown).await
+}
+
+/// [`run_server`] with the search index already open (a test that also runs jobs on it).
+pub async fn run_server_with(
+    config: &Config,
+    db: DatabaseConnection,
+    index: std::sync::Arc<jobboard_search::AnyIndex>,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let (stop, stopped) = watch::channel(false);
     let mut jobs = vec![tokio::spawn(scheduler::run(
         db.clone(),
@@ -301,7 +334,6 @@ pub async fn run_server(
             stopped.clone(),
         )));
     }
-    let index = std::sync::Arc::new(open_index(config)?);
     let mailer = mailer(config)?;
     let site = jobboard_web::Site::new(&config.public_url);
     jobs.push(tokio::spawn(scheduler::run_alerts(

@@ -1,7 +1,7 @@
 //! The `jobboard` binary: configuration, command line, wiring of database, web server and
 //! background jobs. Only this crate reads the environment and starts tasks.
 
-mod alerts;
+pub mod alerts;
 mod bench;
 mod bench_alerts;
 mod bench_feeds;
@@ -18,7 +18,8 @@ mod tokens;
 
 use clap::{Parser, Subcommand};
 
-pub use commands::{run, run_server};
+pub use commands::{run, run_alerts_once, run_server, run_server_with};
+pub use search::open_index;
 
 #[derive(Debug, Parser)]
 #[command(
