@@ -9,7 +9,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use jobboard_domain::alerts::SearchAlert;
+use jobboard_domain::alerts::mutations::{self, Requested};
+use jobboard_domain::alerts::{AlertStatus, SearchAlert};
 use jobboard_domain::entities::{audit_entry, search_alert};
 use jobboard_domain::postings::PostingKind;
 use jobboard_e2e::{Database, TestApp, draft, spawn_app_with};
@@ -405,5 +406,72 @@ jobboard_e2e::e2e_tests! {
         assert!(app.get(&format!("/suchauftrag/{b}")).await.text().await.unwrap().contains("Bauhof"));
         let wrong = format!("{}A", &b[..42]);
         assert_eq!(app.get(&format!("/suchauftrag/{wrong}")).await.status(), StatusCode::NOT_FOUND);
+    }
+
+    async fn the_admin_sees_totals_only_and_switches_off_a_bouncing_address(app) {
+        let now = Utc::now();
+        let draft = |email: &str| jobboard_domain::alerts::AlertDraft {
+            email: email.into(),
+            scope: jobboard_domain::alerts::AlertScope::Jobs,
+            query: "q=Erzieher".into(),
+            frequency: jobboard_domain::alerts::Frequency::Daily,
+            consent: true,
+        };
+        for email in ["prallt@example.de", "bleibt@example.de"] {
+            let Requested::Created { alert, .. } = mutations::request(&app.db, &draft(email), now).await.unwrap() else { panic!() };
+            mutations::confirm(&app.db, alert.id, now).await.unwrap();
+        }
+        mutations::request(&app.db, &draft("offen@example.de"), now).await.unwrap();
+        crate::hr::account(&app, "admin@partheland.de", None).await;
+        let admin = crate::hr::sign_in(&app, "admin@partheland.de").await;
+        let page = crate::hr::get_as(&app, &admin, "/verwaltung/admin/suchauftraege").await.text().await.unwrap();
+        assert!(page.contains("<th scope=\"row\">Bestätigt</th><td>2 "), "{page}");
+        assert!(page.contains("<th scope=\"row\">Unbestätigt</th><td>1</td>"), "{page}");
+        assert!(!page.contains("@example.de"), "no addresses: {page}");
+        let r = post(&app, Some(&admin), "/verwaltung/admin/suchauftraege/abschalten", &[("email", "Prallt@example.de"), ("csrf", &admin.csrf)], None).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("Ein Suchauftrag dieser Adresse ist abgeschaltet."), "{page}");
+        assert!(page.contains("<th scope=\"row\">Abgeschaltet (unzustellbar)</th><td>1</td>"), "{page}");
+        let statuses: Vec<_> = alerts(&app).await.into_iter().map(|a| (a.email, a.status)).collect();
+        assert!(statuses.contains(&("prallt@example.de".into(), AlertStatus::Bounced)), "{statuses:?}");
+        // Nothing is sent to it any more.
+        let run = app.run_alerts("w", now + chrono::Duration::days(2)).await;
+        assert_eq!(run.claimed, 1, "only the other address is due");
+    }
+
+    async fn after_a_year_one_mail_asks_to_keep_and_without_an_answer_the_alert_is_deleted(app) {
+        let year_ago = Utc::now() - chrono::Duration::days(366);
+        let draft = jobboard_domain::alerts::AlertDraft {
+            email: "lange@example.de".into(),
+            scope: jobboard_domain::alerts::AlertScope::Training,
+            query: String::new(),
+            frequency: jobboard_domain::alerts::Frequency::Weekly,
+            consent: true,
+        };
+        // Asked for now (so no purge of unconfirmed requests races the set-up), last confirmed a
+        // year ago.
+        let Requested::Created { alert, .. } = mutations::request(&app.db, &draft, Utc::now()).await.unwrap() else { panic!() };
+        mutations::confirm(&app.db, alert.id, year_ago).await.unwrap();
+        let now = Utc::now();
+        // The scheduler of the server asks too (it runs every second): together, one mail.
+        let (a, b) = tokio::join!(app.run_alerts("k1", now), app.run_alerts("k2", now));
+        assert!(a.keep_asked + b.keep_asked <= 1, "{a:?} {b:?}");
+        let asked = alerts(&app).await.remove(0).keep_asked_at;
+        assert!(asked.is_some());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mails = loop {
+            let mails = if app.mail_outbox.exists() { crate::hr::mails(&app) } else { Vec::new() };
+            if mails.iter().any(|m| m.contains("behalten")) || Instant::now() > deadline {
+                break mails;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let keep: Vec<&String> = mails.iter().filter(|m| m.contains("behalten")).collect();
+        assert_eq!(keep.len(), 1, "{mails:?}");
+        assert!(keep[0].contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), "{}", keep[0]);
+        let later = app.run_alerts("k3", now + chrono::Duration::days(31)).await;
+        assert_eq!(later.purged, 1);
+        assert!(alerts(&app).await.is_empty());
     }
 }

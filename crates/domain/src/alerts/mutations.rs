@@ -206,12 +206,34 @@ pub async fn delete<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
+    delete_if(db, id, action, actor, now, |_| true)
+        .await
+        .map(drop)
+}
+
+/// [`delete`] if the locked row still satisfies `still`: a purge decided on a row read
+/// earlier, and the owner may have confirmed or kept it in between. `false`: kept.
+async fn delete_if<C>(
+    db: &C,
+    id: i64,
+    action: AuditAction,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    still: impl FnOnce(&SearchAlert) -> bool,
+) -> DomainResult<bool>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
     let txn = crate::db::begin_write(db).await?;
     let row: SearchAlert = record::lock(&txn, id).await?;
+    if !still(&row) {
+        txn.commit().await?;
+        return Ok(false);
+    }
     record::trail(&txn, &row, action, actor, Map::new(), now).await?;
     row.delete(&txn).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(true)
 }
 
 /// Switch off every alert of `email` (mail to it bounces): nothing is sent to it any more.
@@ -257,29 +279,42 @@ pub async fn purge<C>(db: &C, now: DateTime<Utc>) -> DomainResult<Purged>
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let unconfirmed = search_alert::Entity::find()
-        .filter(search_alert::Column::Status.eq(AlertStatus::Pending))
-        .filter(search_alert::Column::CreatedAt.lte(now - Duration::days(PENDING_DAYS)))
-        .all(db)
-        .await?;
-    let not_kept = search_alert::Entity::find()
-        .filter(search_alert::Column::KeepAskedAt.lte(now - Duration::days(KEEP_ANSWER_DAYS)))
-        .filter(search_alert::Column::LastActivityAt.lte(now - Duration::days(KEEP_AFTER_DAYS)))
+    let pending_before = now - Duration::days(PENDING_DAYS);
+    let unconfirmed =
+        |a: &SearchAlert| a.status == AlertStatus::Pending && a.created_at <= pending_before;
+    let asked_before = now - Duration::days(KEEP_ANSWER_DAYS);
+    let idle_before = now - Duration::days(KEEP_AFTER_DAYS);
+    let not_kept = |a: &SearchAlert| {
+        a.keep_asked_at.is_some_and(|t| t <= asked_before) && a.last_activity_at <= idle_before
+    };
+    let candidates = search_alert::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(
+                    sea_orm::Condition::all()
+                        .add(search_alert::Column::Status.eq(AlertStatus::Pending))
+                        .add(search_alert::Column::CreatedAt.lte(pending_before)),
+                )
+                .add(
+                    sea_orm::Condition::all()
+                        .add(search_alert::Column::KeepAskedAt.lte(asked_before))
+                        .add(search_alert::Column::LastActivityAt.lte(idle_before)),
+                ),
+        )
         .all(db)
         .await?;
     let actor = Actor::system("alerts");
     let mut purged = Purged::default();
-    for (rows, count) in [
-        (unconfirmed, &mut purged.unconfirmed),
-        (not_kept, &mut purged.not_kept),
-    ] {
-        for a in rows {
-            match delete(db, a.id, AuditAction::Expired, &actor, now).await {
-                Ok(()) => *count += 1,
-                // Deleted in between by its owner or another process.
-                Err(DomainError::NotFound) => {}
-                Err(e) => return Err(e),
-            }
+    for a in candidates {
+        let was_pending = unconfirmed(&a);
+        // Checked again under the lock: confirmed or kept in between means kept.
+        let still = |row: &SearchAlert| unconfirmed(row) || not_kept(row);
+        match delete_if(db, a.id, AuditAction::Expired, &actor, now, still).await {
+            Ok(true) if was_pending => purged.unconfirmed += 1,
+            Ok(true) => purged.not_kept += 1,
+            // Kept, or deleted in between by its owner or another process.
+            Ok(false) | Err(DomainError::NotFound) => {}
+            Err(e) => return Err(e),
         }
     }
     tokens::prune(db, now).await?;

@@ -6,6 +6,7 @@
 //! isolation test walks the same list, so a new route cannot escape the test.
 
 mod admin;
+mod alerts;
 mod course_participants;
 mod courses;
 mod dashboard;
@@ -181,6 +182,8 @@ routes! {
     post "/verwaltung/admin/quellen/{source_id}/aktivieren" Admin => sources::enable_source;
     post "/verwaltung/admin/quellen/{source_id}/deaktivieren" Admin => sources::disable_source;
     post "/verwaltung/admin/quellen/{source_id}/entfernen" Admin => sources::remove_source;
+    get "/verwaltung/admin/suchauftraege" Admin => alerts::show_alerts;
+    post "/verwaltung/admin/suchauftraege/abschalten" Admin => alerts::switch_off;
     post "/verwaltung/admin/kommunen" Admin => admin::create_municipality;
     post "/verwaltung/admin/benutzer" Admin => admin::create_user;
     post "/verwaltung/admin/benutzer/{user_id}/deaktivieren" Admin => admin::deactivate_user;
