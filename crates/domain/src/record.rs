@@ -41,7 +41,9 @@
 //! 4. Its mutations module calls [`create`], [`update`] and [`change`] inside
 //!    `begin_write`/`commit`; nothing else writes audit entries or versions.
 //!
-//! See `postings::record` and `courses::record` for the two instances.
+//! See `postings::record` and `courses::record` for the instances owned by a municipality,
+//! and `alerts::record` for one without (a search alert of the public, whose address is
+//! [`Audited::PERSONAL`]).
 
 use std::future::Future;
 use std::str::FromStr;

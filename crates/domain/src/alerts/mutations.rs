@@ -23,7 +23,10 @@ use crate::record::{self, Saved};
 #[derive(Debug)]
 pub enum Requested {
     /// A new pending alert and the token for its confirmation link.
-    Created { alert: SearchAlert, token: String },
+    Created {
+        alert: Box<SearchAlert>,
+        token: String,
+    },
     /// The address already has an unconfirmed request: nothing was stored or sent, so the
     /// form cannot flood someone else's mailbox.
     AlreadyPending,
@@ -73,7 +76,10 @@ where
     .await?;
     let token = tokens::issue(&txn, alert.id, now).await?;
     txn.commit().await?;
-    Ok(Requested::Created { alert, token })
+    Ok(Requested::Created {
+        alert: Box::new(alert),
+        token,
+    })
 }
 
 /// Confirm alert `id` (double opt-in). Only postings published from now on are mailed.

@@ -37,7 +37,7 @@ async fn requested(
         .await
         .unwrap()
     {
-        Requested::Created { alert, token } => (alert, token),
+        Requested::Created { alert, token } => (*alert, token),
         Requested::AlreadyPending => panic!("a new address has no pending request"),
     }
 }

@@ -255,7 +255,7 @@ pub async fn delete_alert(
         Ok(()) | Err(DomainError::NotFound) => {}
         Err(e) => return Err(e.into()),
     }
-    Ok(deleted_page(&state, &alert)?)
+    deleted_page(&state, &alert)
 }
 
 /// After deleting or unsubscribing: what is gone, and the feed as the alternative.
