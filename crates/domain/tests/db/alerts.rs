@@ -217,6 +217,36 @@ db_tests! {
         assert_eq!((totals.confirmed, totals.switched_off), (1, 1));
     }
 
+    async fn weekly_and_daily_periods_follow_the_berlin_morning_across_the_clock_changes(t) {
+        let db = &t.db;
+        // Wednesday 25 March 2026; clocks go forward on Sunday the 29th.
+        let spring = at("2026-03-25T12:00:00Z");
+        let (weekly, _) = requested(db, "woche@example.de", spring).await;
+        mutations::update(db, weekly.id, weekly.version, &AlertDraft { frequency: Frequency::Weekly, ..alert_draft("x@example.de") }, spring).await.unwrap();
+        let weekly = mutations::confirm(db, weekly.id, spring).await.unwrap();
+        assert_eq!(weekly.next_due_at, Some(at("2026-03-30T05:00:00Z")), "Monday 07:00 CEST");
+        let claimed = runs::claim_due(db, "w", 10, at("2026-03-30T05:15:00Z"), at("2026-03-30T05:00:00Z")).await.unwrap();
+        assert_eq!(claimed.len(), 1);
+        assert!(runs::complete(db, &claimed[0], "w", &[], at("2026-03-30T05:00:00Z")).await.unwrap());
+        let after = search_alert::Entity::find_by_id(weekly.id).one(db).await.unwrap().unwrap();
+        assert_eq!(after.next_due_at, Some(at("2026-04-06T05:00:00Z")));
+        assert_eq!(after.last_sent_at, None, "nothing new: no mail");
+
+        // Saturday 24 October 2026; clocks go back on Sunday the 25th.
+        mutations::pause(db, weekly.id, spring).await.unwrap();
+        let autumn = at("2026-10-24T10:00:00Z");
+        let (daily, _) = requested(db, "tag@example.de", autumn).await;
+        let daily = mutations::confirm(db, daily.id, autumn).await.unwrap();
+        assert_eq!(daily.next_due_at, Some(at("2026-10-25T06:00:00Z")), "07:00 CET");
+        // A run late by hours still mails once, and the next one is the next morning.
+        let late = at("2026-10-25T14:00:00Z");
+        let claimed = runs::claim_due(db, "w", 10, late + Duration::minutes(15), late).await.unwrap();
+        assert_eq!(claimed.iter().map(|a| a.id).collect::<Vec<_>>(), [daily.id]);
+        assert!(runs::complete(db, &claimed[0], "w", &[], late).await.unwrap());
+        let after = search_alert::Entity::find_by_id(daily.id).one(db).await.unwrap().unwrap();
+        assert_eq!(after.next_due_at, Some(at("2026-10-26T06:00:00Z")));
+    }
+
     async fn unconfirmed_requests_go_after_seven_days_and_unkept_alerts_after_the_question(t) {
         let db = &t.db;
         let start = at("2025-11-01T10:00:00Z");
