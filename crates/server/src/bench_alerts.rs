@@ -46,7 +46,7 @@ pub async fn run(config: &Config, alerts: u64, postings: u64, new: u64) -> anyho
     seed_postings(&db, postings, 11, t0 - Duration::days(3)).await?;
     let members = municipalities::list(&db).await?;
     insert_alerts(&db, &members, alerts, t0 - Duration::days(2)).await?;
-    seed_postings(&db, new, 12, t0 - Duration::days(1)).await?;
+    publish_new(&db, &members, new, t0 - Duration::days(1)).await?;
     let index = open_index(&config)?;
     let (indexed, _) = reindex_with_progress(&db, &index).await?;
     say(format_args!(
@@ -101,6 +101,26 @@ async fn seed_postings(
     at: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     demo::seed(db, demo::DemoOptions { count, seed }, at, |_| {}).await?;
+    Ok(())
+}
+
+/// `count` generated postings, every one published at `at`, with references of their own.
+async fn publish_new(
+    db: &DatabaseConnection,
+    members: &[Municipality],
+    count: u64,
+    at: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    use jobboard_domain::postings::mutations;
+    use jobboard_domain::postings::publishing::{Request, transition};
+    let actor = jobboard_domain::Actor::system("bench");
+    let today = jobboard_domain::berlin::today(at);
+    for (i, mut demo) in demo::generate(12, count, members, today).enumerate() {
+        demo.draft.reference_number = format!("NEU-{i:05}");
+        demo.draft.partners = Vec::new();
+        let p = mutations::create_posting(db, demo.owner_id, demo.draft, &actor, at).await?;
+        transition(db, p.id, p.version, Request::Publish, &actor, at).await?;
+    }
     Ok(())
 }
 
