@@ -18,6 +18,7 @@ mod m20261121_000030_extend_import_sources;
 mod m20261121_000040_create_courses;
 mod m20261201_000100_add_municipality_postcode;
 mod m20261201_000200_add_api_token_expiry;
+mod m20261202_000100_create_search_alerts;
 mod m20261202_000200_create_cover;
 mod m20261202_000300_create_needs_survey;
 mod m20261202_000500_add_import_reading_counts;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000500_add_import_reading_counts::Migration),
             Box::new(m20261202_000510_create_ba_export_postings::Migration),
             Box::new(m20261202_000300_create_needs_survey::Migration),
+            Box::new(m20261202_000100_create_search_alerts::Migration),
         ]
     }
 }

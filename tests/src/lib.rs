@@ -14,6 +14,10 @@ pub mod meili;
 
 pub struct TestApp {
     pub address: String,
+    /// The server's configuration and its search index, for jobs a test runs at chosen
+    /// instants (see [`TestApp::run_alerts`]).
+    pub config: Config,
+    pub index: std::sync::Arc<jobboard_search::AnyIndex>,
     /// Where the board writes its mail (`.eml` files).
     pub mail_outbox: std::path::PathBuf,
     pub client: reqwest::Client,
@@ -59,8 +63,11 @@ pub async fn spawn_app_with(database: TestDb, env: &[(&str, &str)]) -> TestApp {
     let db = database.db.clone();
     let (stop, stopped) = oneshot::channel::<()>();
     let server_db = db.clone();
+    let index =
+        std::sync::Arc::new(jobboard_server::open_index(&config).expect("search index opens"));
+    let (server_config, server_index) = (config.clone(), index.clone());
     let server = tokio::spawn(async move {
-        jobboard_server::run_server(&config, server_db, listener, async {
+        jobboard_server::run_server_with(&server_config, server_db, server_index, listener, async {
             let _ = stopped.await;
         })
         .await
@@ -74,6 +81,8 @@ pub async fn spawn_app_with(database: TestDb, env: &[(&str, &str)]) -> TestApp {
         .build()
         .expect("http client");
     TestApp {
+        config,
+        index,
         mail_outbox: data_dir.path().join("mail-outbox"),
         address,
         client,
@@ -156,6 +165,17 @@ macro_rules! e2e_tests {
 }
 
 impl TestApp {
+    /// One search-alert run at `now` as worker `worker`, as the scheduler runs it.
+    pub async fn run_alerts(
+        &self,
+        worker: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> jobboard_server::alerts::RunReport {
+        jobboard_server::run_alerts_once(&self.config, &self.db, &self.index, worker, now)
+            .await
+            .expect("the alert run works")
+    }
+
     /// The id of member municipality `slug`.
     pub async fn member(&self, slug: &str) -> i64 {
         jobboard_domain::municipalities::find_by_slug(&self.db, slug)

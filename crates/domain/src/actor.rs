@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-/// The author of a change: a signed-in user, an API token, a feed import or the system itself.
+/// The author of a change: a signed-in user, an API token, a feed import, the system itself or
+/// an anonymous member of the public.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor(String);
 
@@ -22,6 +23,12 @@ impl Actor {
     /// A job of the board itself: `system:scheduler`, `system:seed`, `system:cli`.
     pub fn system(job: &str) -> Self {
         Self(format!("system:{job}"))
+    }
+
+    /// Someone on the public site without an account: the applicant who asks for a search
+    /// alert, or whoever holds its management link. Never named in the trail.
+    pub fn public() -> Self {
+        Self("public".to_owned())
     }
 
     pub fn as_str(&self) -> &str {

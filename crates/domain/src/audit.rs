@@ -27,6 +27,7 @@ vocabulary! {
         FeedToken = "feed_token" => "Feed-Adresse",
         SurveyRound = "survey_round" => "Bedarfsabfrage",
         SurveyAnswer = "survey_answer" => "Antwort zur Bedarfsabfrage",
+        SearchAlert = "search_alert" => "Suchauftrag",
     }
 }
 
@@ -46,13 +47,14 @@ impl AuditEntity {
             Self::FeedToken => "Die Feed-Adresse",
             Self::SurveyRound => "Die Bedarfsabfrage",
             Self::SurveyAnswer => "Die Antwort zur Bedarfsabfrage",
+            Self::SearchAlert => "Der Suchauftrag",
         }
     }
 
     /// The pronoun that refers back to the record as an object: „sie“, „ihn“, „es“.
     pub fn pronoun(self) -> &'static str {
         match self {
-            Self::Course => "ihn",
+            Self::Course | Self::SearchAlert => "ihn",
             Self::ApiToken | Self::User | Self::CoverOffer => "es",
             Self::Posting
             | Self::CourseRegistration
@@ -106,6 +108,13 @@ vocabulary! {
         DeadlineChanged = "deadline_changed" => "Frist geändert",
         // A planning proposal became a draft posting or course; the change names which.
         ProposalTaken = "proposal_taken" => "Vorschlag übernommen",
+        // Search alerts.
+        Paused = "paused" => "pausiert",
+        Resumed = "resumed" => "fortgesetzt",
+        Deleted = "deleted" => "gelöscht",
+        Unsubscribed = "unsubscribed" => "abgemeldet",
+        KeepRequested = "keep_requested" => "Verlängerung erfragt",
+        Kept = "kept" => "verlängert",
     }
 }
 

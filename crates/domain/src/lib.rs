@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod actor;
+pub mod alerts;
 pub mod api_tokens;
 pub mod audit;
 pub mod ba_export;

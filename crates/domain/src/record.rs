@@ -28,17 +28,22 @@
 //! 1. A table with the bookkeeping columns every audited record has, named exactly so:
 //!    `id`, `municipality_id`, `version`, `created_by`, `updated_by`, `created_at`,
 //!    `updated_at` (a record without drafts, like a registration, needs only `id` and
-//!    `municipality_id`), and its sea-orm entity.
+//!    `municipality_id`), and its sea-orm entity. A record that belongs to no municipality
+//!    (a search alert of an applicant) has no `municipality_id` column; it is created with
+//!    owner `None` and its trail entries have no municipality.
 //! 2. A variant in [`AuditEntity`] (code as stored, German noun for messages) and any new
 //!    [`AuditAction`]s.
 //! 3. `impl Audited for the_entity::Model` (entity, column and active-model types, the
 //!    `AuditEntity`, whether it feeds search) and `impl Versioned` (draft type, how a draft is
 //!    applied to the row, its checks, its child rows if any; `type Children = NoChildren`
-//!    otherwise).
+//!    otherwise). Columns that hold personal data the trail must never keep (an e-mail
+//!    address) are listed in [`Audited::PERSONAL`]: they are left out of every diff.
 //! 4. Its mutations module calls [`create`], [`update`] and [`change`] inside
 //!    `begin_write`/`commit`; nothing else writes audit entries or versions.
 //!
-//! See `postings::record`, `courses::record` and `survey::record` for the instances.
+//! See `postings::record`, `courses::record` and `survey::record` for the instances owned by a
+//! municipality, and `alerts::record` for one without (a search alert of the public, whose
+//! address is [`Audited::PERSONAL`]).
 
 use std::future::Future;
 use std::str::FromStr;
@@ -86,6 +91,9 @@ pub trait Audited:
     const ENTITY: AuditEntity;
     /// Whether every change queues the row for the search index.
     const FEEDS_SEARCH: bool = false;
+    /// Columns with personal data: never written to the trail (left out of every diff), so
+    /// deleting the row leaves them nowhere.
+    const PERSONAL: &'static [&'static str] = &[];
 }
 
 /// An [`Audited`] row that people edit through a draft, with optimistic locking.
@@ -140,8 +148,9 @@ type ColumnOf<R> = <EntityOf<R> as EntityTrait>::Column;
 /// What a draft is checked for.
 #[derive(Clone, Copy, Debug)]
 pub enum Target<'a, R> {
-    /// A new row owned by this municipality.
-    New { municipality_id: i64 },
+    /// A new row owned by this municipality, or by none (`None`: a record of the public, such
+    /// as a search alert).
+    New { municipality_id: Option<i64> },
     /// The stored row the draft replaces.
     Existing(&'a R),
 }
@@ -157,13 +166,13 @@ pub struct Saved<R> {
 pub trait Row: Versioned + IntoActiveModel<Active<Self>> {}
 impl<R: Versioned + IntoActiveModel<Active<R>>> Row for R {}
 
-/// Insert a new row owned by `municipality_id`: check the draft, let `prepare` fill what the
-/// board decides (slug, status …), apply the draft, write row, child rows, audit entry (with
-/// `extra` changes beside the diff) and outbox row.
+/// Insert a new row owned by `municipality_id` (or by no municipality): check the draft, let
+/// `prepare` fill what the board decides (slug, status …), apply the draft, write row, child
+/// rows, audit entry (with `extra` changes beside the diff) and outbox row.
 #[expect(clippy::too_many_arguments, reason = "one call site per record kind")]
 pub async fn create<R: Row>(
     db: &impl ConnectionTrait,
-    municipality_id: i64,
+    municipality_id: Option<i64>,
     draft: &R::Draft,
     prepare: impl FnOnce(&mut Active<R>) -> DomainResult<()> + Send,
     action: AuditAction,
@@ -175,7 +184,9 @@ pub async fn create<R: Row>(
     R::check(db, draft, target).await?.into_result()?;
     let mut am = <Active<R> as ActiveModelTrait>::default();
     prepare(&mut am)?;
-    set::<R>(&mut am, "municipality_id", municipality_id.into())?;
+    if let Some(owner) = municipality_id {
+        set::<R>(&mut am, "municipality_id", owner.into())?;
+    }
     set::<R>(&mut am, "version", 1.into())?;
     set::<R>(&mut am, "created_by", actor.as_str().into())?;
     set::<R>(&mut am, "created_at", now.into())?;
@@ -316,7 +327,10 @@ pub async fn trail<R: Audited>(
     let record = AuditRecord {
         entity_type: R::ENTITY,
         entity_id: id,
-        municipality_id: int(row.get(column::<R>("municipality_id")?)),
+        // A record of the public has no municipality column.
+        municipality_id: column::<R>("municipality_id")
+            .ok()
+            .and_then(|c| int(row.get(c))),
         action,
         actor,
         changes,
@@ -348,6 +362,16 @@ pub async fn free_slug<R: Audited>(
     Ok(candidate)
 }
 
+/// The owner of a new row of a kind that always belongs to a municipality (a posting, a
+/// course); a missing one is a programming error of the caller.
+pub fn owner(municipality_id: Option<i64>) -> DomainResult<i64> {
+    municipality_id.ok_or_else(|| {
+        DomainError::Db(DbErr::Custom(
+            "a new row of this kind needs a municipality".into(),
+        ))
+    })
+}
+
 /// The conflict of a stale `expected` version against the `current` one.
 pub fn conflict<R: Audited>(expected: i32, current: i32) -> DomainError {
     DomainError::Conflict {
@@ -369,7 +393,12 @@ fn snapshot<R: Versioned>(row: &R, children: Option<&R::Children>) -> Json {
 }
 
 fn diff<R: Versioned>(before: &Json, after: &Json) -> Map<String, Json> {
-    let ignore: Vec<&str> = BOOKKEEPING.iter().chain(R::DERIVED).copied().collect();
+    let ignore: Vec<&str> = BOOKKEEPING
+        .iter()
+        .chain(R::DERIVED)
+        .chain(R::PERSONAL)
+        .copied()
+        .collect();
     audit::diff(before, after, &ignore)
 }
 

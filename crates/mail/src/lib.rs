@@ -3,19 +3,63 @@
 //! One [`Mailer`]: over SMTP (lettre, rustls, tokio) when an SMTP URL is configured, otherwise
 //! into a file outbox: every message becomes an `.eml` file in a folder, so a board without a
 //! mail server still works and an operator (or a test) can read what would have been sent.
-//! Plain-text messages to one recipient are all the board needs.
+//! Messages go to one recipient: plain text, or plain text with an HTML alternative; a
+//! message of a list (a search alert) names its one-click unsubscribe address (RFC 8058).
 
 use std::path::{Path, PathBuf};
 
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-/// One plain-text message.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One message to one recipient.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Email {
     pub to: String,
     pub subject: String,
+    /// The plain-text part (the whole message without `html`).
     pub body: String,
+    /// An HTML alternative of `body`.
+    pub html: Option<String>,
+    /// An https address that unsubscribes with one POST (RFC 8058): sent as `List-Unsubscribe`
+    /// with `List-Unsubscribe-Post: List-Unsubscribe=One-Click`.
+    pub unsubscribe: Option<String>,
+}
+
+/// `List-Unsubscribe: <https://…>` (RFC 2369).
+#[derive(Clone, Debug)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.trim_matches(['<', '>']).to_owned()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
+#[derive(Clone, Debug)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +77,19 @@ pub enum MailError {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+impl MailError {
+    /// What went wrong, for logs that must not hold the address an error may name.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Address { .. } => "invalid address",
+            Self::Url(_) => "invalid SMTP URL",
+            Self::Build(_) => "cannot build the message",
+            Self::Smtp(_) => "SMTP delivery failed",
+            Self::Outbox { .. } => "cannot write to the mail outbox",
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -93,13 +150,7 @@ impl Mailer {
     }
 
     pub async fn send(&self, email: &Email) -> Result<(), MailError> {
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(mailbox(&email.to)?)
-            .subject(email.subject.clone())
-            .header(ContentType::TEXT_PLAIN)
-            .body(email.body.clone())
-            .map_err(|e| MailError::Build(e.to_string()))?;
+        let message = self.message(email)?;
         match &self.transport {
             Transport::Smtp(smtp) => {
                 smtp.send(message)
@@ -110,6 +161,36 @@ impl Mailer {
         }
         tracing::info!(transport = %self.describe(), subject = %email.subject, "mail sent");
         Ok(())
+    }
+
+    fn message(&self, email: &Email) -> Result<Message, MailError> {
+        let build = |e: lettre::error::Error| MailError::Build(e.to_string());
+        let mut builder = Message::builder()
+            .from(self.from.clone())
+            .to(mailbox(&email.to)?)
+            .subject(email.subject.clone());
+        if let Some(url) = &email.unsubscribe {
+            if !url.starts_with("https://") && !url.starts_with("http://")
+                || url.contains(['<', '>', '\r', '\n', ' '])
+            {
+                return Err(MailError::Build(format!("unsubscribe address {url:?}")));
+            }
+            builder = builder
+                .header(ListUnsubscribe(url.clone()))
+                .header(ListUnsubscribePost);
+        }
+        match &email.html {
+            None => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(email.body.clone())
+                .map_err(build),
+            Some(html) => builder
+                .multipart(MultiPart::alternative_plain_html(
+                    email.body.clone(),
+                    html.clone(),
+                ))
+                .map_err(build),
+        }
     }
 }
 

@@ -13,6 +13,7 @@ fn message() -> Email {
         to: "Frau Keller <personal@naunhof.de>".into(),
         subject: "Einladung zur Partheland Stellenbörse".into(),
         body: "Guten Tag,\n\nbitte legen Sie Ihr Passwort fest: https://stellen.example/einladung/abc\n\nÄußerst freundliche Grüße".into(),
+        ..Email::default()
     }
 }
 
@@ -148,4 +149,77 @@ async fn bad_addresses_are_refused_before_anything_is_written() {
     assert!(mailer.send(&bad).await.is_err());
     assert!(!dir.path().join("o").exists());
     assert!(Mailer::smtp("ftp://nope", "noreply@partheland.example").is_err());
+}
+
+/// What Python's `email` package reads from a stored message: the headers RFC 8058 asks for
+/// and the content types of the parts.
+fn parsed_by_python(raw_path: &Path) -> String {
+    let script = r#"
+import sys, email
+from email import policy
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=policy.default)
+print('unsubscribe=' + str(m['List-Unsubscribe']))
+print('post=' + str(m['List-Unsubscribe-Post']))
+print('type=' + m.get_content_type())
+for part in m.iter_parts():
+    print('part=' + part.get_content_type() + ' ' + part.get_content().strip().splitlines()[0])
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(raw_path)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn a_list_message_has_text_and_html_parts_and_the_one_click_unsubscribe_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let maildir = dir.path().join("maildir");
+    let (_server, port) = start_smtp(&maildir).await;
+    let mailer = Mailer::smtp(
+        &format!("smtp://127.0.0.1:{port}"),
+        "noreply@partheland.example",
+    )
+    .unwrap();
+    let email = Email {
+        to: "eva@example.de".into(),
+        subject: "2 neue Angebote".into(),
+        body: "Neue Angebote für Ihren Suchauftrag".into(),
+        html: Some("<p>Neue Angebote für Ihren Suchauftrag</p>".into()),
+        unsubscribe: Some("https://stellen.example/suchauftrag/abmelden/abc".into()),
+    };
+    mailer.send(&email).await.unwrap();
+    let path = std::fs::read_dir(maildir.join("new"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let parsed = parsed_by_python(&path);
+    assert!(
+        parsed.contains("unsubscribe=<https://stellen.example/suchauftrag/abmelden/abc>"),
+        "{parsed}"
+    );
+    assert!(
+        parsed.contains("post=List-Unsubscribe=One-Click"),
+        "{parsed}"
+    );
+    assert!(parsed.contains("type=multipart/alternative"), "{parsed}");
+    assert!(
+        parsed.contains("part=text/plain Neue Angebote für Ihren Suchauftrag"),
+        "{parsed}"
+    );
+    assert!(
+        parsed.contains("part=text/html <p>Neue Angebote für Ihren Suchauftrag</p>"),
+        "{parsed}"
+    );
+    let mut bad = email.clone();
+    bad.unsubscribe = Some("https://x.example/a>\r\nBcc: y@z.de".into());
+    assert!(mailer.send(&bad).await.is_err());
 }

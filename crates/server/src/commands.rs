@@ -13,7 +13,7 @@ use tokio::sync::watch;
 
 use crate::config::Config;
 use crate::search::{open_index, reindex_with_progress};
-use crate::{BenchCommand, Cli, Command, UserCommand, bench, imports, scheduler};
+use crate::{AlertsCommand, BenchCommand, Cli, Command, UserCommand, bench, imports, scheduler};
 use jobboard_search::indexer::{self, IndexerOptions};
 
 pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
@@ -82,6 +82,12 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 full,
                 out,
             } => crate::ba_export::run(&config, municipality.as_deref(), full, out).await,
+            Command::Alerts(command) => run_alerts_command(&config, command).await,
+            Command::Bench(BenchCommand::Alerts {
+                alerts,
+                postings,
+                new,
+            }) => crate::bench_alerts::run(&config, alerts, postings, new).await,
         }
     })
 }
@@ -125,6 +131,92 @@ async fn reindex(config: &Config) -> anyhow::Result<()> {
         count as f64 / secs.max(0.001),
         config.search
     ));
+    Ok(())
+}
+
+/// One search-alert run at `now` as worker `worker`, with the configured mail and public
+/// address: what the scheduler of `serve` does every tick (tests run it at chosen instants).
+pub async fn run_alerts_once(
+    config: &Config,
+    db: &DatabaseConnection,
+    index: &jobboard_search::AnyIndex,
+    worker: &str,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<crate::alerts::RunReport> {
+    let mailer = mailer(config)?;
+    let site = jobboard_web::Site::new(&config.public_url)
+        .with_embed_origins(config.embed_origins.clone());
+    let sender = crate::alerts::Sender {
+        db,
+        index,
+        site: &site,
+        mailer: &mailer,
+        worker: worker.to_owned(),
+    };
+    sender.run(now, |_, _| {}).await
+}
+
+/// `jobboard alerts …`.
+async fn run_alerts_command(config: &Config, command: AlertsCommand) -> anyhow::Result<()> {
+    let db = open(config).await?;
+    let now = Utc::now();
+    match command {
+        AlertsCommand::Run { dry_run: true } => {
+            let index = open_index(config)?;
+            let due = crate::alerts::dry_run(&db, &index, now).await?;
+            for (id, postings) in &due {
+                say(format_args!("alert {id}: {postings} new postings"));
+            }
+            let mails = due.iter().filter(|(_, n)| *n > 0).count();
+            say(format_args!(
+                "{} alerts due, {mails} would get a mail (dry run: nothing sent)",
+                due.len()
+            ));
+        }
+        AlertsCommand::Run { dry_run: false } => {
+            let index = open_index(config)?;
+            let mailer = mailer(config)?;
+            let site = jobboard_web::Site::new(&config.public_url)
+                .with_embed_origins(config.embed_origins.clone());
+            let sender = crate::alerts::Sender {
+                db: &db,
+                index: &index,
+                site: &site,
+                mailer: &mailer,
+                worker: crate::alerts::Sender::worker_name(),
+            };
+            let bar = ProgressBar::new(0).with_message("Suchaufträge");
+            bar.set_style(
+                ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ({per_sec}, noch {eta})")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            let r = sender
+                .run(now, |done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                })
+                .await?;
+            bar.finish_and_clear();
+            say(format_args!(
+                "{} alerts due: {} mailed, {} with nothing new, {} failed (retried later), {} taken over; {} asked to keep, {} deleted",
+                r.claimed, r.mailed, r.nothing_new, r.failed, r.lost, r.keep_asked, r.purged
+            ));
+        }
+        AlertsCommand::SwitchOff { email } => {
+            let actor = jobboard_domain::Actor::system("cli");
+            let n =
+                jobboard_domain::alerts::mutations::switch_off_address(&db, &email, &actor, now)
+                    .await?;
+            say(format_args!("switched off {n} alert(s) of that address"));
+        }
+        AlertsCommand::Totals => {
+            let t = jobboard_domain::alerts::runs::totals(&db, now).await?;
+            say(format_args!(
+                "confirmed {} (paused {}), pending {}, switched off {}, mails sent this week {}",
+                t.confirmed, t.paused, t.pending, t.switched_off, t.sent_this_week
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -223,6 +315,18 @@ pub async fn run_server(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let index = std::sync::Arc::new(open_index(config)?);
+    run_server_with(config, db, index, listener, shutdown).await
+}
+
+/// [`run_server`] with the search index already open (a test that also runs jobs on it).
+pub async fn run_server_with(
+    config: &Config,
+    db: DatabaseConnection,
+    index: std::sync::Arc<jobboard_search::AnyIndex>,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let (stop, stopped) = watch::channel(false);
     let mut jobs = vec![tokio::spawn(scheduler::run(
         db.clone(),
@@ -242,7 +346,17 @@ pub async fn run_server(
             stopped.clone(),
         )));
     }
-    let index = std::sync::Arc::new(open_index(config)?);
+    let mailer = mailer(config)?;
+    let site = jobboard_web::Site::new(&config.public_url)
+        .with_embed_origins(config.embed_origins.clone());
+    jobs.push(tokio::spawn(scheduler::run_alerts(
+        db.clone(),
+        index.clone(),
+        site.clone(),
+        mailer.clone(),
+        config.scheduler_interval,
+        stopped.clone(),
+    )));
     let status = jobboard_search::SearchStatus::default();
     if config.indexer_in_serve {
         tracing::info!(search = %config.search, "search indexer running");
@@ -265,17 +379,12 @@ pub async fn run_server(
             stopped,
         )));
     }
-    let state = jobboard_web::AppState::new(
-        db.clone(),
-        index,
-        jobboard_web::Site::new(&config.public_url)
-            .with_embed_origins(config.embed_origins.clone()),
-    )
-    .with_search_status(status)
-    .with_hr(hr_settings(config, &db)?)
-    .with_push_rate_limit(config.push_rate_limit)
-    .with_page_cache(config.page_cache_pages)
-    .with_transport(config.transport);
+    let state = jobboard_web::AppState::new(db.clone(), index, site)
+        .with_search_status(status)
+        .with_hr(hr_settings(config, &db, mailer)?)
+        .with_push_rate_limit(config.push_rate_limit)
+        .with_page_cache(config.page_cache_pages)
+        .with_transport(config.transport);
     jobboard_web::serve(listener, state, shutdown)
         .await
         .context("HTTP server failed")?;
@@ -289,11 +398,8 @@ pub async fn run_server(
     Ok(())
 }
 
-/// Mail, cookie and proxy settings of the HR workspace.
-fn hr_settings(
-    config: &Config,
-    db: &DatabaseConnection,
-) -> anyhow::Result<jobboard_web::hr::HrSettings> {
+/// Sends the board's mail: SMTP when configured, otherwise `.eml` files under the data dir.
+pub(crate) fn mailer(config: &Config) -> anyhow::Result<jobboard_mail::Mailer> {
     let mailer = match &config.smtp_url {
         Some(url) => jobboard_mail::Mailer::smtp(url, &config.mail_from),
         None => jobboard_mail::Mailer::file_outbox(
@@ -303,6 +409,15 @@ fn hr_settings(
     }
     .context("cannot set up sending mail (JOBBOARD_SMTP_URL, JOBBOARD_MAIL_FROM)")?;
     tracing::info!(mail = %mailer.describe(), "mail");
+    Ok(mailer)
+}
+
+/// Mail, cookie and proxy settings of the HR workspace.
+fn hr_settings(
+    config: &Config,
+    db: &DatabaseConnection,
+    mailer: jobboard_mail::Mailer,
+) -> anyhow::Result<jobboard_web::hr::HrSettings> {
     let mut hr = jobboard_web::hr::HrSettings::new(&config.public_url, mailer);
     hr.cookie_secure = config.cookie_secure;
     hr.trust_forwarded_for = config.trust_forwarded_for;

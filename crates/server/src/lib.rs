@@ -1,8 +1,10 @@
 //! The `jobboard` binary: configuration, command line, wiring of database, web server and
 //! background jobs. Only this crate reads the environment and starts tasks.
 
+pub mod alerts;
 mod ba_export;
 mod bench;
+mod bench_alerts;
 mod bench_feeds;
 mod bench_import;
 mod bench_signin;
@@ -18,7 +20,8 @@ mod tokens;
 
 use clap::{Parser, Subcommand};
 
-pub use commands::{run, run_server};
+pub use commands::{run, run_alerts_once, run_server, run_server_with};
+pub use search::open_index;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -78,6 +81,9 @@ pub enum Command {
     /// Configure the feeds that are harvested into postings.
     #[command(subcommand)]
     Source(SourceCommand),
+    /// Search alerts: send what is due, switch off an address that bounces, totals.
+    #[command(subcommand)]
+    Alerts(AlertsCommand),
     /// Benchmarks that print figures.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -94,6 +100,23 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<std::path::PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AlertsCommand {
+    /// Send the mails due now, with a progress bar (`serve` does this on its own).
+    Run {
+        /// Only list what is due: alert ids and how many postings each mail would list.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Switch off every alert of an address whose mail bounces: nothing is sent to it any more.
+    SwitchOff {
+        #[arg(long)]
+        email: String,
+    },
+    /// Totals: confirmed, pending, switched off, mails sent this week (never addresses).
+    Totals,
 }
 
 #[derive(Debug, Subcommand)]
@@ -204,6 +227,20 @@ pub enum BenchCommand {
         /// Items in the generated feed.
         #[arg(long, default_value_t = 10_000)]
         items: usize,
+    },
+    /// Computing every due search-alert mail (without sending) for generated confirmed alerts
+    /// with mixed searches, on a fresh SQLite database under <data dir>/bench-alerts: time and
+    /// memory.
+    Alerts {
+        /// Confirmed alerts.
+        #[arg(long, default_value_t = 100_000)]
+        alerts: u64,
+        /// Postings published before the alerts were confirmed.
+        #[arg(long, default_value_t = 10_000)]
+        postings: u64,
+        /// Postings published since: the candidates of the mails.
+        #[arg(long, default_value_t = 200)]
+        new: u64,
     },
     /// `/healthz` latency while parallel sign-ins are checked (argon2), on a fresh SQLite
     /// database under <data dir>/bench-signin.

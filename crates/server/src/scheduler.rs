@@ -1,5 +1,6 @@
 //! The in-process scheduler: publishes due postings, expires overdue ones and removes
-//! timed-out sessions at a fixed interval until shutdown.
+//! timed-out sessions at a fixed interval until shutdown; harvests imports; mails due search
+//! alerts.
 
 use std::time::Duration;
 
@@ -57,4 +58,43 @@ pub async fn run_imports(
         }
     }
     tracing::debug!("import harvester stopped");
+}
+
+/// Search alerts: every `interval` (at least every minute), mail what is due. Runs in every
+/// `serve` process; claims keep them from mailing an alert twice.
+pub async fn run_alerts(
+    db: DatabaseConnection,
+    index: std::sync::Arc<jobboard_search::AnyIndex>,
+    site: jobboard_web::Site,
+    mailer: jobboard_mail::Mailer,
+    interval: Duration,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    const CHECK: Duration = Duration::from_secs(60);
+    let mut tick = tokio::time::interval(interval.min(CHECK));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let sender = crate::alerts::Sender {
+        db: &db,
+        index: &index,
+        site: &site,
+        mailer: &mailer,
+        worker: crate::alerts::Sender::worker_name(),
+    };
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                match sender.run(Utc::now(), |_, _| {}).await {
+                    Ok(r) if r.claimed + r.keep_asked + r.purged > 0 => tracing::info!(
+                        claimed = r.claimed, mailed = r.mailed, nothing_new = r.nothing_new,
+                        failed = r.failed, keep_asked = r.keep_asked, purged = r.purged,
+                        "search alerts run"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "search alerts run failed; retrying at the next tick"),
+                }
+            }
+            _ = shutdown.changed() => break,
+        }
+    }
+    tracing::debug!("search alerts stopped");
 }

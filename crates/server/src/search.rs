@@ -13,7 +13,7 @@ use sea_orm::DatabaseConnection;
 use crate::config::{Config, SearchBackend};
 
 /// The search engine the configuration names.
-pub(crate) fn open_index(config: &Config) -> anyhow::Result<AnyIndex> {
+pub fn open_index(config: &Config) -> anyhow::Result<AnyIndex> {
     Ok(match &config.search {
         SearchBackend::Embedded => {
             AnyIndex::Embedded(EmbeddedIndex::new(config.data_dir.join("search")))

@@ -2,6 +2,7 @@
 //! errors. Handlers parse and authorise, then call `jobboard-domain` and `jobboard-search`; no
 //! SQL lives here.
 
+pub mod alerts;
 mod api;
 pub mod embed;
 mod error;
@@ -120,6 +121,7 @@ pub fn router(state: AppState) -> Router {
         .merge(feeds::router())
         .merge(api::router())
         .merge(site::router())
+        .merge(alerts::router())
         .merge(hr::router(state.clone()))
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(headers::security_headers))

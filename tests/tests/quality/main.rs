@@ -7,6 +7,7 @@
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
+mod alerts;
 mod embed;
 mod hr;
 mod hr_courses;

@@ -14,6 +14,7 @@
 //!   further attempt waits [`delay_after`] before it is judged.
 //!
 //! Password-reset mails: at most [`RESET_LIMIT`] per account, counted the same atomic way.
+//! Search-alert sign-ups: at most [`ALERT_SIGNUP_LIMIT`] per client address and hour.
 
 use std::time::Duration as StdDuration;
 
@@ -118,8 +119,9 @@ where
 {
     let since = now - Duration::minutes(WINDOW_MINUTES);
     let txn = locked(db).await?;
+    // Counts older than the longest window are of no use to any limit.
     login_failure::Entity::delete_many()
-        .filter(login_failure::Column::At.lte(since))
+        .filter(login_failure::Column::At.lte(now - Duration::minutes(ALERT_SIGNUP_WINDOW_MINUTES)))
         .exec(&txn)
         .await?;
     let (pair, addr) = (pair_key(email, address), address_key(address));
@@ -193,6 +195,28 @@ where
     let key = reset_key(email);
     let txn = locked(db).await?;
     let allowed = count(&txn, &key, now - Duration::minutes(WINDOW_MINUTES)).await? < RESET_LIMIT;
+    if allowed {
+        add(&txn, key, now).await?;
+    }
+    txn.commit().await?;
+    Ok(allowed)
+}
+
+/// Search-alert sign-ups a client address may make within [`ALERT_SIGNUP_WINDOW_MINUTES`],
+/// so the form cannot be used to send confirmation mails to many addresses.
+pub const ALERT_SIGNUP_LIMIT: u64 = 5;
+pub const ALERT_SIGNUP_WINDOW_MINUTES: i64 = 60;
+
+/// Count a search-alert sign-up from `address` (atomically with the check); `false` when it is
+/// over [`ALERT_SIGNUP_LIMIT`]. Only the client address is counted, never the e-mail address.
+pub async fn allow_alert_signup<C>(db: &C, address: &str, now: DateTime<Utc>) -> Result<bool, DbErr>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let key = format!("alertsignup:{}", clip(address, 64));
+    let txn = locked(db).await?;
+    let since = now - Duration::minutes(ALERT_SIGNUP_WINDOW_MINUTES);
+    let allowed = count(&txn, &key, since).await? < ALERT_SIGNUP_LIMIT;
     if allowed {
         add(&txn, key, now).await?;
     }

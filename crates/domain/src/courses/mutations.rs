@@ -76,7 +76,7 @@ where
     };
     let created = record::create::<Course>(
         &txn,
-        provider_id,
+        Some(provider_id),
         &draft,
         prepare,
         AuditAction::Created,

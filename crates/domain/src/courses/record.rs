@@ -16,7 +16,7 @@ use crate::audit::AuditEntity;
 use crate::entities::{course, course_partner, course_quota, course_session, municipality};
 use crate::error::{DomainError, DomainResult};
 use crate::postings::validation::ValidationErrors;
-use crate::record::{Audited, Target, Versioned};
+use crate::record::{self, Audited, Target, Versioned};
 use crate::{berlin, text};
 
 impl Audited for Course {
@@ -61,7 +61,7 @@ impl Versioned for Course {
         target: Target<'_, Self>,
     ) -> DomainResult<ValidationErrors> {
         let provider = match target {
-            Target::New { municipality_id } => municipality_id,
+            Target::New { municipality_id } => record::owner(municipality_id)?,
             Target::Existing(before) => {
                 if matches!(before.status, CourseStatus::Cancelled | CourseStatus::Held) {
                     return Err(DomainError::Refused(format!(

@@ -54,7 +54,7 @@ impl Versioned for Agreement {
         target: Target<'_, Self>,
     ) -> DomainResult<ValidationErrors> {
         let recorder = match target {
-            Target::New { municipality_id } => municipality_id,
+            Target::New { municipality_id } => record::owner(municipality_id)?,
             Target::Existing(before) => {
                 if before.ended_on.is_some() {
                     return Err(DomainError::Refused(
@@ -183,7 +183,7 @@ where
     let txn = crate::db::begin_write(db).await?;
     let created = record::create::<Agreement>(
         &txn,
-        recorder,
+        Some(recorder),
         &draft,
         |_| Ok(()),
         AuditAction::Created,

@@ -54,6 +54,7 @@ impl Versioned for Offer {
                 "Ein Angebot kann nicht geändert werden; bitte ziehen Sie es zurück und bieten Sie neu an.".into(),
             ));
         };
+        let municipality_id = record::owner(municipality_id)?;
         let request = cover_request::Entity::find_by_id(d.request_id)
             .one(db)
             .await?
@@ -131,7 +132,7 @@ where
     };
     let created = record::create::<Offer>(
         &txn,
-        offerer,
+        Some(offerer),
         &draft,
         prepare,
         AuditAction::Created,

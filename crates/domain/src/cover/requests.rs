@@ -54,6 +54,7 @@ impl Versioned for CoverRequest {
                 "Eine Vertretungsanfrage kann nicht geändert werden; bitte sagen Sie sie ab und stellen Sie eine neue.".into(),
             ));
         };
+        let municipality_id = record::owner(municipality_id)?;
         let mut errors = validate_request(d).err().unwrap_or_default();
         if !errors.is_empty() {
             return Ok(errors);
@@ -137,7 +138,7 @@ where
     };
     let created = record::create::<CoverRequest>(
         &txn,
-        requester,
+        Some(requester),
         &draft,
         prepare,
         AuditAction::Created,

@@ -180,7 +180,7 @@ where
     };
     let created = record::create::<Posting>(
         &txn,
-        municipality_id,
+        Some(municipality_id),
         &draft,
         prepare,
         action,

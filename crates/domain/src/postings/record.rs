@@ -17,7 +17,7 @@ use super::validation::{ValidationContext, ValidationErrors, validate};
 use crate::audit::AuditEntity;
 use crate::entities::{municipality, posting, posting_partner};
 use crate::error::DomainResult;
-use crate::record::{Audited, Target, Versioned};
+use crate::record::{self, Audited, Target, Versioned};
 use crate::{berlin, text};
 
 impl Audited for Posting {
@@ -54,7 +54,7 @@ impl Versioned for Posting {
         let (ctx, own_id) = match target {
             Target::New { municipality_id } => (
                 ValidationContext {
-                    owner_municipality_id: municipality_id,
+                    owner_municipality_id: record::owner(municipality_id)?,
                     publication_day: None,
                 },
                 None,

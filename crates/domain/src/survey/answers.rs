@@ -81,7 +81,7 @@ where
         None => {
             let row = record::create::<Answer>(
                 &txn,
-                municipality_id,
+                Some(municipality_id),
                 &d,
                 |_| Ok(()),
                 AuditAction::Created,

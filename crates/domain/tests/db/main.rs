@@ -5,6 +5,7 @@
 mod fixtures;
 
 mod accounts;
+mod alerts;
 mod api_tokens;
 mod audit_outbox;
 mod courses;

@@ -176,6 +176,7 @@ pub async fn create_user(
             "Guten Tag {},\n\nfür Sie wurde ein Zugang zur Partheland Stellenbörse angelegt. Über diesen Link legen Sie Ihr Passwort fest (gültig für sieben Tage, nur einmal verwendbar):\n\n{link}\n\nPartheland Stellenbörse",
             user.name
         ),
+        ..Email::default()
     };
     // The link is a password for the account until it is used: shown to the admin only when
     // the mail could not carry it.

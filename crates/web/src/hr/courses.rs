@@ -118,6 +118,7 @@ pub(crate) async fn send_notices(state: &AppState, notices: Vec<Notice>) {
             to: n.to_email,
             subject: n.subject,
             body: n.body,
+            ..Email::default()
         };
         if let Err(e) = state.hr.mailer.send(&email).await {
             tracing::error!(error = %e, "course notice not sent");

@@ -1,16 +1,19 @@
-//! The HR workspace: sign-in, the platform admin's pages and the officers' posting editor.
+//! The HR workspace: sign-in, the platform admin's pages and the officers' posting editor;
+//! its route list also holds the public pages that change state (search-alert sign-up and
+//! management), so the origin check of the guard applies to them.
 //!
 //! Every route is listed once in [`ROUTES`]; the router is built from that list and the tenant
 //! isolation test walks the same list, so a new route cannot escape the test.
 
 mod admin;
+mod alerts;
 mod cooperation;
 mod course_participants;
 mod courses;
 mod csv_export;
 mod dashboard;
 mod editor;
-mod form;
+pub(crate) mod form;
 mod history;
 mod nav;
 mod notice;
@@ -141,7 +144,8 @@ pub enum Access {
 
 pub struct Route {
     pub method: &'static str,
-    /// axum path; `{id}` is a posting, `{user_id}` a user, `{token}` a one-time token,
+    /// axum path; `{id}` is a posting, `{user_id}` a user, `{token}` a one-time token (or a
+    /// search alert's management token under `/suchauftrag`),
     /// `{course_id}` a course, `{registration_id}` a course registration, `{token_id}` an API token,
     /// `{source_id}` an import source, `{agreement_id}` an agreement, `{request_id}` a cover
     /// request, `{offer_id}` an offer on one, `{round_id}` a survey round.
@@ -182,6 +186,8 @@ routes! {
     post "/verwaltung/admin/quellen/{source_id}/aktivieren" Admin => sources::enable_source;
     post "/verwaltung/admin/quellen/{source_id}/deaktivieren" Admin => sources::disable_source;
     post "/verwaltung/admin/quellen/{source_id}/entfernen" Admin => sources::remove_source;
+    get "/verwaltung/admin/suchauftraege" Admin => alerts::show_alerts;
+    post "/verwaltung/admin/suchauftraege/abschalten" Admin => alerts::switch_off;
     post "/verwaltung/admin/kommunen" Admin => admin::create_municipality;
     post "/verwaltung/admin/benutzer" Admin => admin::create_user;
     post "/verwaltung/admin/benutzer/{user_id}/deaktivieren" Admin => admin::deactivate_user;
@@ -245,6 +251,14 @@ routes! {
     post "/verwaltung/vertretungen/{request_id}/annehmen" Officer => cooperation::requests::accept_offers;
     post "/verwaltung/vertretungen/{request_id}/absagen" Officer => cooperation::requests::cancel_request;
     post "/verwaltung/angebote/{offer_id}/absagen" Officer => cooperation::requests::cancel_offer;
+    post "/suchauftrag" Public => crate::alerts::signup::request_alert;
+    get "/suchauftrag/{token}" Public => crate::alerts::manage::show_alert;
+    post "/suchauftrag/{token}/bestaetigen" Public => crate::alerts::manage::confirm_alert;
+    post "/suchauftrag/{token}/aendern" Public => crate::alerts::manage::change_alert;
+    post "/suchauftrag/{token}/pausieren" Public => crate::alerts::manage::pause_alert;
+    post "/suchauftrag/{token}/fortsetzen" Public => crate::alerts::manage::resume_alert;
+    post "/suchauftrag/{token}/behalten" Public => crate::alerts::manage::keep_alert;
+    post "/suchauftrag/{token}/loeschen" Public => crate::alerts::manage::delete_alert;
 }
 
 pub fn router(state: AppState) -> Router<AppState> {

@@ -184,6 +184,7 @@ async fn send_reset_mail(state: &AppState, address: &str) {
             "Guten Tag {},\n\nüber diesen Link legen Sie ein neues Passwort fest (gültig für eine Stunde):\n\n{link}\n\nWenn Sie das nicht angefordert haben, können Sie diese E-Mail ignorieren.\n\nPartheland Stellenbörse",
             user.name
         ),
+        ..Email::default()
     };
     if let Err(e) = state.hr.mailer.send(&email).await {
         tracing::error!(error = %e, "password reset mail not sent");

@@ -13,6 +13,9 @@ use jobboard_domain::postings::{Category, Contract, Employment, PayScheme, Posti
 use jobboard_search::query::Dimension;
 use jobboard_search::{SearchIndex, SearchQuery, SearchResults, Sort};
 
+use jobboard_domain::alerts::AlertScope;
+
+use crate::alerts::{AlertForm, describe, stored_query};
 use crate::page::{Meta, Section, render};
 use crate::search_params::{
     PER_PAGE, ParamError, Params, RADII, SORTS, SearchParam, TRAINING, dimension_param, parse,
@@ -69,6 +72,8 @@ struct SearchPage {
     feeds: Vec<crate::feeds::FeedLink>,
     /// The „Einbinden“ page for this search.
     embed: String,
+    /// The sign-up form of a search alert for this search.
+    alert: crate::alerts::AlertForm,
 }
 
 /// The page's answer to a query string it cannot serve.
@@ -185,6 +190,7 @@ async fn render_page(
         reset: path.to_owned(),
         feeds: crate::feeds::links(path, &params.query(), heading),
         embed: embed_link(params, training),
+        alert: alert_form(params, members, training),
     };
     Ok(render(&page)?)
 }
@@ -198,6 +204,17 @@ fn embed_link(params: &Params, training: bool) -> String {
     } else {
         link
     }
+}
+
+fn alert_form(params: &Params, members: &[Municipality], training: bool) -> AlertForm {
+    let scope = if training {
+        AlertScope::Training
+    } else {
+        AlertScope::Jobs
+    };
+    let query = stored_query(params);
+    let description = describe(scope, &query, members);
+    AlertForm::new(scope, query, description)
 }
 
 /// The choices of `ort`: none, or one of the members.

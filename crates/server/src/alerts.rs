@@ -1,0 +1,219 @@
+//! The due-mail run of search alerts (`jobboard alerts run`, and the scheduler of `serve`):
+//! purge what nobody confirmed or kept, ask after a year whether to keep an alert, then claim
+//! due alerts in batches, compute each one's new postings, send one mail per alert with new
+//! postings and move every claimed alert to its next period (see `jobboard_domain::alerts::runs`
+//! for why a period gets at most one mail, also with several processes or after a crash).
+//!
+//! Nothing here logs an address: mail errors are logged by their kind and the alert's id.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use jobboard_domain::alerts::{SearchAlert, mutations, runs, tokens};
+use jobboard_domain::municipalities::{self, Municipality};
+use jobboard_domain::postings::queries;
+use jobboard_mail::Mailer;
+use jobboard_search::{AnyIndex, Hit};
+use jobboard_web::Site;
+use jobboard_web::alerts::{mail, matcher};
+use sea_orm::DatabaseConnection;
+
+/// Alerts claimed at once.
+const BATCH: u64 = 500;
+/// How long a run holds its claimed alerts: far longer than sending a batch takes.
+const LEASE_MINUTES: i64 = 15;
+/// After a failed send, the alert is tried again this much later.
+const RETRY_MINUTES: i64 = 30;
+
+/// What a run did: counts only.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RunReport {
+    pub claimed: u64,
+    pub mailed: u64,
+    /// Due, but nothing new: no mail, next period.
+    pub nothing_new: u64,
+    pub failed: u64,
+    /// Claimed by another run in between (its lease ran out and it was taken over).
+    pub lost: u64,
+    pub keep_asked: u64,
+    pub purged: u64,
+}
+
+/// The new postings of each alert of a batch, as mails would list them.
+pub struct Computed {
+    pub hits: HashMap<i64, Hit>,
+    /// Per alert: its new posting ids, newest first (not yet mailed, visible at `now`).
+    pub per_alert: Vec<Vec<i64>>,
+    pub searches: u64,
+}
+
+/// For each of `alerts`: the postings that match, were published in its window, are visible
+/// now (checked in the database, not only in the index) and were not mailed to it before.
+pub async fn compute(
+    db: &DatabaseConnection,
+    index: &AnyIndex,
+    members: &[Municipality],
+    alerts: &[SearchAlert],
+    now: DateTime<Utc>,
+) -> anyhow::Result<Computed> {
+    let matches = matcher::new_hits(index, members, alerts, now).await?;
+    let ids: Vec<i64> = matches.hits.keys().copied().collect();
+    let visible: HashSet<i64> = queries::find_many(db, &ids)
+        .await?
+        .iter()
+        .filter(|p| queries::is_publicly_visible(p, now))
+        .map(|p| p.id)
+        .collect();
+    let sent = runs::already_sent(db, &ids).await?;
+    let per_alert = alerts
+        .iter()
+        .zip(matches.per_alert)
+        .map(|(a, ids)| {
+            ids.into_iter()
+                .filter(|id| visible.contains(id) && !sent.contains(&(a.id, *id)))
+                .collect()
+        })
+        .collect();
+    Ok(Computed {
+        hits: matches.hits,
+        per_alert,
+        searches: matches.searches,
+    })
+}
+
+/// The sender of one process: its worker name, what it sends with.
+pub struct Sender<'a> {
+    pub db: &'a DatabaseConnection,
+    pub index: &'a AnyIndex,
+    pub site: &'a Site,
+    pub mailer: &'a Mailer,
+    pub worker: String,
+}
+
+impl Sender<'_> {
+    /// A worker name unique to this process and run.
+    pub fn worker_name() -> String {
+        format!("alerts-{}-{:08x}", std::process::id(), fastrand::u32(..))
+    }
+
+    /// Everything due at `now`; `progress(done, total_so_far)` after every alert.
+    pub async fn run(
+        &self,
+        now: DateTime<Utc>,
+        mut progress: impl FnMut(u64, u64),
+    ) -> anyhow::Result<RunReport> {
+        let mut report = RunReport::default();
+        let purged = mutations::purge(self.db, now).await?;
+        report.purged = purged.unconfirmed + purged.not_kept;
+        let members = municipalities::list(self.db).await?;
+        report.keep_asked = self.ask_to_keep(&members, now).await?;
+        loop {
+            let lease = now.max(Utc::now()) + Duration::minutes(LEASE_MINUTES);
+            let batch = runs::claim_due(self.db, &self.worker, BATCH, lease, now).await?;
+            if batch.is_empty() {
+                break;
+            }
+            report.claimed += batch.len() as u64;
+            let computed = compute(self.db, self.index, &members, &batch, now).await?;
+            for (alert, ids) in batch.iter().zip(&computed.per_alert) {
+                self.send_one(&members, alert, ids, &computed.hits, now, &mut report)
+                    .await?;
+                progress(
+                    report.mailed + report.nothing_new + report.failed + report.lost,
+                    report.claimed,
+                );
+            }
+        }
+        Ok(report)
+    }
+
+    async fn send_one(
+        &self,
+        members: &[Municipality],
+        alert: &SearchAlert,
+        ids: &[i64],
+        hits: &HashMap<i64, Hit>,
+        now: DateTime<Utc>,
+        report: &mut RunReport,
+    ) -> anyhow::Result<()> {
+        if !ids.is_empty() {
+            let listed: Vec<&Hit> = ids.iter().filter_map(|id| hits.get(id)).collect();
+            let token = tokens::issue(self.db, alert.id, now).await?;
+            let email = mail::new_postings(self.site, members, alert, &token, &listed, now);
+            if let Err(e) = self.mailer.send(&email).await {
+                tracing::warn!(
+                    alert = alert.id,
+                    error = e.kind(),
+                    "alert mail failed; retried later"
+                );
+                runs::release(
+                    self.db,
+                    alert.id,
+                    &self.worker,
+                    now + Duration::minutes(RETRY_MINUTES),
+                )
+                .await?;
+                report.failed += 1;
+                return Ok(());
+            }
+        }
+        if runs::complete(self.db, alert, &self.worker, ids, now).await? {
+            if ids.is_empty() {
+                report.nothing_new += 1;
+            } else {
+                report.mailed += 1;
+            }
+        } else {
+            report.lost += 1;
+        }
+        Ok(())
+    }
+
+    /// The one "keep?" mail of alerts a year without confirmation or use.
+    async fn ask_to_keep(
+        &self,
+        members: &[Municipality],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<u64> {
+        let mut asked = 0;
+        for alert in runs::due_for_keep_request(self.db, now, BATCH).await? {
+            if !runs::mark_keep_requested(self.db, alert.id, now).await? {
+                continue;
+            }
+            let token = tokens::issue(self.db, alert.id, now).await?;
+            let email = mail::keep_request(self.site, members, &alert, &token);
+            match self.mailer.send(&email).await {
+                Ok(()) => asked += 1,
+                Err(e) => {
+                    tracing::warn!(alert = alert.id, error = e.kind(), "keep mail failed");
+                }
+            }
+        }
+        Ok(asked)
+    }
+}
+
+/// Alerts due at `now` and how many postings each would list, without sending or claiming:
+/// `(alert id, postings)`, for the dry run. Never the addresses.
+pub async fn dry_run(
+    db: &DatabaseConnection,
+    index: &AnyIndex,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<(i64, usize)>> {
+    let members = municipalities::list(db).await?;
+    let mut out = Vec::new();
+    let mut after = 0;
+    loop {
+        let batch = runs::due(db, now, after, BATCH).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        let computed = compute(db, index, &members, &batch, now).await?;
+        out.extend(
+            batch
+                .iter()
+                .zip(&computed.per_alert)
+                .map(|(a, ids)| (a.id, ids.len())),
+        );
+    }
+    Ok(out)
+}
