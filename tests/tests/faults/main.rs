@@ -381,3 +381,77 @@ async fn two_processes_share_the_outbox_and_one_killed_mid_batch_loses_nothing()
     );
     b.stop().await;
 }
+
+/// Keys the operator made and gave to the board (`JOBBOARD_MEILI_SEARCH_KEY`,
+/// `JOBBOARD_MEILI_ADMIN_KEY`), the master key withheld: the board indexes and searches with
+/// them alone, and the search key it uses for queries cannot write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn with_operator_keys_and_no_master_key_the_board_indexes_and_searches() {
+    let Some(mut meili) = MeiliServer::from_env("operator_keys") else {
+        return;
+    };
+    meili.start().await;
+    let url = meili.url();
+    let http = reqwest::Client::new();
+    let key = |body: serde_json::Value| {
+        let req = http
+            .post(format!("{url}/keys"))
+            .bearer_auth(&meili.master_key)
+            .json(&body);
+        async move {
+            let v: serde_json::Value = req.send().await.unwrap().json().await.unwrap();
+            v["key"].as_str().expect("a key").to_owned()
+        }
+    };
+    let search_key = key(serde_json::json!({
+        "actions": ["search"], "indexes": ["postings"], "expiresAt": null
+    }))
+    .await;
+    let admin_key = key(serde_json::json!({
+        "actions": ["documents.*", "indexes.*", "indexes.swap", "settings.*", "tasks.get"],
+        "indexes": ["postings", "postings_meta", "postings_rebuild_*"],
+        "expiresAt": null
+    }))
+    .await;
+    let env = [
+        ("MEILI_URL", url.as_str()),
+        ("JOBBOARD_MEILI_SEARCH_KEY", search_key.as_str()),
+        ("JOBBOARD_MEILI_ADMIN_KEY", admin_key.as_str()),
+    ];
+    let app = jobboard_e2e::spawn_app_with(Database::sqlite().await, &env).await;
+    publish(&app.db, "Gärtner Friedhof (m/w/d)").await;
+    app.wait_for(
+        "/stellen?q=G%C3%A4rtner",
+        "href=\"/stellen/gaertner-friedhof",
+    )
+    .await;
+    // The query key cannot write documents; the board made no keys of its own.
+    let write = http
+        .post(format!("{url}/indexes/postings/documents"))
+        .bearer_auth(&search_key)
+        .json(&serde_json::json!([{ "id": 999_999, "title": "x" }]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(write.status(), 403);
+    let keys: serde_json::Value = http
+        .get(format!("{url}/keys?limit=1000"))
+        .bearer_auth(&meili.master_key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<_> = keys["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|k| k["name"].as_str())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with("jobboard-")),
+        "{names:?}"
+    );
+    app.shutdown().await.unwrap();
+}

@@ -107,12 +107,17 @@ pub async fn run_source(
     // Items with only a title and a link are completed from their pages (which takes a while:
     // saving then starts with a whole lease ahead again).
     let mut items = harvest.items;
-    let reading = thin::prepare(
-        fetcher,
-        &mut items,
-        jobboard_domain::berlin::today(Utc::now()),
-    )
-    .await;
+    // Another board's API carries whole postings: its items are never completed from pages.
+    let reading = if format == ImportFormat::JobboardApi {
+        sources::ReadingCounts::default()
+    } else {
+        thin::prepare(
+            fetcher,
+            &mut items,
+            jobboard_domain::berlin::today(Utc::now()),
+        )
+        .await
+    };
     if let Err(e) = guard.keep().await {
         return stop_run(db, guard.lease(), e.into()).await;
     }

@@ -10,8 +10,9 @@ use jobboard_domain::imports::{HarvestedItem, ImportFormat};
 use super::fetch::{Fetched, Fetcher};
 use super::parse;
 
-/// Fewer characters than this is no usable description.
-pub const MIN_DESCRIPTION_CHARS: usize = 80;
+/// Fewer characters than this is no usable description („Mehr lesen“, „Stellenangebot“); a
+/// short sentence of the source's own is kept as the source wrote it.
+pub const MIN_DESCRIPTION_CHARS: usize = 25;
 /// Linked pages fetched at most in one run (the rest get the pointer).
 pub const MAX_PAGES_PER_RUN: usize = 100;
 /// A description taken from a page is cut here (the posting's Markdown limit is 20,000).
