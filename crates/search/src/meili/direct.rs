@@ -30,7 +30,7 @@ impl MeiliIndex {
     }
 
     /// Index `docs` into an empty side index (deleted afterwards) in the
-    /// board's batches, with the documents already converted: the time Meilisearch needs.
+    /// board's batches, as many in flight as the board keeps, with the documents already converted: the time Meilisearch needs.
     pub async fn index_directly(&self, docs: &[SearchDocument]) -> Result<Duration, SearchError> {
         let admin = self.admin().await?;
         let side_uid = self.side_uid();
@@ -44,13 +44,15 @@ impl MeiliIndex {
         self.wait(&admin, task).await?;
         let converted: Vec<MeiliDoc> = docs.iter().map(MeiliDoc::from).collect();
         let started = Instant::now();
+        let mut pending = super::InFlight::default();
         for chunk in converted.chunks(super::BATCH) {
             let task = side
                 .add_or_replace(chunk, Some("id"))
                 .await
                 .map_err(|e| self.error(e))?;
-            self.wait(&admin, task).await?;
+            pending.push(self, &admin, task).await?;
         }
+        pending.finish(self, &admin).await?;
         let took = started.elapsed();
         self.delete_index(&admin, &side_uid).await?;
         Ok(took)

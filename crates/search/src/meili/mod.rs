@@ -253,11 +253,20 @@ impl MeiliIndex {
             .map_err(|e| self.error(e))?;
         self.wait(admin, task).await?;
         let mut count = 0;
+        let mut pending = InFlight::default();
         while let Some(docs) = batches.recv().await {
             let docs = docs?;
-            self.add(admin, &next, &docs).await?;
+            for chunk in docs.chunks(BATCH) {
+                let docs: Vec<MeiliDoc> = chunk.iter().map(MeiliDoc::from).collect();
+                let task = next
+                    .add_or_replace(&docs, Some("id"))
+                    .await
+                    .map_err(|e| self.error(e))?;
+                pending.push(self, admin, task).await?;
+            }
             count += docs.len() as u64;
         }
+        pending.finish(self, admin).await?;
         Ok(count)
     }
 
@@ -416,5 +425,41 @@ impl SearchIndex for MeiliIndex {
             .await
             .map_err(|e| self.error(e))?;
         Ok(u64::from(page.total))
+    }
+}
+
+/// Document tasks sent but not yet awaited while an index is filled: Meilisearch indexes the
+/// batches already sent (and merges queued ones into one run) while the next batch is read from
+/// the database. At most [`InFlight::MAX`] are queued; every one is awaited and must succeed.
+#[derive(Default)]
+pub(crate) struct InFlight(std::collections::VecDeque<TaskInfo>);
+
+impl InFlight {
+    const MAX: usize = 4;
+
+    pub(crate) async fn push(
+        &mut self,
+        meili: &MeiliIndex,
+        admin: &Client<MeiliHttp>,
+        task: TaskInfo,
+    ) -> Result<(), SearchError> {
+        self.0.push_back(task);
+        while self.0.len() > Self::MAX {
+            if let Some(oldest) = self.0.pop_front() {
+                meili.wait(admin, oldest).await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn finish(
+        mut self,
+        meili: &MeiliIndex,
+        admin: &Client<MeiliHttp>,
+    ) -> Result<(), SearchError> {
+        while let Some(task) = self.0.pop_front() {
+            meili.wait(admin, task).await?;
+        }
+        Ok(())
     }
 }
