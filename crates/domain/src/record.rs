@@ -139,6 +139,38 @@ pub trait Versioned: Audited {
 #[derive(Clone, Copy, Debug, Default, Serialize)]
 pub struct NoChildren {}
 
+/// The child-row methods of a [`Versioned`] record without child rows
+/// (`type Children = NoChildren`), written inside its `impl Versioned`. A macro rather than
+/// trait defaults, so a record that has child rows cannot silently skip writing them.
+#[macro_export]
+macro_rules! no_children {
+    () => {
+        async fn children(
+            _db: &impl sea_orm::ConnectionTrait,
+            _row: &Self,
+        ) -> $crate::DomainResult<$crate::record::NoChildren> {
+            Ok($crate::record::NoChildren {})
+        }
+
+        fn plan_children(
+            _id: i64,
+            _draft: &Self::Draft,
+            _before: &$crate::record::NoChildren,
+        ) -> $crate::record::NoChildren {
+            $crate::record::NoChildren {}
+        }
+
+        async fn write_children(
+            _db: &impl sea_orm::ConnectionTrait,
+            _id: i64,
+            _before: &$crate::record::NoChildren,
+            _after: &$crate::record::NoChildren,
+        ) -> $crate::DomainResult<()> {
+            Ok(())
+        }
+    };
+}
+
 /// The sea-orm entity of a record.
 pub type EntityOf<R> = <R as ModelTrait>::Entity;
 /// The active model of a record (the row being written).

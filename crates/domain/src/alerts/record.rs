@@ -40,20 +40,5 @@ impl Versioned for SearchAlert {
         Ok(validate(d, matches!(target, Target::New { .. })))
     }
 
-    async fn children(_db: &impl ConnectionTrait, _row: &Self) -> DomainResult<NoChildren> {
-        Ok(NoChildren {})
-    }
-
-    fn plan_children(_id: i64, _draft: &AlertDraft, _before: &NoChildren) -> NoChildren {
-        NoChildren {}
-    }
-
-    async fn write_children(
-        _db: &impl ConnectionTrait,
-        _id: i64,
-        _before: &NoChildren,
-        _after: &NoChildren,
-    ) -> DomainResult<()> {
-        Ok(())
-    }
+    crate::no_children!();
 }

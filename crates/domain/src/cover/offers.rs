@@ -81,22 +81,7 @@ impl Versioned for Offer {
         Ok(errors)
     }
 
-    async fn children(_db: &impl ConnectionTrait, _row: &Self) -> DomainResult<NoChildren> {
-        Ok(NoChildren {})
-    }
-
-    fn plan_children(_id: i64, _d: &OfferDraft, _b: &NoChildren) -> NoChildren {
-        NoChildren {}
-    }
-
-    async fn write_children(
-        _db: &impl ConnectionTrait,
-        _id: i64,
-        _before: &NoChildren,
-        _after: &NoChildren,
-    ) -> DomainResult<()> {
-        Ok(())
-    }
+    crate::no_children!();
 }
 
 fn describe(o: &Offer) -> String {

@@ -92,22 +92,7 @@ impl Versioned for CoverRequest {
         Ok(errors)
     }
 
-    async fn children(_db: &impl ConnectionTrait, _row: &Self) -> DomainResult<NoChildren> {
-        Ok(NoChildren {})
-    }
-
-    fn plan_children(_id: i64, _d: &CoverRequestDraft, _b: &NoChildren) -> NoChildren {
-        NoChildren {}
-    }
-
-    async fn write_children(
-        _db: &impl ConnectionTrait,
-        _id: i64,
-        _before: &NoChildren,
-        _after: &NoChildren,
-    ) -> DomainResult<()> {
-        Ok(())
-    }
+    crate::no_children!();
 }
 
 pub(crate) async fn municipality_name(db: &impl ConnectionTrait, id: i64) -> DomainResult<String> {
