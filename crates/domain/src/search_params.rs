@@ -69,6 +69,14 @@ impl SearchParam {
         }
     }
 
+    /// Whether the parameter holds one value (the last one given), not a list.
+    pub const fn single(self) -> bool {
+        matches!(
+            self,
+            Self::Text | Self::Place | Self::Radius | Self::Sort | Self::Page | Self::PerPage
+        )
+    }
+
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.name() == name)
     }

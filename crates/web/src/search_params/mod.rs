@@ -181,8 +181,11 @@ pub fn dimension_param(dim: Dimension) -> SearchParam {
 enum Outcome {
     /// Understood: kept in links.
     Keep,
-    /// Understood, but not kept (a repeat, a default, the page).
+    /// Understood, but not kept (a repeat, the page).
     Skip,
+    /// Understood as the default of a one-value parameter: not kept, and an earlier value of
+    /// it no longer holds.
+    Default,
     /// Names nothing.
     Unknown,
 }
@@ -252,7 +255,7 @@ impl<'a> Parser<'a> {
                 Some((sort, _, _)) => {
                     q.sort = *sort;
                     if *sort == Sort::Relevance {
-                        Outcome::Skip
+                        Outcome::Default
                     } else {
                         Outcome::Keep
                     }
@@ -326,12 +329,18 @@ pub fn parse(
         let Some(param) = SearchParam::from_name(&key).filter(|_| !value.is_empty()) else {
             continue;
         };
-        match parser.apply(param, value)? {
+        let outcome = parser.apply(param, value)?;
+        // A parameter of one value (text, place, radius, order): the last one given holds, so
+        // the links carry only that one.
+        if matches!(outcome, Outcome::Keep | Outcome::Default) && param.single() {
+            params.kept.retain(|(k, _)| *k != param);
+        }
+        match outcome {
             Outcome::Keep => params.kept.push((param, value.to_owned())),
             Outcome::Unknown if params.unknown.len() < MAX_UNKNOWN => {
                 params.unknown.push((param, value.to_owned()));
             }
-            Outcome::Skip | Outcome::Unknown => {}
+            Outcome::Skip | Outcome::Default | Outcome::Unknown => {}
         }
     }
     Ok((parser.finish(), params))
@@ -407,5 +416,18 @@ mod tests {
             assert_eq!(q.sort, expected);
             assert_eq!(p.get(SearchParam::Sort).is_some(), sort != Sort::Relevance);
         }
+    }
+
+    /// Found by the fuzzer: 500 × `q=…` was one search, but its links repeated every `q` and
+    /// grew past the length a query may have, so the next page was refused.
+    #[test]
+    fn a_repeated_one_value_parameter_is_linked_once_with_the_last_value() {
+        let raw = "q=00=a=&".repeat(500) + "q=Erzieher&sortierung=datum&sortierung=relevanz";
+        let (q, p) = parse(Some(&raw), &[], false, PER_PAGE).expect("parses");
+        assert_eq!(q.text, "Erzieher");
+        assert_eq!(q.sort, Sort::Relevance);
+        assert_eq!(p.query(), "?q=Erzieher");
+        let (again, _) = parse(Some("q=Erzieher"), &[], false, PER_PAGE).expect("parses");
+        assert_eq!((again.text, again.sort), (q.text, q.sort));
     }
 }
