@@ -254,17 +254,28 @@ impl MeiliIndex {
         self.wait(admin, task).await?;
         let mut count = 0;
         let mut pending = InFlight::default();
-        while let Some(docs) = batches.recv().await {
-            let docs = docs?;
-            for chunk in docs.chunks(BATCH) {
-                let docs: Vec<MeiliDoc> = chunk.iter().map(MeiliDoc::from).collect();
+        // The database's pages are gathered into tasks of `BATCH` documents: every task
+        // Meilisearch runs ends with work on the whole index (prefixes, facets), so ten small
+        // tasks take far longer than two large ones.
+        let mut gathered: Vec<MeiliDoc> = Vec::with_capacity(BATCH);
+        loop {
+            let page = batches.recv().await.transpose()?;
+            let last = page.is_none();
+            for doc in page.iter().flatten() {
+                gathered.push(MeiliDoc::from(doc));
+            }
+            if gathered.len() >= BATCH || (last && !gathered.is_empty()) {
+                count += gathered.len() as u64;
                 let task = next
-                    .add_or_replace(&docs, Some("id"))
+                    .add_or_replace(&gathered, Some("id"))
                     .await
                     .map_err(|e| self.error(e))?;
                 pending.push(self, admin, task).await?;
+                gathered.clear();
             }
-            count += docs.len() as u64;
+            if last {
+                break;
+            }
         }
         pending.finish(self, admin).await?;
         Ok(count)
