@@ -28,6 +28,8 @@ use crate::{AppResult, AppState};
 pub const PER_PAGE: u64 = 25;
 /// The longest search text.
 const TEXT_MAX: usize = 100;
+/// The highest page number an address may ask for (beyond the end, the last page is shown).
+const PAGE_MAX: u64 = 100_000;
 /// The furthest a "deadline ends within N days" filter looks ahead.
 const WITHIN_MAX: u32 = 365;
 /// The deadline filter's offered choices (any other N up to [`WITHIN_MAX`] works by address).
@@ -297,11 +299,11 @@ impl View {
         }
         if let Some(value) = value_of(param::PAGE) {
             match value.parse::<u64>() {
-                Ok(n) if n >= 1 => view.page = n,
+                Ok(n) if (1..=PAGE_MAX).contains(&n) => view.page = n,
                 _ => fail(
                     param::PAGE,
                     format!(
-                        "Die Seite „{}“ gibt es nicht: bitte eine ganze Zahl ab 1.",
+                        "Die Seite „{}“ gibt es nicht: bitte eine ganze Zahl von 1 bis {PAGE_MAX}.",
                         clip(value)
                     ),
                 ),
@@ -730,7 +732,7 @@ mod tests {
             "kommune does not apply to an officer"
         );
         assert!(errors[1].message.contains("Den Status „offen“ gibt es nicht."));
-        assert!(errors[6].message.contains("ganze Zahl ab 1"));
+        assert!(errors[6].message.contains("ganze Zahl von 1 bis"));
         let (view, errors) = View::parse("seite=abc&seite=2", None);
         assert!(errors.is_empty() && view.page == 2, "the last value wins");
         let (_, errors) = View::parse("sortierung=kommune", None);
