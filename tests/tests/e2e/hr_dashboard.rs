@@ -15,14 +15,35 @@ use reqwest::StatusCode;
 use super::hr::{account, get_as, municipality_id, post, sign_in, snapshot};
 
 /// A posting of `slug`, published when `publish`.
-async fn posting(app: &TestApp, slug: &str, reference: &str, title: &str, publish: bool) -> Posting {
+async fn posting(
+    app: &TestApp,
+    slug: &str,
+    reference: &str,
+    title: &str,
+    publish: bool,
+) -> Posting {
     let owner = municipality_id(app, slug).await;
     let now = Utc::now();
-    let p = mutations::create_posting(&app.db, owner, jobboard_e2e::draft(reference, title, PostingKind::Apprenticeship), &Actor::system("test"), now)
-        .await
-        .unwrap();
+    let p = mutations::create_posting(
+        &app.db,
+        owner,
+        jobboard_e2e::draft(reference, title, PostingKind::Apprenticeship),
+        &Actor::system("test"),
+        now,
+    )
+    .await
+    .unwrap();
     if publish {
-        transition(&app.db, p.id, p.version, Request::Publish, &Actor::system("test"), now).await.unwrap()
+        transition(
+            &app.db,
+            p.id,
+            p.version,
+            Request::Publish,
+            &Actor::system("test"),
+            now,
+        )
+        .await
+        .unwrap()
     } else {
         p
     }

@@ -11,8 +11,8 @@ mod alerts;
 mod embed;
 mod hr;
 mod hr_courses;
-mod hr_dashboard;
 mod hr_cover;
+mod hr_dashboard;
 mod hr_sources;
 mod hr_survey;
 

@@ -121,7 +121,10 @@ fn reason(e: &DomainError) -> String {
     match e {
         DomainError::Validation(errors) => {
             let messages: Vec<&str> = errors.0.iter().map(|e| e.message.as_str()).collect();
-            format!("Danach wäre die Anzeige nicht mehr gültig: {}", messages.join(" "))
+            format!(
+                "Danach wäre die Anzeige nicht mehr gültig: {}",
+                messages.join(" ")
+            )
         }
         other => other.to_string(),
     }

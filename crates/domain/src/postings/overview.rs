@@ -149,7 +149,12 @@ pub async fn count_by_status(
         .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(code, n)| Some((PostingStatus::from_code(&code)?, u64::try_from(n).unwrap_or_default())))
+        .filter_map(|(code, n)| {
+            Some((
+                PostingStatus::from_code(&code)?,
+                u64::try_from(n).unwrap_or_default(),
+            ))
+        })
         .collect())
 }
 
@@ -218,9 +223,11 @@ fn sort_expr(key: SortKey) -> Expr {
         ),
         SortKey::Deadline => col(posting::Column::ApplicationDeadline),
         SortKey::Updated => col(posting::Column::UpdatedAt),
-        SortKey::Municipality => {
-            Func::lower(Expr::col((municipality::Entity, municipality::Column::Name))).into()
-        }
+        SortKey::Municipality => Func::lower(Expr::col((
+            municipality::Entity,
+            municipality::Column::Name,
+        )))
+        .into(),
     }
 }
 

@@ -6,7 +6,9 @@ use jobboard_domain::audit::{AuditAction, AuditEntity};
 use jobboard_domain::postings::bulk::{self, Action, Selected};
 use jobboard_domain::postings::overview::{self, Deadline, Filter, Scope, Sort, SortKey};
 use jobboard_domain::postings::queries::Posting;
-use jobboard_domain::postings::{PostingKind, PostingStatus, mutations, publishing, publishing::Request};
+use jobboard_domain::postings::{
+    PostingKind, PostingStatus, mutations, publishing, publishing::Request,
+};
 use jobboard_domain::{Actor, DomainError, audit, berlin};
 use sea_orm::DatabaseConnection;
 
@@ -31,8 +33,14 @@ async fn posting(
     let mut d = draft(reference, deadline);
     d.title = title.into();
     d.kind = kind;
-    let p = mutations::create_posting(db, owner, d, &officer(), at).await.unwrap();
-    let step = |p: Posting, r| async move { publishing::transition(db, p.id, p.version, r, &officer(), at).await.unwrap() };
+    let p = mutations::create_posting(db, owner, d, &officer(), at)
+        .await
+        .unwrap();
+    let step = |p: Posting, r| async move {
+        publishing::transition(db, p.id, p.version, r, &officer(), at)
+            .await
+            .unwrap()
+    };
     match status {
         PostingStatus::Draft => p,
         PostingStatus::Scheduled => step(p, Request::Schedule(at + Duration::days(1))).await,
@@ -40,13 +48,25 @@ async fn posting(
         PostingStatus::Archived => step(p, Request::Archive).await,
         PostingStatus::Expired => {
             let p = step(p, Request::Publish).await;
-            publishing::transition(db, p.id, p.version, Request::Expire, &officer(), berlin::end_of_day(deadline)).await.unwrap()
+            publishing::transition(
+                db,
+                p.id,
+                p.version,
+                Request::Expire,
+                &officer(),
+                berlin::end_of_day(deadline),
+            )
+            .await
+            .unwrap()
         }
     }
 }
 
 fn refs(page: &overview::Page) -> Vec<&str> {
-    page.rows.iter().map(|(p, _)| p.reference_number.as_str()).collect()
+    page.rows
+        .iter()
+        .map(|(p, _)| p.reference_number.as_str())
+        .collect()
 }
 
 db_tests! {
@@ -207,7 +227,12 @@ async fn pages_of(db: &DatabaseConnection, filter: &Filter, sort: Sort) -> Vec<V
         if page.rows.is_empty() {
             break;
         }
-        pages.push(page.rows.into_iter().map(|(p, _)| p.reference_number).collect());
+        pages.push(
+            page.rows
+                .into_iter()
+                .map(|(p, _)| p.reference_number)
+                .collect(),
+        );
     }
     pages
 }

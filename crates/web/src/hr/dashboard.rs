@@ -217,7 +217,12 @@ impl View {
         for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
             given.insert(key.into_owned(), value.trim().to_owned());
         }
-        let value_of = |name: &str| given.get(name).map(String::as_str).filter(|v| !v.is_empty());
+        let value_of = |name: &str| {
+            given
+                .get(name)
+                .map(String::as_str)
+                .filter(|v| !v.is_empty())
+        };
         let mut direction: Option<bool> = None;
         if let Some(value) = value_of(param::TEXT) {
             if value.chars().count() > TEXT_MAX {
@@ -339,10 +344,7 @@ impl View {
         }
         if sort != Sort::default() {
             q.append_pair(param::SORT, sort_code(sort.key));
-            q.append_pair(
-                param::DIRECTION,
-                if sort.descending { "ab" } else { "auf" },
-            );
+            q.append_pair(param::DIRECTION, if sort.descending { "ab" } else { "auf" });
         }
         if page > 1 {
             q.append_pair(param::PAGE, &page.to_string());
@@ -489,10 +491,15 @@ async fn overview_page(
         label: "Alle Kommunen".into(),
         selected: view.municipality.is_none(),
     }];
-    municipalities.extend(members.iter().map(|m| Choice {
-        value: m.slug.clone(),
-        label: m.name.clone(),
-        selected: view.municipality.as_ref().is_some_and(|(id, _)| *id == m.id),
+    municipalities.extend(members.iter().map(|m| {
+        Choice {
+            value: m.slug.clone(),
+            label: m.name.clone(),
+            selected: view
+                .municipality
+                .as_ref()
+                .is_some_and(|(id, _)| *id == m.id),
+        }
     }));
 
     let headers = COLUMNS
@@ -550,11 +557,7 @@ async fn overview_page(
         Scope::Region => (Vec::new(), String::new()),
     };
     let total = found.total;
-    let first = if total == 0 {
-        0
-    } else {
-        offset(view.page) + 1
-    };
+    let first = if total == 0 { 0 } else { offset(view.page) + 1 };
     let last = (offset(view.page) + PER_PAGE).min(total);
     let page = DashboardPage {
         meta: meta(
@@ -728,14 +731,30 @@ mod tests {
         let params: Vec<&str> = errors.iter().map(|e| e.param).collect();
         assert_eq!(
             params,
-            ["suche", "status", "art", "frist", "sortierung", "richtung", "seite"],
+            [
+                "suche",
+                "status",
+                "art",
+                "frist",
+                "sortierung",
+                "richtung",
+                "seite"
+            ],
             "kommune does not apply to an officer"
         );
-        assert!(errors[1].message.contains("Den Status „offen“ gibt es nicht."));
+        assert!(
+            errors[1]
+                .message
+                .contains("Den Status „offen“ gibt es nicht.")
+        );
         assert!(errors[6].message.contains("ganze Zahl von 1 bis"));
         let (view, errors) = View::parse("seite=abc&seite=2", None);
         assert!(errors.is_empty() && view.page == 2, "the last value wins");
         let (_, errors) = View::parse("sortierung=kommune", None);
-        assert_eq!(errors.len(), 1, "an officer's list has no municipality column");
+        assert_eq!(
+            errors.len(),
+            1,
+            "an officer's list has no municipality column"
+        );
     }
 }

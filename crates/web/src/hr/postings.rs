@@ -217,7 +217,10 @@ pub async fn bulk_action(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let form = Submitted::new(pairs);
-    let back = link("/verwaltung", &View::parse(form.get("ansicht"), None).0.query());
+    let back = link(
+        "/verwaltung",
+        &View::parse(form.get("ansicht"), None).0.query(),
+    );
     let mut errors = Vec::new();
     let action = match form.get("action").trim() {
         "archive" => Some(Action::Archive),
@@ -256,7 +259,10 @@ pub async fn bulk_action(
             "Bitte wählen Sie höchstens {BULK_MAX} Anzeigen auf einmal."
         ));
     } else if selection.is_empty() {
-        errors.push("Die Auswahl enthält keine gültige Anzeige. Bitte laden Sie die Übersicht neu.".to_owned());
+        errors.push(
+            "Die Auswahl enthält keine gültige Anzeige. Bitte laden Sie die Übersicht neu."
+                .to_owned(),
+        );
     }
     let nav = HrNav::new(&officer.session, NavKey::Overview);
     let Some(action) = action.filter(|_| errors.is_empty()) else {
@@ -317,12 +323,7 @@ pub async fn bulk_action(
                     ),
                     _ => "als Entwurf kopiert".into(),
                 },
-                copy: copy.map(|c| {
-                    (
-                        format!("/verwaltung/anzeigen/{}", c.id),
-                        c.reference_number,
-                    )
-                }),
+                copy: copy.map(|c| (format!("/verwaltung/anzeigen/{}", c.id), c.reference_number)),
                 href,
                 title,
                 reference,
@@ -341,7 +342,8 @@ pub async fn bulk_action(
             href: None,
             title: format!("Auswahl „{}“", value.0.chars().take(40).collect::<String>()),
             reference: String::new(),
-            note: "Diese Angabe bezeichnet keine Anzeige. Bitte laden Sie die Übersicht neu.".into(),
+            note: "Diese Angabe bezeichnet keine Anzeige. Bitte laden Sie die Übersicht neu."
+                .into(),
             copy: None,
         });
     }
