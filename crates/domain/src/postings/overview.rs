@@ -9,9 +9,9 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::{BinOper, Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Order, PaginatorTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
@@ -41,8 +41,7 @@ pub enum Deadline {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Filter {
     pub scope: Scope,
-    /// Part of the title or the Kennziffer, case-insensitive (ASCII letters on SQLite);
-    /// empty: no search.
+    /// Part of the title or the Kennziffer, in any case (umlauts too); empty: no search.
     pub text: String,
     pub status: Option<PostingStatus>,
     pub kind: Option<PostingKind>,
@@ -112,13 +111,14 @@ pub async fn page(
     limit: u64,
     offset: u64,
 ) -> Result<Page, DbErr> {
-    let total = matching(filter).count(db).await?;
+    let backend = db.get_database_backend();
+    let total = matching(filter, backend).count(db).await?;
     let order = if sort.descending {
         Order::Desc
     } else {
         Order::Asc
     };
-    let rows = matching(filter)
+    let rows = matching(filter, backend)
         .find_also_related(municipality::Entity)
         .order_by(sort_expr(sort.key), order.clone())
         .order_by(posting::Column::Id, order)
@@ -139,7 +139,7 @@ pub async fn count_by_status(
         status: None,
         ..filter.clone()
     };
-    let rows: Vec<(String, i64)> = matching(&any_status)
+    let rows: Vec<(String, i64)> = matching(&any_status, db.get_database_backend())
         .select_only()
         .column(posting::Column::Status)
         .column_as(posting::Column::Id.count(), "n")
@@ -158,31 +158,21 @@ pub async fn count_by_status(
         .collect())
 }
 
-fn matching(filter: &Filter) -> Select<posting::Entity> {
-    posting::Entity::find().filter(condition(filter))
+fn matching(filter: &Filter, backend: DbBackend) -> Select<posting::Entity> {
+    posting::Entity::find().filter(condition(filter, backend))
 }
 
-fn condition(f: &Filter) -> Condition {
+fn condition(f: &Filter, backend: DbBackend) -> Condition {
     let mut c = Condition::all();
     if let Scope::Municipality(id) = f.scope {
         c = c.add(posting::Column::MunicipalityId.eq(id));
     }
     let text = f.text.trim();
     if !text.is_empty() {
-        let escaped = text
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
-        let like = |col: posting::Column| {
-            Expr::expr(Func::lower(Expr::col((posting::Entity, col))))
-                .like(LikeExpr::new(pattern.clone()).escape('\\'))
-        };
         c = c.add(
             Condition::any()
-                .add(like(posting::Column::Title))
-                .add(like(posting::Column::ReferenceNumber)),
+                .add(contains(backend, posting::Column::Title, text))
+                .add(contains(backend, posting::Column::ReferenceNumber, text)),
         );
     }
     if let Some(status) = f.status {
@@ -203,6 +193,39 @@ fn condition(f: &Filter) -> Condition {
         }
     }
     c
+}
+
+/// `column` contains `text` in any case. PostgreSQL's `LOWER` folds every letter; SQLite's
+/// only ASCII ones, so there each cased letter becomes a class of both cases in a `GLOB`
+/// pattern („übung“ → `*[üÜ][bB][uU][nN][gG]*`). Wildcards typed are literal on both.
+fn contains(backend: DbBackend, column: posting::Column, text: &str) -> Expr {
+    let col = Expr::col((posting::Entity, column));
+    if backend == DbBackend::Sqlite {
+        return col.binary(BinOper::Custom("GLOB"), any_case_glob(text));
+    }
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Expr::expr(Func::lower(col)).like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+}
+
+/// A SQLite `GLOB` pattern for "contains `text`, letters in any case".
+fn any_case_glob(text: &str) -> String {
+    let mut pattern = String::from("*");
+    for c in text.chars() {
+        let mut lower = c.to_lowercase();
+        let mut upper = c.to_uppercase();
+        match (lower.next(), lower.next(), upper.next(), upper.next()) {
+            (Some(l), None, Some(u), None) if l != u => pattern.extend(['[', l, u, ']']),
+            // GLOB's own characters, literally.
+            _ if matches!(c, '*' | '?' | '[') => pattern.extend(['[', c, ']']),
+            _ => pattern.push(c),
+        }
+    }
+    pattern.push('*');
+    pattern
 }
 
 /// What a page is ordered by. Text is compared in lower case, so „abc“ and „ABC“ sort alike on
@@ -241,4 +264,15 @@ fn rank<'a>(column: posting::Column, codes: impl Iterator<Item = &'a str>) -> Ex
         n = i as i32 + 1;
     }
     case.finally(n).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_glob_pattern_takes_letters_in_any_case_and_its_own_characters_literally() {
+        assert_eq!(any_case_glob("Übung 7"), "*[üÜ][bB][uU][nN][gG] 7*");
+        assert_eq!(any_case_glob("a*?[]ß"), "*[aA][*][?][[]]ß*");
+    }
 }

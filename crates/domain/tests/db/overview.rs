@@ -151,6 +151,32 @@ db_tests! {
         assert_eq!((counts.get(&Draft), counts.get(&Scheduled), counts.values().sum::<u64>()), (Some(&1), None, 3));
     }
 
+    async fn the_search_finds_umlauts_in_any_case_and_takes_wildcards_literally(t) {
+        let db = &t.db;
+        let naunhof = municipality_id(db, "naunhof").await;
+        let now = at("2026-11-21T10:00:00Z");
+        posting(db, "naunhof", ("UEB-1", "Übungsleiter Schwimmhalle", PostingKind::Job), day(2026, 12, 1), PostingStatus::Draft, now).await;
+        posting(db, "naunhof", ("NAU-2", "Sachbearbeiter [Öffentlichkeitsarbeit] *50 %*", PostingKind::Job), day(2026, 12, 1), PostingStatus::Draft, now).await;
+        posting(db, "naunhof", ("NAU-3", "Hausmeister Grundschule", PostingKind::Job), day(2026, 12, 1), PostingStatus::Draft, now).await;
+        let own = Filter::new(Scope::Municipality(naunhof), day(2026, 11, 30));
+        let found = |text: &str| {
+            let f = Filter { text: text.into(), ..own.clone() };
+            async move { refs(&overview::page(db, &f, Sort { key: SortKey::Reference, descending: false }, 50, 0).await.unwrap()).into_iter().map(str::to_owned).collect::<Vec<_>>() }
+        };
+        for text in ["übungsleiter", "ÜBUNGSLEITER", "Übungs", "SCHWIMM", "ueb-1", "uEB"] {
+            assert_eq!(found(text).await, ["UEB-1"], "{text}");
+        }
+        for text in ["[öffentlichkeit", "*50 %*", "50 %", "]"] {
+            assert_eq!(found(text).await, ["NAU-2"], "{text}");
+        }
+        for text in ["*", "?", "%", "_", "Haus*", "H?usmeister", "Haus%", "H_usmeister", "[a]"] {
+            let hits = found(text).await;
+            assert!(hits.is_empty() || hits == ["NAU-2"], "{text}: {hits:?}");
+        }
+        assert_eq!(found("*").await, ["NAU-2"], "only the title with a star");
+        assert!(found("?").await.is_empty());
+    }
+
     async fn bulk_actions_do_each_posting_at_its_version_and_report_the_others(t) {
         let db = &t.db;
         let now = at("2026-11-21T10:00:00Z");
