@@ -169,6 +169,11 @@ e2e_tests! {
             assert!(html.contains(&format!("Bewerbungsfrist jetzt bis {}", berlin::format_date(after.application_deadline))));
         }
         assert_eq!(current(&app, c.id).await, c_now, "the stale one is unchanged");
+        // An archived posting's deadline moves too; it stays archived, and the page says so.
+        let c_archived = transition(&app.db, c_now.id, c_now.version, Request::Archive, &Actor::system("test"), Utc::now()).await.unwrap();
+        let html = post(&app, Some(&hr), "/verwaltung/anzeigen/sammelaktion", &[("csrf", &hr.csrf), ("action", "extend"), ("tage", "3"), ("auswahl", &selected(&c_archived))], None).await.text().await.unwrap();
+        assert!(html.contains("die Anzeige bleibt archiviert, bis sie erneut veröffentlicht wird"), "{html}");
+        assert_eq!(current(&app, c.id).await.status, PostingStatus::Archived);
 
         // Archive and duplicate, at the new versions.
         let (a, b) = (current(&app, a.id).await, current(&app, b.id).await);

@@ -12,6 +12,7 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Berlin;
 use jobboard_domain::DomainError;
 use jobboard_domain::berlin;
+use jobboard_domain::postings::PostingStatus;
 use jobboard_domain::postings::bulk::{self, Action, MAX_EXTENSION_DAYS, Selected};
 use jobboard_domain::postings::mutations;
 use jobboard_domain::postings::publishing::{Request, transition};
@@ -317,10 +318,19 @@ pub async fn bulk_action(
             Ok(copy) => done.push(BulkRow {
                 note: match (action, &o.posting) {
                     (Action::Archive, _) => "archiviert".into(),
-                    (Action::ExtendDeadline(_), Some(p)) => format!(
-                        "Bewerbungsfrist jetzt bis {}",
-                        berlin::format_date(p.application_deadline)
-                    ),
+                    (Action::ExtendDeadline(_), Some(p)) => {
+                        let mut note = format!(
+                            "Bewerbungsfrist jetzt bis {}",
+                            berlin::format_date(p.application_deadline)
+                        );
+                        if matches!(p.status, PostingStatus::Expired | PostingStatus::Archived) {
+                            note.push_str(&format!(
+                                "; die Anzeige bleibt {}, bis sie erneut veröffentlicht wird",
+                                p.status.label()
+                            ));
+                        }
+                        note
+                    }
                     _ => "als Entwurf kopiert".into(),
                 },
                 copy: copy.map(|c| (format!("/verwaltung/anzeigen/{}", c.id), c.reference_number)),
