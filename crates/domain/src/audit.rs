@@ -104,7 +104,8 @@ vocabulary! {
         Withdrawn = "withdrawn" => "zurückgezogen",
         DocumentAttached = "document_attached" => "unterschriebenes Dokument hinterlegt",
         MadePublic = "made_public" => "planmäßig öffentlich geschaltet",
-        // A survey round's deadline was moved (an admin reopening it after the deadline).
+        // A deadline was moved: a survey round's (an admin reopening it after the deadline) or a
+        // posting's application deadline (extended from the overview).
         DeadlineChanged = "deadline_changed" => "Frist geändert",
         // A planning proposal became a draft posting or course; the change names which.
         ProposalTaken = "proposal_taken" => "Vorschlag übernommen",

@@ -453,7 +453,8 @@ e2e_tests! {
             let status = if r.method == "GET" {
                 get_as(&app, &other, &path).await.status()
             } else {
-                post(&app, Some(&other), &path, &[("csrf", &other.csrf), ("version", "2"), ("action", "archive"), ("title", "Übernommen"), ("employer_profile", "x")], None).await.status()
+                // `auswahl`: the bulk action's selection, the foreign posting at its current version.
+                post(&app, Some(&other), &path, &[("csrf", &other.csrf), ("version", "2"), ("action", "archive"), ("auswahl", &format!("{id}:2")), ("title", "Übernommen"), ("employer_profile", "x")], None).await.status()
             };
             assert!(
                 status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,

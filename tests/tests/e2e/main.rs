@@ -15,6 +15,7 @@ mod fuzz_push;
 mod hardening;
 mod hr;
 mod hr_courses;
+mod hr_dashboard;
 mod hr_sources;
 mod hr_survey;
 mod hr_tokens;

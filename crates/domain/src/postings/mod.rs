@@ -1,8 +1,10 @@
 //! Postings: vacancies and shared training offers.
 
+pub mod bulk;
 pub mod draft;
 pub mod lifecycle;
 pub mod mutations;
+pub mod overview;
 pub mod publishing;
 pub mod push;
 pub mod queries;

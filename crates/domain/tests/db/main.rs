@@ -15,6 +15,7 @@ mod locking;
 mod migrations;
 mod municipalities;
 mod outbox;
+mod overview;
 mod postings;
 mod record;
 mod scheduling;

@@ -192,6 +192,8 @@ routes! {
     post "/verwaltung/admin/benutzer" Admin => admin::create_user;
     post "/verwaltung/admin/benutzer/{user_id}/deaktivieren" Admin => admin::deactivate_user;
     get "/verwaltung" SignedIn => dashboard::show_dashboard;
+    get "/verwaltung/admin/anzeigen" Admin => dashboard::show_admin_postings;
+    post "/verwaltung/anzeigen/sammelaktion" Officer => postings::bulk_action;
     get "/verwaltung/anzeigen/neu" Officer => editor::new_posting;
     post "/verwaltung/anzeigen" Officer => editor::create_posting;
     get "/verwaltung/anzeigen/{id}" Officer => editor::edit_posting;

@@ -52,8 +52,9 @@ const OFFICER: [(NavKey, &str, &str); 8] = [
     (NavKey::Sources, "/verwaltung/quellen", "Importquellen"),
     (NavKey::Profile, "/verwaltung/profil", "Arbeitgeberprofil"),
 ];
-const ADMIN: [(NavKey, &str, &str); 3] = [
+const ADMIN: [(NavKey, &str, &str); 4] = [
     (NavKey::Admin, "/verwaltung/admin", "Kommunen und Zugänge"),
+    (NavKey::Overview, "/verwaltung/admin/anzeigen", "Anzeigen"),
     (
         NavKey::Sources,
         "/verwaltung/admin/quellen",

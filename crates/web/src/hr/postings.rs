@@ -1,7 +1,9 @@
-//! Lifecycle actions on a posting of the officer's municipality, duplication, the preview as
-//! the public sees it, and the partner's confirmation of a shared offer.
+//! Lifecycle actions on a posting of the officer's municipality, duplication, bulk actions on
+//! postings selected in the overview, the preview as the public sees it, and the partner's
+//! confirmation of a shared offer.
 
 use super::PathId;
+use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -9,14 +11,21 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Berlin;
 use jobboard_domain::DomainError;
+use jobboard_domain::berlin;
+use jobboard_domain::postings::PostingStatus;
+use jobboard_domain::postings::bulk::{self, Action, MAX_EXTENSION_DAYS, Selected};
 use jobboard_domain::postings::mutations;
 use jobboard_domain::postings::publishing::{Request, transition};
 use jobboard_domain::postings::queries::{self, Posting};
 use serde::Deserialize;
 
+use super::dashboard::{View, link};
 use super::editor::conflict;
+use super::form::Submitted;
+use super::nav::{HrNav, NavKey, meta};
 use super::notice::Notice;
 use super::session::Officer;
+use crate::page::{Meta, render_status};
 use crate::{AppError, AppResult, AppState};
 
 /// The one place that decides whether officers may edit a posting here. Postings that came from
@@ -157,4 +166,219 @@ pub async fn decline_partnership(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     set_partnership(state, officer, id, false).await
+}
+
+/// The most postings one bulk action may name (a page of the overview shows 25).
+const BULK_MAX: usize = 200;
+
+#[derive(Template)]
+#[template(path = "hr/bulk_result.html")]
+struct BulkResultPage {
+    meta: Meta,
+    nav: HrNav,
+    heading: String,
+    /// What was done, in one sentence; empty when the form itself was refused.
+    summary: String,
+    /// Why nothing was done (the form was not complete).
+    errors: Vec<String>,
+    done: Vec<BulkRow>,
+    not_done: Vec<BulkRow>,
+    /// The overview as the officer left it.
+    back: String,
+}
+
+/// One selected posting on the result page.
+struct BulkRow {
+    /// The editor of the posting, when it is the municipality's own.
+    href: Option<String>,
+    title: String,
+    reference: String,
+    /// Done: what it is now. Not done: why.
+    note: String,
+    /// The copy a duplication made: its editor and Kennziffer.
+    copy: Option<(String, String)>,
+}
+
+/// `17:3`: posting 17 as the officer saw it, at version 3.
+fn parse_selected(value: &str) -> Option<Selected> {
+    let (id, version) = value.trim().split_once(':')?;
+    Some(Selected {
+        id: id.trim().parse().ok()?,
+        version: version.trim().parse().ok()?,
+    })
+}
+
+/// Archive, extend the deadline of, or duplicate the selected postings, each on its own at the
+/// version the form carries: the result page lists what was done and what not, and why. A
+/// posting of another municipality is refused and left unchanged; when no selected posting is
+/// the municipality's own, the answer is "not found".
+pub async fn bulk_action(
+    State(state): State<AppState>,
+    officer: Officer,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let form = Submitted::new(pairs);
+    let back = link(
+        "/verwaltung",
+        &View::parse(form.get("ansicht"), None).0.query(),
+    );
+    let mut errors = Vec::new();
+    let action = match form.get("action").trim() {
+        "archive" => Some(Action::Archive),
+        "extend" => match form.get("tage").trim().parse::<u32>() {
+            Ok(n) if (1..=MAX_EXTENSION_DAYS).contains(&n) => Some(Action::ExtendDeadline(n)),
+            _ => {
+                errors.push(format!(
+                    "Bitte geben Sie an, um wie viele Tage die Bewerbungsfrist verlängert wird: eine ganze Zahl von 1 bis {MAX_EXTENSION_DAYS}."
+                ));
+                None
+            }
+        },
+        "duplicate" => Some(Action::Duplicate),
+        "" => {
+            errors.push(
+                "Bitte wählen Sie, was mit den Anzeigen geschehen soll: archivieren, Frist verlängern oder kopieren."
+                    .to_owned(),
+            );
+            None
+        }
+        _ => {
+            errors.push("Diese Aktion gibt es nicht.".to_owned());
+            None
+        }
+    };
+    let raw = form.repeated_values("auswahl");
+    let (selection, malformed): (Vec<_>, Vec<_>) = raw
+        .iter()
+        .map(|v| (v, parse_selected(v)))
+        .partition(|(_, s)| s.is_some());
+    let selection: Vec<Selected> = selection.into_iter().filter_map(|(_, s)| s).collect();
+    if raw.is_empty() {
+        errors.push("Bitte wählen Sie mindestens eine Anzeige aus.".to_owned());
+    } else if raw.len() > BULK_MAX {
+        errors.push(format!(
+            "Bitte wählen Sie höchstens {BULK_MAX} Anzeigen auf einmal."
+        ));
+    } else if selection.is_empty() {
+        errors.push(
+            "Die Auswahl enthält keine gültige Anzeige. Bitte laden Sie die Übersicht neu."
+                .to_owned(),
+        );
+    }
+    let nav = HrNav::new(&officer.session, NavKey::Overview);
+    let Some(action) = action.filter(|_| errors.is_empty()) else {
+        let page = BulkResultPage {
+            meta: meta(&state, "Sammelaktion nicht ausgeführt"),
+            nav,
+            heading: "Sammelaktion nicht ausgeführt".into(),
+            summary: String::new(),
+            errors,
+            done: vec![],
+            not_done: vec![],
+            back,
+        };
+        return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?);
+    };
+    let refuse = |p: &Posting| match action {
+        // A copy is a new posting of the officer's own, whatever the original's source.
+        Action::Duplicate => None,
+        Action::Archive | Action::ExtendDeadline(_) => read_only_reason(p).map(str::to_owned),
+    };
+    let outcomes = bulk::apply(
+        &state.db,
+        officer.municipality_id,
+        &selection,
+        action,
+        refuse,
+        &officer.session.user.actor(),
+        Utc::now(),
+    )
+    .await?;
+    if outcomes.iter().all(|o| o.posting.is_none()) {
+        // Nothing the municipality owns: as if the postings did not exist.
+        return Err(AppError::NotFound);
+    }
+    let heading = match action {
+        Action::Archive => "Ausgewählte Anzeigen archivieren",
+        Action::ExtendDeadline(_) => "Bewerbungsfrist der ausgewählten Anzeigen verlängern",
+        Action::Duplicate => "Ausgewählte Anzeigen kopieren",
+    };
+    let mut done = Vec::new();
+    let mut not_done = Vec::new();
+    for o in outcomes {
+        let (href, title, reference) = match &o.posting {
+            Some(p) => (
+                Some(format!("/verwaltung/anzeigen/{}", p.id)),
+                p.title.clone(),
+                p.reference_number.clone(),
+            ),
+            None => (None, format!("Anzeige Nr. {}", o.id), String::new()),
+        };
+        match o.result {
+            Ok(copy) => done.push(BulkRow {
+                note: match (action, &o.posting) {
+                    (Action::Archive, _) => "archiviert".into(),
+                    (Action::ExtendDeadline(_), Some(p)) => {
+                        let mut note = format!(
+                            "Bewerbungsfrist jetzt bis {}",
+                            berlin::format_date(p.application_deadline)
+                        );
+                        if matches!(p.status, PostingStatus::Expired | PostingStatus::Archived) {
+                            note.push_str(&format!(
+                                "; die Anzeige bleibt {}, bis sie erneut veröffentlicht wird",
+                                p.status.label()
+                            ));
+                        }
+                        note
+                    }
+                    _ => "als Entwurf kopiert".into(),
+                },
+                copy: copy.map(|c| (format!("/verwaltung/anzeigen/{}", c.id), c.reference_number)),
+                href,
+                title,
+                reference,
+            }),
+            Err(why) => not_done.push(BulkRow {
+                href,
+                title,
+                reference,
+                note: why,
+                copy: None,
+            }),
+        }
+    }
+    for value in malformed {
+        not_done.push(BulkRow {
+            href: None,
+            title: format!("Auswahl „{}“", value.0.chars().take(40).collect::<String>()),
+            reference: String::new(),
+            note: "Diese Angabe bezeichnet keine Anzeige. Bitte laden Sie die Übersicht neu."
+                .into(),
+            copy: None,
+        });
+    }
+    let (n, all) = (done.len(), done.len() + not_done.len());
+    let mut summary = match action {
+        Action::Archive => format!("{n} von {all} ausgewählten Anzeigen archiviert"),
+        Action::ExtendDeadline(days) => format!(
+            "Bewerbungsfrist bei {n} von {all} ausgewählten Anzeigen um {days} Tage verlängert"
+        ),
+        Action::Duplicate => format!("{n} von {all} ausgewählten Anzeigen als Entwurf kopiert"),
+    };
+    summary.push_str(match not_done.len() {
+        0 => ".",
+        1 => "; eine nicht – der Grund steht unten.",
+        _ => "; die übrigen nicht – die Gründe stehen unten.",
+    });
+    let page = BulkResultPage {
+        meta: meta(&state, heading),
+        nav,
+        heading: heading.into(),
+        summary,
+        errors: vec![],
+        done,
+        not_done,
+        back,
+    };
+    Ok(render_status(StatusCode::OK, &page)?)
 }
