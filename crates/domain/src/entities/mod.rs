@@ -7,6 +7,7 @@ pub mod agreement_party;
 pub mod api_token;
 pub mod audit_entry;
 pub mod ba_export_posting;
+pub mod ba_export_run;
 pub mod course;
 pub mod course_attendance;
 pub mod course_partner;
