@@ -208,7 +208,7 @@ impl Exporter {
         match &result {
             Ok(Some(done)) => {
                 let name = file_name(&done.path);
-                ba_export::finish_ok(db, lease, Some(&name), Utc::now()).await?;
+                ba_export::finish_ok(db, lease, Some(&name), now).await?;
                 tracing::info!(
                     municipality = %m.slug, file = %name, postings = done.postings,
                     deletions = done.deletions, full = run.full, uploaded = done.uploaded,
@@ -216,14 +216,14 @@ impl Exporter {
                 );
             }
             Ok(None) => {
-                ba_export::finish_ok(db, lease, None, Utc::now()).await?;
+                ba_export::finish_ok(db, lease, None, now).await?;
                 tracing::info!(municipality = %m.slug, "BA export: nothing changed, nothing sent");
             }
             Err(e) => {
                 let error = format!("{e:#}");
                 tracing::warn!(municipality = %m.slug, error = %error, "BA export failed; nothing recorded as sent");
                 if let Err(db_error) =
-                    ba_export::finish_failed(db, lease, &error, Utc::now() + RETRY).await
+                    ba_export::finish_failed(db, lease, &error, now + RETRY).await
                 {
                     tracing::warn!(error = %db_error, "BA export: cannot record the failure");
                 }

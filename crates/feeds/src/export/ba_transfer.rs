@@ -393,9 +393,22 @@ fn excerpt(body: &[u8]) -> String {
 }
 
 fn connection(url: &Url, e: &reqwest::Error) -> TransferError {
+    let mut detail = chain(e);
+    // TLS alerts a server sends when it refuses the client certificate.
+    const REFUSED: [&str; 6] = [
+        "UnknownCA",
+        "BadCertificate",
+        "CertificateRequired",
+        "CertificateUnknown",
+        "CertificateExpired",
+        "AccessDenied",
+    ];
+    if REFUSED.iter().any(|alert| detail.contains(alert)) {
+        detail.push_str(" (der Server hat das Client-Zertifikat abgelehnt: JOBBOARD_BA_CLIENT_CERT prüfen)");
+    }
     TransferError::Connection {
         url: url.to_string(),
-        detail: chain(e),
+        detail,
     }
 }
 
