@@ -291,3 +291,48 @@ pub async fn runs(db: &impl ConnectionTrait) -> Result<Vec<ba_export_run::Model>
         .all(db)
         .await
 }
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn daily_slots_are_wall_clock_times_in_berlin_also_across_clock_changes() {
+        let s = Schedule::parse(" 18:00, 06:30 ,06:30").unwrap();
+        assert_eq!(s.to_string(), "06:30,18:00");
+        // Winter (UTC+1): 06:30 Berlin is 05:30 UTC.
+        assert_eq!(s.slot(at("2026-12-01T05:29:59Z")), at("2026-11-30T17:00:00Z"));
+        assert_eq!(s.slot(at("2026-12-01T05:30:00Z")), at("2026-12-01T05:30:00Z"));
+        assert_eq!(s.slot(at("2026-12-01T16:59:00Z")), at("2026-12-01T05:30:00Z"));
+        // Summer (UTC+2), and the night clocks go back.
+        assert_eq!(s.slot(at("2027-07-01T04:31:00Z")), at("2027-07-01T04:30:00Z"));
+        assert_eq!(s.slot(at("2027-10-31T06:00:00Z")), at("2027-10-31T05:30:00Z"));
+        // 02:30 does not exist on the day clocks go forward: the slot is 03:30 summer time.
+        let night = Schedule::parse("02:30").unwrap();
+        assert_eq!(night.slot(at("2027-03-28T02:00:00Z")), at("2027-03-28T01:30:00Z"));
+    }
+
+    #[test]
+    fn intervals_count_from_midnight_in_berlin() {
+        let s = Schedule::parse("every 4h").unwrap();
+        assert_eq!(s, Schedule::Every(chrono::Duration::hours(4)));
+        assert_eq!(s.to_string(), "every 4h");
+        // 09:59 Berlin → the 08:00 slot.
+        assert_eq!(s.slot(at("2026-12-01T08:59:00Z")), at("2026-12-01T07:00:00Z"));
+        assert_eq!(s.slot(at("2026-12-01T10:59:59Z")), at("2026-12-01T07:00:00Z"));
+        assert_eq!(s.slot(at("2026-12-01T11:00:00Z")), at("2026-12-01T11:00:00Z"));
+        assert_eq!(Schedule::parse("every 90m").unwrap().to_string(), "every 90m");
+    }
+
+    #[test]
+    fn schedules_that_make_no_sense_are_refused() {
+        for bad in ["", "täglich", "25:00", "6", "every", "every 4", "every 2m", "every 25h", "every -1h", "06:00,"] {
+            assert_eq!(Schedule::parse(bad), None, "{bad:?}");
+        }
+    }
+}
