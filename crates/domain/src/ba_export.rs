@@ -174,7 +174,10 @@ impl std::fmt::Display for Schedule {
             }
             Self::Every(length) => write!(f, "every {}m", length.num_minutes()),
             Self::Daily(times) => {
-                let times: Vec<String> = times.iter().map(|t| t.format("%H:%M").to_string()).collect();
+                let times: Vec<String> = times
+                    .iter()
+                    .map(|t| t.format("%H:%M").to_string())
+                    .collect();
                 f.write_str(&times.join(","))
             }
         }
@@ -213,7 +216,11 @@ pub async fn claim(
         municipality_id: Set(municipality_id),
         ..Default::default()
     })
-    .on_conflict(OnConflict::column(C::MunicipalityId).do_nothing().to_owned())
+    .on_conflict(
+        OnConflict::column(C::MunicipalityId)
+            .do_nothing()
+            .to_owned(),
+    )
     .exec_without_returning(db)
     .await?;
     let until = micros(now + lease);
@@ -306,15 +313,33 @@ mod tests {
         let s = Schedule::parse(" 18:00, 06:30 ,06:30").unwrap();
         assert_eq!(s.to_string(), "06:30,18:00");
         // Winter (UTC+1): 06:30 Berlin is 05:30 UTC.
-        assert_eq!(s.slot(at("2026-12-01T05:29:59Z")), at("2026-11-30T17:00:00Z"));
-        assert_eq!(s.slot(at("2026-12-01T05:30:00Z")), at("2026-12-01T05:30:00Z"));
-        assert_eq!(s.slot(at("2026-12-01T16:59:00Z")), at("2026-12-01T05:30:00Z"));
+        assert_eq!(
+            s.slot(at("2026-12-01T05:29:59Z")),
+            at("2026-11-30T17:00:00Z")
+        );
+        assert_eq!(
+            s.slot(at("2026-12-01T05:30:00Z")),
+            at("2026-12-01T05:30:00Z")
+        );
+        assert_eq!(
+            s.slot(at("2026-12-01T16:59:00Z")),
+            at("2026-12-01T05:30:00Z")
+        );
         // Summer (UTC+2), and the night clocks go back.
-        assert_eq!(s.slot(at("2027-07-01T04:31:00Z")), at("2027-07-01T04:30:00Z"));
-        assert_eq!(s.slot(at("2027-10-31T06:00:00Z")), at("2027-10-31T05:30:00Z"));
+        assert_eq!(
+            s.slot(at("2027-07-01T04:31:00Z")),
+            at("2027-07-01T04:30:00Z")
+        );
+        assert_eq!(
+            s.slot(at("2027-10-31T06:00:00Z")),
+            at("2027-10-31T05:30:00Z")
+        );
         // 02:30 does not exist on the day clocks go forward: the slot is 03:30 summer time.
         let night = Schedule::parse("02:30").unwrap();
-        assert_eq!(night.slot(at("2027-03-28T02:00:00Z")), at("2027-03-28T01:30:00Z"));
+        assert_eq!(
+            night.slot(at("2027-03-28T02:00:00Z")),
+            at("2027-03-28T01:30:00Z")
+        );
     }
 
     #[test]
@@ -323,15 +348,38 @@ mod tests {
         assert_eq!(s, Schedule::Every(chrono::Duration::hours(4)));
         assert_eq!(s.to_string(), "every 4h");
         // 09:59 Berlin → the 08:00 slot.
-        assert_eq!(s.slot(at("2026-12-01T08:59:00Z")), at("2026-12-01T07:00:00Z"));
-        assert_eq!(s.slot(at("2026-12-01T10:59:59Z")), at("2026-12-01T07:00:00Z"));
-        assert_eq!(s.slot(at("2026-12-01T11:00:00Z")), at("2026-12-01T11:00:00Z"));
-        assert_eq!(Schedule::parse("every 90m").unwrap().to_string(), "every 90m");
+        assert_eq!(
+            s.slot(at("2026-12-01T08:59:00Z")),
+            at("2026-12-01T07:00:00Z")
+        );
+        assert_eq!(
+            s.slot(at("2026-12-01T10:59:59Z")),
+            at("2026-12-01T07:00:00Z")
+        );
+        assert_eq!(
+            s.slot(at("2026-12-01T11:00:00Z")),
+            at("2026-12-01T11:00:00Z")
+        );
+        assert_eq!(
+            Schedule::parse("every 90m").unwrap().to_string(),
+            "every 90m"
+        );
     }
 
     #[test]
     fn schedules_that_make_no_sense_are_refused() {
-        for bad in ["", "täglich", "25:00", "6", "every", "every 4", "every 2m", "every 25h", "every -1h", "06:00,"] {
+        for bad in [
+            "",
+            "täglich",
+            "25:00",
+            "6",
+            "every",
+            "every 4",
+            "every 2m",
+            "every 25h",
+            "every -1h",
+            "06:00,",
+        ] {
             assert_eq!(Schedule::parse(bad), None, "{bad:?}");
         }
     }

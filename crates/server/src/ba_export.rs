@@ -185,7 +185,9 @@ impl Exporter {
             .find(|(s, _)| s == slug)
             .map(|(_, a)| a)
             .with_context(|| {
-                format!("Für „{slug}“ ist kein BA-Partnerkonto eingerichtet (JOBBOARD_BA_PARTNERS).")
+                format!(
+                    "Für „{slug}“ ist kein BA-Partnerkonto eingerichtet (JOBBOARD_BA_PARTNERS)."
+                )
             })?;
         let m = municipalities::find_by_slug(db, slug)
             .await?
@@ -254,7 +256,11 @@ impl Exporter {
         // Two municipalities of one supplier in the same second would share a name.
         let mut at = now;
         while out.join(hrbaxml::file_name(account, at)).exists()
-            || self.dir.join("failed").join(hrbaxml::file_name(account, at)).exists()
+            || self
+                .dir
+                .join("failed")
+                .join(hrbaxml::file_name(account, at))
+                .exists()
         {
             at += chrono::Duration::seconds(1);
         }
@@ -376,7 +382,8 @@ pub async fn run(
                 Some(slug) => format!(
                     "Für „{slug}“ ist kein BA-Partnerkonto eingerichtet (JOBBOARD_BA_PARTNERS)."
                 ),
-                None => "Es ist kein BA-Partnerkonto eingerichtet (JOBBOARD_BA_PARTNERS).".to_owned(),
+                None =>
+                    "Es ist kein BA-Partnerkonto eingerichtet (JOBBOARD_BA_PARTNERS).".to_owned(),
             });
         }
         if !upload && exporter.can_upload() {

@@ -20,11 +20,11 @@ use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::{get, post};
 use chrono::{Duration, NaiveDate, NaiveTime, Utc};
-use jobboard_domain::{Actor, berlin};
 use jobboard_domain::ba_export;
 use jobboard_domain::postings::mutations;
 use jobboard_domain::postings::publishing::{Request, transition};
 use jobboard_domain::testing::sample_draft;
+use jobboard_domain::{Actor, berlin};
 use jobboard_server::ba_export::Exporter;
 use jobboard_server::config::{Config, ConfigError};
 use rcgen::{
@@ -108,7 +108,12 @@ fn file_part(content_type: &str, body: &[u8]) -> Option<(String, String, Vec<u8>
         return None;
     }
     let field = head.split("name=\"").nth(1)?.split('"').next()?.to_owned();
-    let name = head.split("filename=\"").nth(1)?.split('"').next()?.to_owned();
+    let name = head
+        .split("filename=\"")
+        .nth(1)?
+        .split('"')
+        .next()?
+        .to_owned();
     let closing = format!("\r\n--{boundary}--\r\n");
     let content = text[head_end + 4..].strip_suffix(closing.as_bytes())?;
     Some((field, name, content.to_vec()))
@@ -140,7 +145,10 @@ async fn listing() -> ([(header::HeaderName, &'static str); 1], String) {
     )
 }
 
-async fn error_file(State(ba): State<Arc<Ba>>, UrlPath(name): UrlPath<String>) -> (StatusCode, String) {
+async fn error_file(
+    State(ba): State<Arc<Ba>>,
+    UrlPath(name): UrlPath<String>,
+) -> (StatusCode, String) {
     if name != ERROR_FILE {
         return (StatusCode::NOT_FOUND, String::new());
     }
@@ -211,19 +219,40 @@ async fn start_ba(pki: &Pki) -> (SocketAddr, Arc<Ba>) {
 
 /// Certificate files in `dir` and the configuration of a board that uploads to `addr` as
 /// `client`, with `extra` variables.
-fn config(dir: &Path, pki: &Pki, client: &Pair, addr: SocketAddr, extra: &[(&str, &str)]) -> Config {
+fn config(
+    dir: &Path,
+    pki: &Pki,
+    client: &Pair,
+    addr: SocketAddr,
+    extra: &[(&str, &str)],
+) -> Config {
     let file = |name: &str, content: &str| {
         let path = dir.join(name);
         std::fs::write(&path, content).unwrap();
         path.display().to_string()
     };
     let mut vars: HashMap<String, String> = HashMap::from([
-        ("JOBBOARD_DATA_DIR".into(), dir.join("data").display().to_string()),
+        (
+            "JOBBOARD_DATA_DIR".into(),
+            dir.join("data").display().to_string(),
+        ),
         ("JOBBOARD_BA_PARTNERS".into(), PARTNERS.into()),
-        ("JOBBOARD_BA_UPLOAD_URL".into(), format!("https://{addr}/in/")),
-        ("JOBBOARD_BA_ERRORS_URL".into(), format!("https://{addr}/out/")),
-        ("JOBBOARD_BA_CLIENT_CERT".into(), file("client.crt", &client.cert)),
-        ("JOBBOARD_BA_CLIENT_KEY".into(), file("client.key", &client.key)),
+        (
+            "JOBBOARD_BA_UPLOAD_URL".into(),
+            format!("https://{addr}/in/"),
+        ),
+        (
+            "JOBBOARD_BA_ERRORS_URL".into(),
+            format!("https://{addr}/out/"),
+        ),
+        (
+            "JOBBOARD_BA_CLIENT_CERT".into(),
+            file("client.crt", &client.cert),
+        ),
+        (
+            "JOBBOARD_BA_CLIENT_KEY".into(),
+            file("client.key", &client.key),
+        ),
         ("JOBBOARD_BA_CA".into(), file("ba-ca.pem", &pki.ca)),
     ]);
     for (k, v) in extra {
@@ -461,16 +490,90 @@ fn missing_or_bad_certificate_files_stop_the_start_with_a_clear_error() {
     );
     let url = ("JOBBOARD_BA_UPLOAD_URL", "https://hrbaxml.example/in/");
     let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
-        (vec![url, ("JOBBOARD_BA_CLIENT_CERT", "/nicht/da.crt"), ("JOBBOARD_BA_CLIENT_KEY", key)], "JOBBOARD_BA_CLIENT_CERT", "readable PEM file"),
-        (vec![url, ("JOBBOARD_BA_CLIENT_CERT", cert), ("JOBBOARD_BA_CLIENT_KEY", "/nicht/da.key")], "JOBBOARD_BA_CLIENT_KEY", "readable PEM file"),
-        (vec![url, ("JOBBOARD_BA_CLIENT_CERT", garbage), ("JOBBOARD_BA_CLIENT_KEY", key)], "JOBBOARD_BA_CLIENT_KEY", "keine Zertifikate"),
-        (vec![url, ("JOBBOARD_BA_CLIENT_CERT", cert), ("JOBBOARD_BA_CLIENT_KEY", garbage)], "JOBBOARD_BA_CLIENT_KEY", "privater Schlüssel"),
-        (vec![url, ("JOBBOARD_BA_CLIENT_CERT", cert), ("JOBBOARD_BA_CLIENT_KEY", other_key)], "JOBBOARD_BA_CLIENT_KEY", "passt nicht"),
-        (vec![url, ("JOBBOARD_BA_CLIENT_CERT", cert)], "JOBBOARD_BA_CLIENT_KEY", "set as well"),
-        (vec![("JOBBOARD_BA_UPLOAD_URL", "http://hrbaxml.example/in/"), ("JOBBOARD_BA_CLIENT_CERT", cert), ("JOBBOARD_BA_CLIENT_KEY", key)], "JOBBOARD_BA_UPLOAD_URL", "https://"),
-        (vec![url, ("JOBBOARD_BA_CLIENT_CERT", cert), ("JOBBOARD_BA_CLIENT_KEY", key), ("JOBBOARD_BA_CA", garbage)], "JOBBOARD_BA_CA", "keine Zertifikate"),
-        (vec![url, ("JOBBOARD_BA_CLIENT_CERT", cert), ("JOBBOARD_BA_CLIENT_KEY", key), ("JOBBOARD_BA_SCHEDULE", "täglich")], "JOBBOARD_BA_SCHEDULE", "every 4h"),
-        (vec![("JOBBOARD_BA_SCHEDULE", "06:00")], "JOBBOARD_BA_SCHEDULE", "only together with"),
+        (
+            vec![
+                url,
+                ("JOBBOARD_BA_CLIENT_CERT", "/nicht/da.crt"),
+                ("JOBBOARD_BA_CLIENT_KEY", key),
+            ],
+            "JOBBOARD_BA_CLIENT_CERT",
+            "readable PEM file",
+        ),
+        (
+            vec![
+                url,
+                ("JOBBOARD_BA_CLIENT_CERT", cert),
+                ("JOBBOARD_BA_CLIENT_KEY", "/nicht/da.key"),
+            ],
+            "JOBBOARD_BA_CLIENT_KEY",
+            "readable PEM file",
+        ),
+        (
+            vec![
+                url,
+                ("JOBBOARD_BA_CLIENT_CERT", garbage),
+                ("JOBBOARD_BA_CLIENT_KEY", key),
+            ],
+            "JOBBOARD_BA_CLIENT_KEY",
+            "keine Zertifikate",
+        ),
+        (
+            vec![
+                url,
+                ("JOBBOARD_BA_CLIENT_CERT", cert),
+                ("JOBBOARD_BA_CLIENT_KEY", garbage),
+            ],
+            "JOBBOARD_BA_CLIENT_KEY",
+            "privater Schlüssel",
+        ),
+        (
+            vec![
+                url,
+                ("JOBBOARD_BA_CLIENT_CERT", cert),
+                ("JOBBOARD_BA_CLIENT_KEY", other_key),
+            ],
+            "JOBBOARD_BA_CLIENT_KEY",
+            "passt nicht",
+        ),
+        (
+            vec![url, ("JOBBOARD_BA_CLIENT_CERT", cert)],
+            "JOBBOARD_BA_CLIENT_KEY",
+            "set as well",
+        ),
+        (
+            vec![
+                ("JOBBOARD_BA_UPLOAD_URL", "http://hrbaxml.example/in/"),
+                ("JOBBOARD_BA_CLIENT_CERT", cert),
+                ("JOBBOARD_BA_CLIENT_KEY", key),
+            ],
+            "JOBBOARD_BA_UPLOAD_URL",
+            "https://",
+        ),
+        (
+            vec![
+                url,
+                ("JOBBOARD_BA_CLIENT_CERT", cert),
+                ("JOBBOARD_BA_CLIENT_KEY", key),
+                ("JOBBOARD_BA_CA", garbage),
+            ],
+            "JOBBOARD_BA_CA",
+            "keine Zertifikate",
+        ),
+        (
+            vec![
+                url,
+                ("JOBBOARD_BA_CLIENT_CERT", cert),
+                ("JOBBOARD_BA_CLIENT_KEY", key),
+                ("JOBBOARD_BA_SCHEDULE", "täglich"),
+            ],
+            "JOBBOARD_BA_SCHEDULE",
+            "every 4h",
+        ),
+        (
+            vec![("JOBBOARD_BA_SCHEDULE", "06:00")],
+            "JOBBOARD_BA_SCHEDULE",
+            "only together with",
+        ),
     ];
     for (vars, var, says) in cases {
         let e = config_error(tmp.path(), &vars);
@@ -491,6 +594,101 @@ fn missing_or_bad_certificate_files_stop_the_start_with_a_clear_error() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("JOBBOARD_BA_CLIENT_CERT=\"/nicht/da.crt\""), "{stderr}");
+    assert!(
+        stderr.contains("JOBBOARD_BA_CLIENT_CERT=\"/nicht/da.crt\""),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// `jobboard ba-export --upload` as an operator runs it: the file written is the file uploaded,
+/// the error file is fetched, and a second run sends an empty delta.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_writes_uploads_and_fetches_the_error_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pki = pki();
+    let (addr, ba) = start_ba(&pki).await;
+    let file = |name: &str, content: &str| {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        path
+    };
+    let (cert, key, ca) = (
+        file("c.crt", &pki.client.cert),
+        file("c.key", &pki.client.key),
+        file("ca.pem", &pki.ca),
+    );
+    let data = tmp.path().join("data");
+    let jobboard = move |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_jobboard"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("JOBBOARD_DATA_DIR", &data)
+            .env("JOBBOARD_DEMO_DATA", "off")
+            .env("JOBBOARD_LOG", "warn")
+            .env("JOBBOARD_BA_PARTNERS", PARTNERS)
+            .env("JOBBOARD_BA_UPLOAD_URL", format!("https://{addr}/in/"))
+            .env("JOBBOARD_BA_ERRORS_URL", format!("https://{addr}/out/"))
+            .env("JOBBOARD_BA_CLIENT_CERT", &cert)
+            .env("JOBBOARD_BA_CLIENT_KEY", &key)
+            .env("JOBBOARD_BA_CA", &ca)
+            .args(args)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        );
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        (stdout, stderr)
+    };
+    let run = |args: &'static [&'static str]| {
+        let jobboard = jobboard.clone();
+        tokio::task::spawn_blocking(move || jobboard(args))
+    };
+    run(&["seed", "--demo", "40"]).await.unwrap();
+    let (stdout, stderr) = run(&[
+        "ba-export",
+        "--municipality",
+        "naunhof",
+        "--full",
+        "--upload",
+    ])
+    .await
+    .unwrap();
+    let path = PathBuf::from(stdout.trim());
+    let written = std::fs::read(&path).unwrap();
+    let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+    assert_eq!(uploads(&ba), vec![(name, written.clone())]);
+    assert_eq!(
+        tag(std::str::from_utf8(&written).unwrap(), "TypeOfLoad"),
+        "F"
+    );
+    assert!(stderr.contains("hochgeladen"), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "Fehlerdatei der BA: {}",
+            tmp.path()
+                .join("data/ba-export/errors")
+                .join(ERROR_FILE)
+                .display()
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("zuerst: P0042-1"), "{stderr}");
+
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let (_, stderr) = run(&["ba-export", "--upload"]).await.unwrap();
+    let all = uploads(&ba);
+    assert_eq!(all.len(), 2);
+    assert_eq!(
+        tag(std::str::from_utf8(&all[1].1).unwrap(), "Amount"),
+        "0",
+        "nothing changed since"
+    );
+    assert!(
+        !stderr.contains("Fehlerdatei"),
+        "kept files are not fetched again: {stderr}"
+    );
+    assert_eq!(ba.error_downloads.load(Ordering::SeqCst), 1);
 }

@@ -136,7 +136,10 @@ impl BaTransfer {
         let identity = reqwest::Identity::from_pem(&settings.identity.pem)
             .map_err(|e| TransferError::Setup(chain(&e)))?;
         let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("Partheland-Stellenboerse/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!(
+                "Partheland-Stellenboerse/",
+                env!("CARGO_PKG_VERSION")
+            ))
             .identity(identity)
             .https_only(true)
             .redirect(reqwest::redirect::Policy::none())
@@ -404,7 +407,9 @@ fn connection(url: &Url, e: &reqwest::Error) -> TransferError {
         "AccessDenied",
     ];
     if REFUSED.iter().any(|alert| detail.contains(alert)) {
-        detail.push_str(" (der Server hat das Client-Zertifikat abgelehnt: JOBBOARD_BA_CLIENT_CERT prüfen)");
+        detail.push_str(
+            " (der Server hat das Client-Zertifikat abgelehnt: JOBBOARD_BA_CLIENT_CERT prüfen)",
+        );
     }
     TransferError::Connection {
         url: url.to_string(),

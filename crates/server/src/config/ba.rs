@@ -79,7 +79,11 @@ pub(super) fn transfer(
         Some(path) => {
             let pem = read_file(var, "JOBBOARD_BA_CA", "the trusted certificates")?;
             Some(TrustedRoots::from_pem(&pem).map_err(|why| {
-                invalid("JOBBOARD_BA_CA", &path, &format!("a PEM file of CA certificates: {why}"))
+                invalid(
+                    "JOBBOARD_BA_CA",
+                    &path,
+                    &format!("a PEM file of CA certificates: {why}"),
+                )
             })?)
         }
     };
