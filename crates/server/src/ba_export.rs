@@ -166,10 +166,10 @@ impl Exporter {
             // Errors are logged and recorded by `run_claimed`.
             let _ = self.run_claimed(db, &lease, account, &m, run, now).await;
         }
-        if claimed > 0 {
-            if let Err(e) = self.fetch_error_files().await {
-                tracing::warn!(error = format!("{e:#}"), "BA error files: fetching failed");
-            }
+        if claimed > 0
+            && let Err(e) = self.fetch_error_files().await
+        {
+            tracing::warn!(error = format!("{e:#}"), "BA error files: fetching failed");
         }
         claimed
     }
@@ -276,18 +276,18 @@ impl Exporter {
             base_url: &self.public_url,
         });
         std::fs::write(&path, &xml).with_context(|| format!("cannot write {}", path.display()))?;
-        if let Some(transfer) = transfer {
-            if let Err(e) = transfer.upload(&name, xml.as_bytes()).await {
-                let failed = self.dir.join("failed");
-                let kept = std::fs::create_dir_all(&failed)
-                    .and_then(|()| std::fs::rename(&path, failed.join(&name)))
-                    .map(|()| failed.join(&name))
-                    .unwrap_or(path);
-                return Err(anyhow::Error::new(e).context(format!(
-                    "Hochladen von {name} zur BA fehlgeschlagen (Datei: {}); der Stand bleibt, die nächste Lieferung enthält dieselben Änderungen",
-                    kept.display()
-                )));
-            }
+        if let Some(transfer) = transfer
+            && let Err(e) = transfer.upload(&name, xml.as_bytes()).await
+        {
+            let failed = self.dir.join("failed");
+            let kept = std::fs::create_dir_all(&failed)
+                .and_then(|()| std::fs::rename(&path, failed.join(&name)))
+                .map(|()| failed.join(&name))
+                .unwrap_or(path);
+            return Err(anyhow::Error::new(e).context(format!(
+                "Hochladen von {name} zur BA fehlgeschlagen (Datei: {}); der Stand bleibt, die nächste Lieferung enthält dieselben Änderungen",
+                kept.display()
+            )));
         }
         ba_export::record_sent(db, m.id, &plan, now).await?;
         Ok(Some(Exported {

@@ -489,7 +489,9 @@ fn missing_or_bad_certificate_files_stop_the_start_with_a_clear_error() {
         garbage.to_str().unwrap(),
     );
     let url = ("JOBBOARD_BA_UPLOAD_URL", "https://hrbaxml.example/in/");
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    // The variables, the variable the error names, and what it says.
+    type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
+    let cases: Vec<Case> = vec![
         (
             vec![
                 url,
