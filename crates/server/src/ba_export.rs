@@ -407,7 +407,16 @@ pub async fn run(
         }
     }
     if upload || errors_only {
-        for f in exporter.fetch_error_files().await? {
+        let fetched = exporter.fetch_error_files().await?;
+        if errors_only {
+            eprintln!(
+                "{} neue Fehlerdatei(en) der BA; gespeichert sind {} in {}",
+                fetched.len(),
+                exporter.stored_error_files().len(),
+                exporter.dir.join("errors").display()
+            );
+        }
+        for f in fetched {
             eprintln!(
                 "Fehlerdatei der BA: {} ({} Bytes, {} Fehler-Elemente{})",
                 f.path.display(),

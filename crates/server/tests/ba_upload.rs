@@ -693,4 +693,11 @@ async fn the_command_writes_uploads_and_fetches_the_error_files() {
         "kept files are not fetched again: {stderr}"
     );
     assert_eq!(ba.error_downloads.load(Ordering::SeqCst), 1);
+    let (stdout, stderr) = run(&["ba-export", "--fetch-errors"]).await.unwrap();
+    assert!(stdout.is_empty(), "no file written: {stdout}");
+    assert!(
+        stderr.contains("0 neue Fehlerdatei(en) der BA; gespeichert sind 1 in"),
+        "{stderr}"
+    );
+    assert_eq!(uploads(&ba).len(), 2, "nothing uploaded");
 }
