@@ -701,3 +701,60 @@ async fn the_command_writes_uploads_and_fetches_the_error_files() {
     );
     assert_eq!(uploads(&ba).len(), 2, "nothing uploaded");
 }
+
+/// `serve` with `JOBBOARD_BA_SCHEDULE`: its scheduler claims the due slot at its first tick,
+/// uploads the delta and logs it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_uploads_on_its_schedule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pki = pki();
+    let (addr, ba) = start_ba(&pki).await;
+    let file = |name: &str, content: &str| {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        path
+    };
+    let (cert, key, ca) = (
+        file("c.crt", &pki.client.cert),
+        file("c.key", &pki.client.key),
+        file("ca.pem", &pki.ca),
+    );
+    let data = tmp.path().join("data");
+    let command = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_jobboard"));
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("JOBBOARD_DATA_DIR", &data)
+            .env("JOBBOARD_DEMO_DATA", "off")
+            .env("JOBBOARD_LOG", "info,sqlx=warn")
+            .env("JOBBOARD_BA_PARTNERS", PARTNERS)
+            .env("JOBBOARD_BA_UPLOAD_URL", format!("https://{addr}/in/"))
+            .env("JOBBOARD_BA_CLIENT_CERT", &cert)
+            .env("JOBBOARD_BA_CLIENT_KEY", &key)
+            .env("JOBBOARD_BA_CA", &ca)
+            .env("JOBBOARD_BA_SCHEDULE", "every 5m")
+            .args(args);
+        cmd
+    };
+    let seeded = command(&["seed", "--demo", "40"]).output().unwrap();
+    assert!(seeded.status.success());
+    let log = std::fs::File::create(tmp.path().join("serve.log")).unwrap();
+    let mut serve = command(&["serve", "--bind", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while uploads(&ba).is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    serve.kill().unwrap();
+    serve.wait().unwrap();
+    let log = std::fs::read_to_string(tmp.path().join("serve.log")).unwrap();
+    let all = uploads(&ba);
+    assert_eq!(all.len(), 1, "{log}");
+    assert!(all[0].0.starts_with("DSV123456789_"));
+    assert!(log.contains("BA export and upload scheduled"), "{log}");
+    assert!(log.contains("BA export done"), "{log}");
+}
