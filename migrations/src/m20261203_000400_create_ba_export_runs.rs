@@ -1,6 +1,8 @@
-//! The transfer of HR-BA-XML files to the Bundesagentur für Arbeit, one row per municipality:
-//! the lease that keeps several processes from uploading at once, the schedule slot last
-//! handled, when a failed scheduled upload is tried again, and how the last attempt ended.
+//! The transfer of HR-BA-XML files to the Bundesagentur für Arbeit: `ba_export_runs`, one row
+//! per municipality (the lease that keeps several processes from uploading at once, the
+//! schedule slot last handled, when a failed scheduled upload is tried again, how the last
+//! attempt ended), and `ba_error_files`, the BA's error files fetched so far with a summary
+//! (the files themselves are kept in the data directory).
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -24,10 +26,27 @@ impl MigrationTrait for Migration {
                     .col(text_null(BaExportRuns::LastError))
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(BaErrorFiles::Table)
+                    .col(string(BaErrorFiles::Name).primary_key())
+                    .col(timestamp_with_time_zone(BaErrorFiles::FetchedAt))
+                    .col(big_integer(BaErrorFiles::Bytes))
+                    .col(boolean(BaErrorFiles::WellFormed))
+                    .col(string_null(BaErrorFiles::Root))
+                    .col(integer(BaErrorFiles::ErrorElements))
+                    .col(text_null(BaErrorFiles::FirstMessage))
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(BaErrorFiles::Table).to_owned())
+            .await?;
         manager
             .drop_table(Table::drop().table(BaExportRuns::Table).to_owned())
             .await
@@ -45,4 +64,16 @@ enum BaExportRuns {
     LastSuccessAt,
     LastFile,
     LastError,
+}
+
+#[derive(DeriveIden)]
+enum BaErrorFiles {
+    Table,
+    Name,
+    FetchedAt,
+    Bytes,
+    WellFormed,
+    Root,
+    ErrorElements,
+    FirstMessage,
 }

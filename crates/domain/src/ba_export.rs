@@ -19,7 +19,7 @@ use sea_orm::{
     TransactionSession, TransactionTrait,
 };
 
-use crate::entities::{ba_export_posting, ba_export_run, posting};
+use crate::entities::{ba_error_file, ba_export_posting, ba_export_run, posting};
 use crate::postings::queries::{Posting, publicly_visible};
 
 /// The content of the next file.
@@ -295,6 +295,37 @@ pub async fn finish_failed(
 pub async fn runs(db: &impl ConnectionTrait) -> Result<Vec<ba_export_run::Model>, DbErr> {
     ba_export_run::Entity::find()
         .order_by_asc(ba_export_run::Column::MunicipalityId)
+        .all(db)
+        .await
+}
+
+/// Remember an error file fetched from the BA (once; a name seen before is left as it was).
+pub async fn record_error_file(
+    db: &impl ConnectionTrait,
+    file: ba_error_file::Model,
+) -> Result<(), DbErr> {
+    let am: ba_error_file::ActiveModel = file.into();
+    ba_error_file::Entity::insert(am)
+        .on_conflict(
+            OnConflict::column(ba_error_file::Column::Name)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// The `limit` error files fetched last, newest first.
+pub async fn error_files(
+    db: &impl ConnectionTrait,
+    limit: u64,
+) -> Result<Vec<ba_error_file::Model>, DbErr> {
+    use sea_orm::QuerySelect;
+    ba_error_file::Entity::find()
+        .order_by_desc(ba_error_file::Column::FetchedAt)
+        .order_by_desc(ba_error_file::Column::Name)
+        .limit(limit)
         .all(db)
         .await
 }

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use jobboard_domain::ba_export::{self, RunLease};
+use jobboard_domain::entities::ba_error_file;
 use jobboard_domain::municipalities;
 use jobboard_feeds::export::ba_transfer::{self, BaTransfer};
 use jobboard_feeds::export::hrbaxml::{self, BaAccount, BaFile};
@@ -167,7 +168,7 @@ impl Exporter {
             let _ = self.run_claimed(db, &lease, account, &m, run, now).await;
         }
         if claimed > 0
-            && let Err(e) = self.fetch_error_files().await
+            && let Err(e) = self.fetch_error_files(db).await
         {
             tracing::warn!(error = format!("{e:#}"), "BA error files: fetching failed");
         }
@@ -299,8 +300,12 @@ impl Exporter {
     }
 
     /// Fetch the error files the BA lists that are not stored yet (under `errors/`), logging
-    /// a summary of each. Nothing to do when no listing is configured.
-    pub async fn fetch_error_files(&self) -> anyhow::Result<Vec<FetchedErrorFile>> {
+    /// a summary of each and recording it for the admin's page. Nothing to do when no listing
+    /// is configured.
+    pub async fn fetch_error_files(
+        &self,
+        db: &DatabaseConnection,
+    ) -> anyhow::Result<Vec<FetchedErrorFile>> {
         let Some(transfer) = &self.transfer else {
             return Ok(Vec::new());
         };
@@ -328,6 +333,19 @@ impl Exporter {
                 path = %path.display(),
                 "BA error file fetched"
             );
+            ba_export::record_error_file(
+                db,
+                ba_error_file::Model {
+                    name: link.name.clone(),
+                    fetched_at: Utc::now(),
+                    bytes: i64::try_from(summary.bytes).unwrap_or(i64::MAX),
+                    well_formed: summary.well_formed,
+                    root: summary.root.clone(),
+                    error_elements: i32::try_from(summary.error_elements).unwrap_or(i32::MAX),
+                    first_message: summary.first_message.clone(),
+                },
+            )
+            .await?;
             fetched.push(FetchedErrorFile { path, summary });
         }
         Ok(fetched)
@@ -407,7 +425,8 @@ pub async fn run(
         }
     }
     if upload || errors_only {
-        let fetched = exporter.fetch_error_files().await?;
+        let db = crate::commands::open(config).await?;
+        let fetched = exporter.fetch_error_files(&db).await?;
         if errors_only {
             eprintln!(
                 "{} neue Fehlerdatei(en) der BA; gespeichert sind {} in {}",

@@ -331,7 +331,7 @@ jobboard_domain::db_tests! {
         assert_eq!((runs[0].claimed_until, runs[0].last_error.clone()), (None, None));
 
         // The error file: fetched once, kept under the data directory, summarised.
-        let fetched = exporter.fetch_error_files().await.unwrap();
+        let fetched = exporter.fetch_error_files(db).await.unwrap();
         assert_eq!(fetched.len(), 1, "only the ESP link on the BA's host");
         let stored = tmp.path().join("data/ba-export/errors").join(ERROR_FILE);
         assert_eq!(fetched[0].path, stored);
@@ -339,9 +339,12 @@ jobboard_domain::db_tests! {
         let s = &fetched[0].summary;
         assert!(s.well_formed);
         assert_eq!((s.root.as_deref(), s.error_elements, s.first_message.as_deref()), (Some("Protokoll"), 1, Some("P0042-1")));
-        assert!(exporter.fetch_error_files().await.unwrap().is_empty(), "a file already kept is not fetched again");
+        assert!(exporter.fetch_error_files(db).await.unwrap().is_empty(), "a file already kept is not fetched again");
         assert_eq!(ba.error_downloads.load(Ordering::SeqCst), 1);
         assert_eq!(exporter.stored_error_files(), vec![stored]);
+        let recorded = ba_export::error_files(db, 10).await.unwrap();
+        assert_eq!(recorded.len(), 1, "recorded once for the admin's page");
+        assert_eq!((recorded[0].name.as_str(), recorded[0].error_elements, recorded[0].first_message.as_deref()), (ERROR_FILE, 1, Some("P0042-1")));
     }
 
     async fn a_refused_certificate_fails_clearly_and_the_next_delta_still_carries_changes_and_deletions(t) {

@@ -6,6 +6,7 @@ pub mod agreement_area;
 pub mod agreement_party;
 pub mod api_token;
 pub mod audit_entry;
+pub mod ba_error_file;
 pub mod ba_export_posting;
 pub mod ba_export_run;
 pub mod course;
