@@ -81,7 +81,19 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 municipality,
                 full,
                 out,
-            } => crate::ba_export::run(&config, municipality.as_deref(), full, out).await,
+                upload,
+                fetch_errors,
+            } => {
+                crate::ba_export::run(
+                    &config,
+                    municipality.as_deref(),
+                    full,
+                    out,
+                    upload,
+                    fetch_errors,
+                )
+                .await
+            }
             Command::Alerts(command) => run_alerts_command(&config, command).await,
             Command::Bench(BenchCommand::Alerts {
                 alerts,
@@ -327,6 +339,8 @@ pub async fn run_server_with(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    // A client certificate the TLS stack refuses stops the start before anything runs.
+    let exporter = crate::ba_export::Exporter::from_config(config)?;
     let (stop, stopped) = watch::channel(false);
     let mut jobs = vec![tokio::spawn(scheduler::run(
         db.clone(),
@@ -343,6 +357,23 @@ pub async fn run_server_with(
             imports::fetcher(config)?,
             imports::harvest_options(config),
             interval,
+            stopped.clone(),
+        )));
+    }
+    if let Some(schedule) = exporter.schedule() {
+        tracing::info!(schedule = %schedule, "BA export and upload scheduled (Europe/Berlin)");
+        jobs.push(tokio::spawn(scheduler::run_ba_export(
+            db.clone(),
+            exporter,
+            stopped.clone(),
+        )));
+    }
+    let exporter = crate::ba_export::Exporter::from_config(config)?;
+    if let Some(schedule) = exporter.schedule() {
+        tracing::info!(schedule = %schedule, "BA export and upload scheduled (Europe/Berlin)");
+        jobs.push(tokio::spawn(scheduler::run_ba_export(
+            db.clone(),
+            exporter,
             stopped.clone(),
         )));
     }

@@ -2,7 +2,7 @@
 //! background jobs. Only this crate reads the environment and starts tasks.
 
 pub mod alerts;
-mod ba_export;
+pub mod ba_export;
 mod bench;
 mod bench_alerts;
 mod bench_feeds;
@@ -99,6 +99,13 @@ pub enum Command {
         /// Directory of the files (default: <data dir>/ba-export).
         #[arg(long, value_name = "DIR")]
         out: Option<std::path::PathBuf>,
+        /// Upload each file to the BA (JOBBOARD_BA_UPLOAD_URL, client certificate) and fetch
+        /// the BA's error files; a file counts as sent only once uploaded.
+        #[arg(long)]
+        upload: bool,
+        /// Only fetch the BA's error files (into <data dir>/ba-export/errors), export nothing.
+        #[arg(long, conflicts_with_all = ["municipality", "full", "out", "upload"])]
+        fetch_errors: bool,
     },
 }
 

@@ -1,6 +1,6 @@
 //! The in-process scheduler: publishes due postings, expires overdue ones and removes
 //! timed-out sessions at a fixed interval until shutdown; harvests imports; mails due search
-//! alerts.
+//! alerts; exports and uploads the vacancy files for the Bundesagentur für Arbeit.
 
 use std::time::Duration;
 
@@ -97,4 +97,31 @@ pub async fn run_alerts(
         }
     }
     tracing::debug!("search alerts stopped");
+}
+
+/// The BA export (`JOBBOARD_BA_SCHEDULE`): every minute, export and upload the deltas whose
+/// schedule slot is due, then fetch the BA's error files. Runs in every `serve` process; the
+/// claim per municipality and slot keeps them from uploading twice.
+pub async fn run_ba_export(
+    db: DatabaseConnection,
+    exporter: crate::ba_export::Exporter,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    const CHECK: Duration = Duration::from_secs(60);
+    let mut tick = tokio::time::interval(CHECK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                tokio::select! {
+                    claimed = exporter.run_scheduled(&db, Utc::now()) => if claimed > 0 {
+                        tracing::info!(municipalities = claimed, "BA export run finished");
+                    },
+                    _ = shutdown.changed() => break,
+                }
+            }
+            _ = shutdown.changed() => break,
+        }
+    }
+    tracing::debug!("BA export stopped");
 }

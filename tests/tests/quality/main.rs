@@ -10,6 +10,7 @@
 mod alerts;
 mod embed;
 mod hr;
+mod hr_ba;
 mod hr_courses;
 mod hr_cover;
 mod hr_dashboard;

@@ -11,6 +11,7 @@
 //! neither are item ids.
 
 mod atom;
+pub mod ba_transfer;
 pub mod hrbaxml;
 mod json_feed;
 mod rss;

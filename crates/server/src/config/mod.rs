@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
+mod ba;
 mod read;
+
+pub use ba::BaTransferConfig;
 
 /// A variable with a value we cannot use: names the variable, says what is expected.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -107,6 +110,10 @@ pub struct Config {
     /// `JOBBOARD_BA_PARTNERS`: BA partner accounts, `slug:SupplierId:PartnerId:HiringOrgId`,
     /// comma-separated (`naunhof:V123456789:P0042:A987654321`).
     pub ba_accounts: Vec<(String, jobboard_feeds::export::hrbaxml::BaAccount)>,
+    /// `JOBBOARD_BA_UPLOAD_URL`, `JOBBOARD_BA_CLIENT_CERT`, `JOBBOARD_BA_CLIENT_KEY` (PEM files,
+    /// read and checked at start), optional `JOBBOARD_BA_CA`, `JOBBOARD_BA_ERRORS_URL`,
+    /// `JOBBOARD_BA_SCHEDULE`: the upload of the files to the BA (see `config::ba`).
+    pub ba_transfer: Option<BaTransferConfig>,
 }
 
 impl std::fmt::Display for SearchBackend {
@@ -139,9 +146,11 @@ impl Config {
         let (smtp_url, mail_from) = read::mail(&var)?;
         let (cookie_secure, trust_forwarded_for, page_cache_pages) = read::http(&var, &public_url)?;
         let (import_interval, import_policy, import_default_deadline_days) = read::imports(&var)?;
+        let ba_accounts = ba_accounts(&var)?;
         Ok(Self {
             embed_origins: embed_origins(&var)?,
-            ba_accounts: ba_accounts(&var)?,
+            ba_transfer: ba::transfer(&var, !ba_accounts.is_empty())?,
+            ba_accounts,
             transport: crate::config_transport::from_lookup(&var, &public_url)?,
             smtp_url,
             mail_from,

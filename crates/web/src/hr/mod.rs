@@ -7,6 +7,7 @@
 
 mod admin;
 mod alerts;
+mod ba;
 mod cooperation;
 mod course_participants;
 mod courses;
@@ -187,6 +188,7 @@ routes! {
     post "/verwaltung/admin/quellen/{source_id}/deaktivieren" Admin => sources::disable_source;
     post "/verwaltung/admin/quellen/{source_id}/entfernen" Admin => sources::remove_source;
     get "/verwaltung/admin/suchauftraege" Admin => alerts::show_alerts;
+    get "/verwaltung/admin/ba-meldung" Admin => ba::show_ba;
     post "/verwaltung/admin/suchauftraege/abschalten" Admin => alerts::switch_off;
     post "/verwaltung/admin/kommunen" Admin => admin::create_municipality;
     post "/verwaltung/admin/benutzer" Admin => admin::create_user;
