@@ -53,6 +53,8 @@ fn valid_draft() -> PostingDraft {
             municipality_id: PARTNER,
             note: Some("Vertretung im Bürgerbüro Brandis an zwei Tagen je Woche".to_owned()),
         }],
+        internal: false,
+        public_from: None,
     }
 }
 
