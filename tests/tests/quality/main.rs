@@ -12,6 +12,7 @@ mod embed;
 mod hr;
 mod hr_courses;
 mod hr_cover;
+mod hr_internal;
 mod hr_sources;
 mod hr_survey;
 

@@ -164,7 +164,7 @@ where
 }
 
 /// Internal postings whose public day (Europe/Berlin) has begun become public: `internal` off,
-/// the day cleared (the trail keeps it), audited as [`AuditAction::MadePublic`] with an outbox
+/// the day cleared (the trail keeps it), a published one dated from now on, audited as [`AuditAction::MadePublic`] with an outbox
 /// row so the index takes them in. Idempotent: a second run finds none; a posting changed
 /// meanwhile is left to the next run. Expired and archived postings are left as they are.
 async fn make_public_due<C>(db: &C, actor: &Actor, now: DateTime<Utc>) -> DomainResult<u64>
@@ -206,6 +206,11 @@ where
                     }
                     am.internal = Set(false);
                     am.public_from = Set(None);
+                    // For the public it is new today: search alerts, „newest first“ and the
+                    // feeds date it from the switch, not from its internal publication.
+                    if before.status == PostingStatus::Published {
+                        am.published_at = Set(Some(now));
+                    }
                     Ok(())
                 },
             )

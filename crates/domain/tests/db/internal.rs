@@ -114,6 +114,7 @@ db_tests! {
         assert_eq!(run_due(db, dawn).await.unwrap().made_public, 0, "idempotent");
         let after = queries::find_by_id(db, p.id).await.unwrap().unwrap();
         assert!(!after.internal && after.public_from.is_none());
+        assert_eq!(after.published_at, Some(dawn), "new to the public from the switch on");
         assert_eq!(after.updated_by, "system:scheduler");
         assert!(queries::is_publicly_visible(&after, dawn));
         assert_eq!(outbox::pending_count(db).await.unwrap(), pending_before + 1, "queued for the index");
