@@ -35,8 +35,14 @@ fn multipart(csrf: &str, name: &str, content: &[u8]) -> Vec<u8> {
 
 async fn upload(app: &TestApp, hr: &Hr, agreement: i64, body: Vec<u8>) -> reqwest::Response {
     app.client
-        .post(format!("{}/verwaltung/vereinbarungen/{agreement}/dokument", app.address))
-        .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+        .post(format!(
+            "{}/verwaltung/vereinbarungen/{agreement}/dokument",
+            app.address
+        ))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
         .header("origin", &app.address)
         .header("cookie", &hr.cookie)
         .body(body)
@@ -47,7 +53,13 @@ async fn upload(app: &TestApp, hr: &Hr, agreement: i64, body: Vec<u8>) -> reqwes
 
 /// The same upload over a raw connection with the given length header lines, the body sent
 /// chunked: what a client that announces nothing or something false does. The status line.
-async fn upload_raw(app: &TestApp, hr: &Hr, agreement: i64, length_headers: &str, body: &[u8]) -> String {
+async fn upload_raw(
+    app: &TestApp,
+    hr: &Hr,
+    agreement: i64,
+    length_headers: &str,
+    body: &[u8],
+) -> String {
     let host = app.address.trim_start_matches("http://").to_owned();
     let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
     let head = format!(
@@ -64,7 +76,11 @@ async fn upload_raw(app: &TestApp, hr: &Hr, agreement: i64, length_headers: &str
     }
     let _ = stream.write_all(b"0\r\n\r\n").await;
     let mut answer = Vec::new();
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(30), stream.read_to_end(&mut answer)).await;
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        stream.read_to_end(&mut answer),
+    )
+    .await;
     let answer = String::from_utf8_lossy(&answer).into_owned();
     answer.lines().next().unwrap_or_default().to_owned()
 }
@@ -72,7 +88,11 @@ async fn upload_raw(app: &TestApp, hr: &Hr, agreement: i64, length_headers: &str
 /// The files in the documents directory.
 fn stored_files(app: &TestApp) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(app.config.data_dir.join("dokumente"))
-        .map(|d| d.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default();
     names.sort();
     names

@@ -5,15 +5,15 @@
 //! at a secret, rotatable feed address that never shows another's.
 
 use chrono::{Days, Utc};
-use jobboard_domain::berlin;
-use jobboard_domain::postings::publishing::run_due;
-use jobboard_domain::postings::{PostingKind, queries};
 use jobboard_domain::audit::{self, AuditAction, AuditEntity};
+use jobboard_domain::berlin;
 use jobboard_domain::entities::posting;
 use jobboard_domain::outbox;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+use jobboard_domain::postings::publishing::run_due;
+use jobboard_domain::postings::{PostingKind, queries};
 use jobboard_e2e::{TestApp, e2e_tests};
 use reqwest::StatusCode;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
 use crate::editor::form;
 use crate::hr::{Hr, account, get_as, post, sign_in, snapshot};
@@ -21,7 +21,10 @@ use crate::hr::{Hr, account, get_as, post, sign_in, snapshot};
 const TITLE: &str = "Sachgebietsleitung Kämmerei intern (m/w/d)";
 
 /// Borsdorf's internal posting, public from `public_from` (or staying internal), published.
-async fn internal_posting(app: &TestApp, public_from: Option<chrono::NaiveDate>) -> queries::Posting {
+async fn internal_posting(
+    app: &TestApp,
+    public_from: Option<chrono::NaiveDate>,
+) -> queries::Posting {
     let mut d = jobboard_e2e::draft("BOR-INT-1", TITLE, PostingKind::Job);
     d.internal = true;
     d.public_from = public_from;
@@ -32,7 +35,10 @@ async fn internal_posting(app: &TestApp, public_from: Option<chrono::NaiveDate>)
 async fn index_caught_up(app: &TestApp) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while outbox::pending_count(&app.db).await.unwrap() > 0 {
-        assert!(std::time::Instant::now() < deadline, "the indexer never caught up");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the indexer never caught up"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
@@ -69,11 +75,21 @@ async fn public_channels(app: &TestApp, p: &queries::Posting) -> Vec<(String, bo
 
 /// Make the internal feed address of `hr`'s municipality: its (RSS, JSON Feed) paths.
 async fn rotate(app: &TestApp, hr: &Hr) -> (String, String) {
-    let resp = post(app, Some(hr), "/verwaltung/intern/feed", &[("csrf", &hr.csrf)], None).await;
+    let resp = post(
+        app,
+        Some(hr),
+        "/verwaltung/intern/feed",
+        &[("csrf", &hr.csrf)],
+        None,
+    )
+    .await;
     assert_eq!(resp.status(), StatusCode::OK);
     let html = resp.text().await.unwrap();
     let path = |ext: &str| {
-        let at = html.find(&format!("{}/intern/stellen/", app.address)).expect("the new address is shown") + app.address.len();
+        let at = html
+            .find(&format!("{}/intern/stellen/", app.address))
+            .expect("the new address is shown")
+            + app.address.len();
         let rest = &html[at..];
         let token_end = rest.find(".rss").unwrap();
         format!("{}.{ext}", &rest[..token_end])

@@ -101,10 +101,7 @@ where
             "Eine beendete Vereinbarung kann nicht mehr geändert werden.".into(),
         ));
     }
-    let replaced = current
-        .document_sha256
-        .clone()
-        .filter(|old| old != sha256);
+    let replaced = current.document_sha256.clone().filter(|old| old != sha256);
     let saved = record::change::<Agreement>(
         &txn,
         id,
@@ -124,6 +121,7 @@ where
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
 

@@ -180,10 +180,10 @@ where
         let due = posting::Entity::find()
             .filter(posting::Column::Internal.eq(true))
             .filter(posting::Column::PublicFrom.lte(today))
-            .filter(posting::Column::Status.is_not_in([
-                PostingStatus::Expired,
-                PostingStatus::Archived,
-            ]))
+            .filter(
+                posting::Column::Status
+                    .is_not_in([PostingStatus::Expired, PostingStatus::Archived]),
+            )
             .filter(posting::Column::Id.gt(after_id))
             .order_by_asc(posting::Column::Id)
             .limit(BATCH)

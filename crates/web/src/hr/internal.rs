@@ -179,7 +179,11 @@ pub async fn internal_feed(
             url: p
                 .apply_url
                 .clone()
-                .or_else(|| p.apply_email.as_deref().map(jobboard_domain::mailbox::mailto))
+                .or_else(|| {
+                    p.apply_email
+                        .as_deref()
+                        .map(jobboard_domain::mailbox::mailto)
+                })
                 .unwrap_or_else(|| state.site.url(&format!("/stellen/{}", p.slug))),
         })
         .collect();

@@ -181,9 +181,10 @@ async fn first_part_csrf(body: Body, boundary: &str) -> Option<(String, Body)> {
         }
         read.extend_from_slice(&stream.next().await?.ok()?);
     };
-    let first = futures_util::stream::once(async move {
-        Ok::<_, axum::Error>(axum::body::Bytes::from(read))
-    });
+    let first =
+        futures_util::stream::once(
+            async move { Ok::<_, axum::Error>(axum::body::Bytes::from(read)) },
+        );
     Some((value, Body::from_stream(first.chain(stream))))
 }
 
@@ -214,7 +215,11 @@ fn csrf_of_first_part(read: &[u8], opening: &str, closing: &str) -> Option<Optio
     });
     Some(
         is_csrf
-            .then(|| std::str::from_utf8(&after[..value_end]).ok().map(str::to_owned))
+            .then(|| {
+                std::str::from_utf8(&after[..value_end])
+                    .ok()
+                    .map(str::to_owned)
+            })
             .flatten(),
     )
 }
@@ -356,7 +361,9 @@ mod tests {
     #[tokio::test]
     async fn the_csrf_field_of_a_multipart_form_is_read_from_its_first_part_and_the_body_kept() {
         let body = "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ngeheim\r\n--XyZ\r\nContent-Disposition: form-data; name=\"document\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\r\n--XyZ--\r\n";
-        let (token, rest) = first_part_csrf(Body::from(body), "XyZ").await.expect("read");
+        let (token, rest) = first_part_csrf(Body::from(body), "XyZ")
+            .await
+            .expect("read");
         assert_eq!(token, "geheim");
         let bytes = axum::body::to_bytes(rest, usize::MAX).await.expect("body");
         assert_eq!(bytes, body.as_bytes(), "the handler gets the whole body");
@@ -370,7 +377,10 @@ mod tests {
             assert!(read.is_none_or(|(t, _)| t.is_empty()), "{bad}");
         }
         // A first part that never ends is not read beyond the limit.
-        let endless = format!("--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}", "a".repeat(100_000));
+        let endless = format!(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}",
+            "a".repeat(100_000)
+        );
         assert!(first_part_csrf(Body::from(endless), "XyZ").await.is_none());
     }
 
@@ -378,12 +388,24 @@ mod tests {
     fn only_multipart_form_data_has_a_boundary() {
         let h = |v: &str| {
             let mut m = HeaderMap::new();
-            m.insert(header::CONTENT_TYPE, HeaderValue::from_str(v).expect("ascii"));
+            m.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(v).expect("ascii"),
+            );
             m
         };
-        assert_eq!(multipart_boundary(&h("multipart/form-data; boundary=----abc")).as_deref(), Some("----abc"));
-        assert_eq!(multipart_boundary(&h("Multipart/Form-Data; charset=utf-8; boundary=\"q\"")).as_deref(), Some("q"));
-        assert_eq!(multipart_boundary(&h("application/x-www-form-urlencoded")), None);
+        assert_eq!(
+            multipart_boundary(&h("multipart/form-data; boundary=----abc")).as_deref(),
+            Some("----abc")
+        );
+        assert_eq!(
+            multipart_boundary(&h("Multipart/Form-Data; charset=utf-8; boundary=\"q\"")).as_deref(),
+            Some("q")
+        );
+        assert_eq!(
+            multipart_boundary(&h("application/x-www-form-urlencoded")),
+            None
+        );
         assert_eq!(multipart_boundary(&h("multipart/form-data")), None);
     }
 

@@ -298,7 +298,10 @@ pub(super) async fn detail_page(
         ended_on: a.ended_on.map(berlin::format_date).unwrap_or_default(),
         ledger,
         end_error: errors.for_field("ended_on").collect::<Vec<_>>().join(" "),
-        document: a.document_name.clone().filter(|_| a.document_sha256.is_some()),
+        document: a
+            .document_name
+            .clone()
+            .filter(|_| a.document_sha256.is_some()),
         document_error: errors
             .for_field(super::document::FIELD)
             .collect::<Vec<_>>()

@@ -157,7 +157,8 @@ async fn receive(req: Request, dir: &Path) -> Result<Received, String> {
         "Die Datei ist größer als {} MB. Bitte verkleinern Sie sie (z. B. geringere Auflösung beim Scannen).",
         MAX_BYTES / (1024 * 1024)
     );
-    let broken = "Die Datei kam nicht vollständig an. Bitte versuchen Sie es noch einmal.".to_owned();
+    let broken =
+        "Die Datei kam nicht vollständig an. Bitte versuchen Sie es noch einmal.".to_owned();
     let mut received = None;
     let mut outcome: Result<(), String> = Ok(());
     let mut total: u64 = 0;
@@ -178,13 +179,7 @@ async fn receive(req: Request, dir: &Path) -> Result<Received, String> {
         let mut field = field;
         match write_field(&mut field, dir, &mut total).await {
             Ok(Some((temp, head, tail, sha256))) => match check_pdf(&head, &tail) {
-                Ok(()) => {
-                    received = Some(Received {
-                        temp,
-                        name,
-                        sha256,
-                    })
-                }
+                Ok(()) => received = Some(Received { temp, name, sha256 }),
                 // `temp` is dropped here: nothing stays.
                 Err(message) => outcome = Err(message.to_owned()),
             },
@@ -270,11 +265,7 @@ async fn write_field(
     }
     file.flush().await.map_err(Refusal::Io)?;
     file.sync_all().await.map_err(Refusal::Io)?;
-    let sha256 = hash
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
     Ok(Some((guard, head, tail, sha256)))
 }
 
@@ -304,7 +295,9 @@ pub async fn download_document(
     )
         .into_response();
     if let Ok(v) = HeaderValue::from_str(&content_disposition(name)) {
-        response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, v);
     }
     response.headers_mut().insert(
         header::HeaderName::from_static("x-content-type-options"),

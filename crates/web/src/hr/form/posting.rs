@@ -294,7 +294,10 @@ pub fn from_draft(d: &PostingDraft) -> Submitted {
         ("contact_email", opt(&d.contact_email)),
         ("apply_url", opt(&d.apply_url)),
         ("apply_email", opt(&d.apply_email)),
-        ("audience", if d.internal { "internal" } else { "public" }.to_owned()),
+        (
+            "audience",
+            if d.internal { "internal" } else { "public" }.to_owned(),
+        ),
         ("public_from", date(d.public_from)),
     ];
     let mut s = Submitted::default();
