@@ -157,6 +157,8 @@ e2e_tests! {
         assert_eq!(get_as(&app, &brandis, &format!("/verwaltung/anzeigen/{}", p.id)).await.status(), StatusCode::NOT_FOUND);
         let own = get_as(&app, &borsdorf, "/verwaltung/intern").await.text().await.unwrap();
         assert!(own.contains(&format!("/verwaltung/anzeigen/{}", p.id)), "the owner gets the edit link");
+        let dashboard = get_as(&app, &borsdorf, "/verwaltung").await.text().await.unwrap();
+        assert!(dashboard.contains("(intern)"), "the owner's list marks it");
 
         // Each municipality's feed: Borsdorf's lists it (RSS and JSON Feed), Brandis's never.
         let (rss, json) = rotate(&app, &borsdorf).await;

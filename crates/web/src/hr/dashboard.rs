@@ -43,6 +43,8 @@ struct Row {
     deadline: String,
     updated: String,
     imported: bool,
+    /// „intern“ or „intern bis 12.01.2027“ while only the members' staff see it.
+    internal: String,
 }
 
 struct SharedRow {
@@ -107,6 +109,11 @@ pub async fn show_dashboard(
             deadline: berlin::format_date(p.application_deadline),
             updated: berlin::format_datetime(p.updated_at),
             imported: super::postings::read_only_reason(p).is_some(),
+            internal: match (queries::is_internal_at(p, now), p.public_from) {
+                (false, _) => String::new(),
+                (true, None) => "intern".to_owned(),
+                (true, Some(day)) => format!("intern, öffentlich ab {}", berlin::format_date(day)),
+            },
         })
         .collect();
     let shared = queries::list_shared_with(&state.db, municipality_id)
