@@ -24,6 +24,7 @@ mod m20261202_000300_create_needs_survey;
 mod m20261202_000500_add_import_reading_counts;
 mod m20261202_000510_create_ba_export_postings;
 mod m20261203_000400_create_ba_export_runs;
+mod m20261203_000300_add_posting_internal;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000300_create_needs_survey::Migration),
             Box::new(m20261202_000100_create_search_alerts::Migration),
             Box::new(m20261203_000400_create_ba_export_runs::Migration),
+            Box::new(m20261203_000300_add_posting_internal::Migration),
         ]
     }
 }

@@ -244,5 +244,7 @@ pub fn draft(
         apply_url: None,
         apply_email: Some("ausbildung@borsdorf.de".into()),
         partners: vec![],
+        internal: false,
+        public_from: None,
     }
 }

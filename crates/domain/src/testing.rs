@@ -167,6 +167,8 @@ pub fn sample_draft(reference: &str, deadline: chrono::NaiveDate) -> crate::post
         apply_url: Some("https://www.naunhof.de/karriere".to_owned()),
         apply_email: None,
         partners: vec![],
+        internal: false,
+        public_from: None,
     }
 }
 

@@ -76,6 +76,8 @@ fn posting(id: i64, title: &str) -> posting::Model {
         source_id: None,
         external_guid: None,
         external_id: None,
+        internal: false,
+        public_from: None,
         created_by: "user:1".into(),
         updated_by: "user:1".into(),
         created_at: published,

@@ -133,6 +133,8 @@ fn model(id: i64, d: demo::DemoPosting, now: chrono::DateTime<Utc>) -> posting::
         source_id: None,
         external_guid: None,
         external_id: None,
+        internal: false,
+        public_from: None,
         created_by: "system:bench".into(),
         updated_by: "system:bench".into(),
         created_at: now,

@@ -452,6 +452,7 @@ fn hr_settings(
     let mut hr = jobboard_web::hr::HrSettings::new(&config.public_url, mailer);
     hr.cookie_secure = config.cookie_secure;
     hr.trust_forwarded_for = config.trust_forwarded_for;
+    hr.documents = config.data_dir.join("dokumente");
     hr.imports = Some(jobboard_web::hr::ImportSettings {
         harvester: std::sync::Arc::new(imports::OnDemand::new(config, db.clone())?),
         interval: config

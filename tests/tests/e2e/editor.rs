@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 
 use super::hr::{account, get_as, post, sign_in, snapshot};
 
-fn form<'a>(csrf: &'a str, title: &'a str, deadline: &'a str) -> Vec<(&'a str, &'a str)> {
+pub fn form<'a>(csrf: &'a str, title: &'a str, deadline: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("csrf", csrf),
         ("kind", "job"),

@@ -445,8 +445,9 @@ e2e_tests! {
         let mut checked = 0;
         for r in ROUTES.iter().filter(|r| matches!(r.access, Access::Officer | Access::Admin)) {
             // Routes without a foreign id act on the officer's own municipality (a survey round
-            // is every member's: its answer form is the officer's own answer).
-            if ["/verwaltung/anzeigen/neu", "/verwaltung/anzeigen", "/verwaltung/profil", "/verwaltung/lehrgaenge", "/verwaltung/lehrgaenge/neu", "/verwaltung/api-schluessel", "/verwaltung/quellen", "/verwaltung/zusammenarbeit", "/verwaltung/zusammenarbeit/kalender", "/verwaltung/zusammenarbeit/kalender/widerrufen", "/verwaltung/vereinbarungen/neu", "/verwaltung/vereinbarungen", "/verwaltung/vertretungen/neu", "/verwaltung/vertretungen", "/verwaltung/bedarf", "/verwaltung/bedarf/{round_id}"].contains(&r.path) {
+            // is every member's: its answer form is the officer's own answer; the list of
+            // internal postings is every member's, read-only, and its feed address the own).
+            if ["/verwaltung/anzeigen/neu", "/verwaltung/anzeigen", "/verwaltung/profil", "/verwaltung/lehrgaenge", "/verwaltung/lehrgaenge/neu", "/verwaltung/api-schluessel", "/verwaltung/quellen", "/verwaltung/zusammenarbeit", "/verwaltung/zusammenarbeit/kalender", "/verwaltung/zusammenarbeit/kalender/widerrufen", "/verwaltung/vereinbarungen/neu", "/verwaltung/vereinbarungen", "/verwaltung/vertretungen/neu", "/verwaltung/vertretungen", "/verwaltung/bedarf", "/verwaltung/bedarf/{round_id}", "/verwaltung/intern", "/verwaltung/intern/feed", "/verwaltung/intern/feed/widerrufen"].contains(&r.path) {
                 continue;
             }
             let path = concrete(r.path, id, owner_user, course_ids, cover_ids);

@@ -14,6 +14,7 @@ mod hr_ba;
 mod hr_courses;
 mod hr_cover;
 mod hr_dashboard;
+mod hr_internal;
 mod hr_sources;
 mod hr_survey;
 

@@ -14,6 +14,7 @@
 
 pub mod agreement_draft;
 pub mod agreements;
+pub mod documents;
 pub mod feed_tokens;
 pub mod ledger;
 pub mod notices;

@@ -313,6 +313,8 @@ pub(super) fn make(
         apply_url,
         apply_email,
         partners: partners.into_iter().map(|(_, p)| p).collect(),
+        internal: false,
+        public_from: None,
     };
     DemoPosting {
         owner_id: owner.id,

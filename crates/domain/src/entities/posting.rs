@@ -51,6 +51,12 @@ pub struct Model {
     pub published_at: Option<DateTimeUtc>,
     /// End of the deadline day in Europe/Berlin; the posting is offline from this instant on.
     pub expires_at: DateTimeUtc,
+    /// Offered only to the staff of the member municipalities („nur für Beschäftigte der
+    /// Partheland-Kommunen“): in no public channel until `public_from`.
+    pub internal: bool,
+    /// The day (Europe/Berlin) from which an internal posting is public too; the scheduler
+    /// then turns `internal` off. `None` on a posting that is not internal.
+    pub public_from: Option<Date>,
     pub version: i32,
     pub source_id: Option<i64>,
     pub external_guid: Option<String>,

@@ -45,6 +45,12 @@ pub struct PostingDraft {
     /// Partner municipalities of a shared offer.
     #[serde(default)]
     pub partners: Vec<PartnerDraft>,
+    /// „nur für Beschäftigte der Partheland-Kommunen“: in no public channel while internal.
+    #[serde(default)]
+    pub internal: bool,
+    /// With `internal`: the day (Europe/Berlin) from which the posting is public too.
+    #[serde(default)]
+    pub public_from: Option<NaiveDate>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,6 +96,8 @@ impl PostingDraft {
             apply_url: None,
             apply_email: None,
             partners: Vec::new(),
+            internal: false,
+            public_from: None,
         }
     }
 
@@ -126,6 +134,8 @@ impl PostingDraft {
             apply_url: p.apply_url.clone(),
             apply_email: p.apply_email.clone(),
             partners,
+            internal: p.internal,
+            public_from: p.public_from,
         }
     }
 

@@ -108,6 +108,8 @@ where
     let mut draft = PostingDraft::from_model(&original, partners);
     draft.reference_number =
         free_reference(&txn, original.municipality_id, &original.reference_number).await?;
+    // The copy stays internal if the original is; a public day already begun is not copied.
+    draft.public_from = draft.public_from.filter(|d| *d >= berlin::today(now));
     let copy = insert_posting(
         &txn,
         original.municipality_id,

@@ -11,6 +11,7 @@ use super::lifecycle::{self, LifecycleError, LifecycleState, Transition};
 use super::queries::Posting;
 use super::types::PostingStatus;
 use crate::actor::Actor;
+use crate::audit::AuditAction;
 use crate::entities::posting;
 use crate::error::{DomainError, DomainResult};
 use crate::record;
@@ -104,6 +105,8 @@ where
 pub struct DueReport {
     pub published: u64,
     pub expired: u64,
+    /// Internal postings whose public day has come.
+    pub made_public: u64,
 }
 
 /// Publish scheduled postings whose time has come and expire postings whose deadline day is
@@ -148,14 +151,84 @@ where
             break;
         }
     }
+    report.made_public = make_public_due(db, &actor, now).await?;
     if report != DueReport::default() {
         tracing::info!(
             published = report.published,
             expired = report.expired,
+            made_public = report.made_public,
             "scheduler run"
         );
     }
     Ok(report)
+}
+
+/// Internal postings whose public day (Europe/Berlin) has begun become public: `internal` off,
+/// the day cleared (the trail keeps it), a published one dated from now on, audited as [`AuditAction::MadePublic`] with an outbox
+/// row so the index takes them in. Idempotent: a second run finds none; a posting changed
+/// meanwhile is left to the next run. Expired and archived postings are left as they are.
+async fn make_public_due<C>(db: &C, actor: &Actor, now: DateTime<Utc>) -> DomainResult<u64>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    const BATCH: u64 = 500;
+    let today = crate::berlin::today(now);
+    let mut done = 0;
+    // Rows left behind by a conflict are skipped by id, so the loop always ends.
+    let mut after_id = 0;
+    loop {
+        let due = posting::Entity::find()
+            .filter(posting::Column::Internal.eq(true))
+            .filter(posting::Column::PublicFrom.lte(today))
+            .filter(
+                posting::Column::Status
+                    .is_not_in([PostingStatus::Expired, PostingStatus::Archived]),
+            )
+            .filter(posting::Column::Id.gt(after_id))
+            .order_by_asc(posting::Column::Id)
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        let n = due.len() as u64;
+        for p in due {
+            after_id = p.id;
+            let txn = crate::db::begin_write(db).await?;
+            let changed = record::change::<Posting>(
+                &txn,
+                p.id,
+                p.version,
+                AuditAction::MadePublic,
+                actor,
+                now,
+                |before, am| {
+                    if !before.internal || before.public_from.is_none_or(|d| d > today) {
+                        return Err(DomainError::NotFound);
+                    }
+                    am.internal = Set(false);
+                    am.public_from = Set(None);
+                    // For the public it is new today: search alerts, „newest first“ and the
+                    // feeds date it from the switch, not from its internal publication.
+                    if before.status == PostingStatus::Published {
+                        am.published_at = Set(Some(now));
+                    }
+                    Ok(())
+                },
+            )
+            .await;
+            match changed {
+                Ok(_) => {
+                    txn.commit().await?;
+                    done += 1;
+                }
+                Err(DomainError::Conflict { .. } | DomainError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if n < BATCH {
+            break;
+        }
+    }
+    Ok(done)
 }
 
 async fn apply_all<C>(

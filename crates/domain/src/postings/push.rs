@@ -80,6 +80,13 @@ where
         }
         Some(existing) => {
             let version = existing.version;
+            // The push API does not carry the audience: an officer's choice to offer the
+            // posting internally first stays.
+            let draft = PostingDraft {
+                internal: existing.internal,
+                public_from: existing.public_from,
+                ..draft
+            };
             let updated =
                 mutations::update_posting(&txn, existing.id, version, draft, actor, now).await?;
             let outcome = if updated.version == version {

@@ -7,23 +7,87 @@ use sea_orm::{
 };
 
 use super::types::PostingStatus;
+use crate::berlin;
 use crate::entities::{municipality, posting, posting_partner};
 
 pub use posting::Model as Posting;
 
-/// Condition for "visible to the public at `now`": published, online already, deadline not over.
-/// The expiry job also flips the status, but visibility never waits for it.
-pub fn publicly_visible(now: DateTime<Utc>) -> sea_orm::Condition {
+/// The one rule of who may see a posting, as a database condition ([`publicly_visible`],
+/// [`internally_listed`]) and as a test of a loaded row ([`is_publicly_visible`],
+/// [`is_internal_at`]); a test holds the two encodings to the same answers.
+///
+/// - **Online** at `now`: published, online already, deadline not over. The expiry job also
+///   flips the status, but visibility never waits for it.
+/// - **Internal** at `now`: marked „nur für Beschäftigte der Partheland-Kommunen“ and its public
+///   day (Europe/Berlin) has not begun. The scheduler turns `internal` off on that day, but
+///   visibility never waits for it either.
+/// - **Publicly visible** = online and not internal: page, search index, API, feeds, sitemap,
+///   JSON-LD, embedded lists and the page cache all ask this.
+/// - **Internally listed** = online and internal: the members' workspace and the internal feed.
+fn online(now: DateTime<Utc>) -> sea_orm::Condition {
     sea_orm::Condition::all()
         .add(posting::Column::Status.eq(PostingStatus::Published))
         .add(posting::Column::PublishedAt.lte(now))
         .add(posting::Column::ExpiresAt.gt(now))
 }
 
-pub fn is_publicly_visible(p: &Posting, now: DateTime<Utc>) -> bool {
+fn is_online(p: &Posting, now: DateTime<Utc>) -> bool {
     p.status == PostingStatus::Published
         && p.published_at.is_some_and(|t| t <= now)
         && p.expires_at > now
+}
+
+/// Condition for "internal at `now`" (see [`publicly_visible`]).
+fn internal_at(now: DateTime<Utc>) -> sea_orm::Condition {
+    let today = berlin::today(now);
+    sea_orm::Condition::all()
+        .add(posting::Column::Internal.eq(true))
+        .add(
+            sea_orm::Condition::any()
+                .add(posting::Column::PublicFrom.is_null())
+                .add(posting::Column::PublicFrom.gt(today)),
+        )
+}
+
+/// Is `p` still only for the members' staff at `now`?
+pub fn is_internal_at(p: &Posting, now: DateTime<Utc>) -> bool {
+    p.internal && p.public_from.is_none_or(|day| day > berlin::today(now))
+}
+
+/// Condition for "visible to the public at `now`": online and not internal.
+pub fn publicly_visible(now: DateTime<Utc>) -> sea_orm::Condition {
+    online(now).add(internal_at(now).not())
+}
+
+pub fn is_publicly_visible(p: &Posting, now: DateTime<Utc>) -> bool {
+    is_online(p, now) && !is_internal_at(p, now)
+}
+
+/// Condition for "listed for the members' staff at `now`": online and internal.
+pub fn internally_listed(now: DateTime<Utc>) -> sea_orm::Condition {
+    online(now).add(internal_at(now))
+}
+
+pub fn is_internally_listed(p: &Posting, now: DateTime<Utc>) -> bool {
+    is_online(p, now) && is_internal_at(p, now)
+}
+
+/// The internal postings online at `now`, of every member or (`Some`) of one, each with its
+/// owner; the nearest deadline first.
+pub async fn list_internal(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    municipality_id: Option<i64>,
+) -> Result<Vec<Posting>, DbErr> {
+    let mut q = posting::Entity::find().filter(internally_listed(now));
+    if let Some(m) = municipality_id {
+        q = q.filter(posting::Column::MunicipalityId.eq(m));
+    }
+    q.order_by_asc(posting::Column::ExpiresAt)
+        .order_by_asc(posting::Column::Id)
+        .limit(1000)
+        .all(db)
+        .await
 }
 
 /// A page of the public listing, newest first, each with its owning municipality.

@@ -51,17 +51,29 @@ impl Versioned for Posting {
         d: &PostingDraft,
         target: Target<'_, Self>,
     ) -> DomainResult<ValidationErrors> {
-        let (ctx, own_id) = match target {
+        let (ctx, own_id, stored_public_from) = match target {
             Target::New { municipality_id } => (
                 ValidationContext {
                     owner_municipality_id: record::owner(municipality_id)?,
                     publication_day: None,
                 },
                 None,
+                None,
             ),
-            Target::Existing(before) => (context_of(before), Some(before.id)),
+            Target::Existing(before) => (context_of(before), Some(before.id), before.public_from),
         };
         let mut errors = validate(d, ctx).err().unwrap_or_default();
+        // A public day already stored may pass before the scheduler turns it public; only a
+        // newly chosen day must lie ahead.
+        if let Some(day) = d.public_from.filter(|_| d.internal)
+            && Some(day) != stored_public_from
+            && day < berlin::today(chrono::Utc::now())
+        {
+            errors.add(
+                "public_from",
+                "Das Datum der öffentlichen Ausschreibung liegt in der Vergangenheit. Bitte heute oder einen späteren Tag wählen.",
+            );
+        }
         check_references(db, d, ctx.owner_municipality_id, own_id, &mut errors).await?;
         Ok(errors)
     }
@@ -191,6 +203,8 @@ fn apply_draft(am: &mut posting::ActiveModel, d: &PostingDraft) {
     am.contact_email = Set(d.contact_email.clone());
     am.apply_url = Set(d.apply_url.clone());
     am.apply_email = Set(d.apply_email.clone());
+    am.internal = Set(d.internal);
+    am.public_from = Set(d.public_from.filter(|_| d.internal));
 }
 
 /// Rules that need the database: the reference number is free in the municipality and every

@@ -108,7 +108,33 @@ pub(crate) fn check(
     validate_texts(&mut e, d);
     validate_contact(&mut e, d);
     validate_partners(&mut e, d, ctx.owner_municipality_id);
+    validate_audience(&mut e, d, deadline);
     e
+}
+
+/// Internal first, then public: a public day only for an internal posting, and not after the
+/// deadline (it would never be public). That the day is not in the past needs the clock and
+/// the stored posting, so the pipeline checks it (`postings::record`).
+fn validate_audience(e: &mut ValidationErrors, d: &PostingDraft, deadline: Option<NaiveDate>) {
+    let Some(day) = d.public_from else {
+        return;
+    };
+    if !d.internal {
+        e.add(
+            "public_from",
+            "Ein Datum für die öffentliche Ausschreibung gibt es nur bei einer internen Stelle. Bitte „nur für Beschäftigte der Partheland-Kommunen“ wählen oder das Datum leeren.",
+        );
+    } else if let Some(deadline) = deadline
+        && day > deadline
+    {
+        e.add(
+            "public_from",
+            format!(
+                "Die Stelle würde erst nach dem Ende der Bewerbungsfrist ({}) öffentlich. Bitte ein früheres Datum wählen oder das Datum leeren, wenn sie intern bleiben soll.",
+                berlin::format_date(deadline)
+            ),
+        );
+    }
 }
 
 /// Title, reference number, department and weekly hours.

@@ -53,6 +53,8 @@ fn valid_draft() -> PostingDraft {
             municipality_id: PARTNER,
             note: Some("Vertretung im Bürgerbüro Brandis an zwei Tagen je Woche".to_owned()),
         }],
+        internal: false,
+        public_from: None,
     }
 }
 
@@ -1034,4 +1036,25 @@ fn normalized_drops_characters_no_feed_or_page_may_carry() {
 fn normalizing_a_valid_draft_changes_nothing() {
     let d = valid_draft();
     assert_eq!(d.clone().normalized(), d);
+}
+
+// --- audience (internal first, then public) ---
+
+#[test]
+fn a_public_day_without_internal_is_refused() {
+    let mut d = valid_draft();
+    d.public_from = Some(d.application_deadline);
+    assert_single_error(&d, "public_from", "nur bei einer internen Stelle");
+}
+
+#[test]
+fn a_public_day_after_the_deadline_is_refused_and_on_the_deadline_accepted() {
+    let mut d = valid_draft();
+    d.internal = true;
+    d.public_from = d.application_deadline.succ_opt();
+    assert_single_error(&d, "public_from", "nach dem Ende der Bewerbungsfrist");
+    d.public_from = Some(d.application_deadline);
+    assert!(validate(&d, ctx()).is_ok());
+    d.public_from = None;
+    assert!(validate(&d, ctx()).is_ok(), "internal for good");
 }

@@ -11,6 +11,7 @@ mod audit_outbox;
 mod courses;
 mod cover;
 mod imports;
+mod internal;
 mod locking;
 mod migrations;
 mod municipalities;

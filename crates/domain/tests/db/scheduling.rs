@@ -21,7 +21,7 @@ db_tests! {
         assert_eq!(queries::count_published(db, go_live).await.unwrap(), 0, "scheduled is not visible");
 
         assert_eq!(run_due(db, go_live - Duration::seconds(1)).await.unwrap(), DueReport::default());
-        assert_eq!(run_due(db, go_live).await.unwrap(), DueReport { published: 1, expired: 0 });
+        assert_eq!(run_due(db, go_live).await.unwrap(), DueReport { published: 1, expired: 0, made_public: 0 });
         assert_eq!(run_due(db, go_live).await.unwrap(), DueReport::default());
         let p = queries::find_by_id(db, p.id).await.unwrap().unwrap();
         assert_eq!(p.status, PostingStatus::Published);
@@ -68,7 +68,7 @@ db_tests! {
         transition(db, p.id, 1, Request::Schedule(at("2026-11-28T07:00:00Z")), &Actor::user(1), now).await.unwrap();
         // Nobody ran the scheduler for a week.
         let report = run_due(db, at("2026-12-05T12:00:00Z")).await.unwrap();
-        assert_eq!(report, DueReport { published: 0, expired: 1 });
+        assert_eq!(report, DueReport { published: 0, expired: 1, made_public: 0 });
         assert_eq!(queries::find_by_id(db, p.id).await.unwrap().unwrap().status, PostingStatus::Expired);
     }
 

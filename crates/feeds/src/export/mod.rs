@@ -228,6 +228,10 @@ impl FeedEntry<'_> {
             _ => Map::new(),
         };
         map.retain(|_, v| !v.is_null());
+        // Who may see it is this board's decision, not content another board rebuilds: a
+        // public feed never carries an internal posting, and the internal feed says so itself.
+        map.remove("internal");
+        map.remove("public_from");
         map.insert("id".into(), p.id.into());
         map.insert("slug".into(), p.slug.clone().into());
         map.insert("municipality".into(), self.municipality.slug.clone().into());

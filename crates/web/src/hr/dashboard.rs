@@ -114,6 +114,8 @@ struct Row {
     imported: bool,
     /// The public page, while it is online (the admin's link).
     public_slug: Option<String>,
+    /// „intern“ or „intern, öffentlich ab 12.01.2027“ while only the members' staff see it.
+    internal: String,
 }
 
 struct SharedRow {
@@ -548,6 +550,13 @@ async fn overview_page(
             municipality: m.map(|m| m.name).unwrap_or_default(),
             imported: super::postings::read_only_reason(&p).is_some(),
             public_slug: queries::is_publicly_visible(&p, now).then(|| p.slug.clone()),
+            internal: match (queries::is_internal_at(&p, now), p.public_from) {
+                (false, _) => String::new(),
+                (true, None) => "intern".to_owned(),
+                (true, Some(day)) => {
+                    format!("intern, öffentlich ab {}", berlin::format_date(day))
+                }
+            },
             title: p.title,
         })
         .collect();

@@ -16,6 +16,7 @@ mod dashboard;
 mod editor;
 pub(crate) mod form;
 mod history;
+mod internal;
 mod nav;
 mod notice;
 mod postings;
@@ -49,6 +50,9 @@ pub struct HrSettings {
     pub origin: String,
     /// What the admin's "Jetzt abrufen" button needs; `None`: the button is not offered.
     pub imports: Option<ImportSettings>,
+    /// Where uploaded documents (signed agreements) are kept: under the data directory, never
+    /// served as files, only through the handlers that check who asks.
+    pub documents: std::path::PathBuf,
 }
 
 /// Harvests one import source on demand. The server implements it: it runs the harvest in a
@@ -103,6 +107,7 @@ impl HrSettings {
             trust_forwarded_for: false,
             origin,
             imports: None,
+            documents: std::env::temp_dir().join("jobboard-documents"),
         }
     }
 }
@@ -149,7 +154,8 @@ pub struct Route {
     /// search alert's management token under `/suchauftrag`),
     /// `{course_id}` a course, `{registration_id}` a course registration, `{token_id}` an API token,
     /// `{source_id}` an import source, `{agreement_id}` an agreement, `{request_id}` a cover
-    /// request, `{offer_id}` an offer on one, `{round_id}` a survey round.
+    /// request, `{offer_id}` an offer on one, `{round_id}` a survey round, `{file}` a secret feed
+    /// address with its extension (`/kalender/vertretungen/…`, `/intern/stellen/…`).
     pub path: &'static str,
     pub access: Access,
     handler: fn() -> MethodRouter<AppState>,
@@ -248,6 +254,13 @@ routes! {
     post "/verwaltung/vereinbarungen/{agreement_id}/bestaetigen" Officer => cooperation::agreements::confirm_agreement;
     post "/verwaltung/vereinbarungen/{agreement_id}/beenden" Officer => cooperation::agreements::end_agreement;
     get "/verwaltung/vereinbarungen/{agreement_id}/stunden.csv" Officer => cooperation::agreements::ledger_csv;
+    post "/verwaltung/vereinbarungen/{agreement_id}/dokument" Officer => cooperation::document::upload_document;
+    get "/verwaltung/vereinbarungen/{agreement_id}/dokument.pdf" Officer => cooperation::document::download_document;
+    get "/verwaltung/intern" Officer => internal::show_internal;
+    get "/verwaltung/intern/{id}" Officer => internal::show_internal_posting;
+    post "/verwaltung/intern/feed" Officer => internal::rotate_internal_feed;
+    post "/verwaltung/intern/feed/widerrufen" Officer => internal::revoke_internal_feed;
+    get "/intern/stellen/{file}" Public => internal::internal_feed;
     get "/verwaltung/vertretungen/neu" Officer => cooperation::requests::new_request;
     post "/verwaltung/vertretungen" Officer => cooperation::requests::create_request;
     get "/verwaltung/vertretungen/{request_id}" Officer => cooperation::requests::show_request;

@@ -13,6 +13,8 @@ pub enum NavKey {
     NewPosting,
     Courses,
     Cooperation,
+    /// Every member's internal postings and the municipality's internal feed.
+    Internal,
     Tokens,
     Sources,
     Profile,
@@ -30,7 +32,7 @@ pub struct NavEntry {
 }
 
 /// The entries of an officer's and of the admin's navigation, in order.
-const OFFICER: [(NavKey, &str, &str); 8] = [
+const OFFICER: [(NavKey, &str, &str); 9] = [
     (NavKey::Overview, "/verwaltung", "Übersicht"),
     (
         NavKey::NewPosting,
@@ -44,6 +46,7 @@ const OFFICER: [(NavKey, &str, &str); 8] = [
         "/verwaltung/zusammenarbeit",
         "Zusammenarbeit",
     ),
+    (NavKey::Internal, "/verwaltung/intern", "Interne Stellen"),
     (
         NavKey::Tokens,
         "/verwaltung/api-schluessel",

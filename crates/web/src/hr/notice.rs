@@ -28,10 +28,12 @@ pub enum Notice {
     Accepted,
     CoverCancelled,
     FeedRevoked,
+    InternalFeedRevoked,
+    DocumentAttached,
 }
 
 /// Every notice with its code in the address and its text: the one table of both.
-const TABLE: [(Notice, &str, &str); 21] = [
+const TABLE: [(Notice, &str, &str); 23] = [
     (Notice::Saved, "gespeichert", "Gespeichert."),
     (Notice::StatusChanged, "status", "Der Status ist geändert."),
     (
@@ -128,6 +130,16 @@ const TABLE: [(Notice, &str, &str); 21] = [
         Notice::FeedRevoked,
         "widerrufen",
         "Die Kalenderadresse ist widerrufen; sie liefert keine Termine mehr.",
+    ),
+    (
+        Notice::InternalFeedRevoked,
+        "feed-widerrufen",
+        "Die Feed-Adresse der internen Stellen ist widerrufen; sie liefert nichts mehr.",
+    ),
+    (
+        Notice::DocumentAttached,
+        "dokument",
+        "Das unterschriebene Dokument ist hinterlegt. Es können nur die Personalstellen der beteiligten Kommunen herunterladen.",
     ),
 ];
 

@@ -97,16 +97,27 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
                 return to_sign_in(req.uri().path());
             };
             let (parts, body) = req.into_parts();
-            let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
-                return refuse(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "Die gesendeten Daten sind zu groß. Bitte kürzen Sie die Texte.",
-                );
+            let (token, body) = match multipart_boundary(&parts.headers) {
+                // A file upload: only the form's first part, the `csrf` field, is read here;
+                // the handler streams the rest under its own limit.
+                Some(boundary) => match first_part_csrf(body, &boundary).await {
+                    Some(read) => read,
+                    None => (String::new(), Body::empty()),
+                },
+                None => {
+                    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+                        return refuse(
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            "Die gesendeten Daten sind zu groß. Bitte kürzen Sie die Texte.",
+                        );
+                    };
+                    let token = url::form_urlencoded::parse(&bytes)
+                        .find(|(k, _)| k == "csrf")
+                        .map(|(_, v)| v.into_owned())
+                        .unwrap_or_default();
+                    (token, Body::from(bytes))
+                }
             };
-            let token = url::form_urlencoded::parse(&bytes)
-                .find(|(k, _)| k == "csrf")
-                .map(|(_, v)| v.into_owned())
-                .unwrap_or_default();
             if !constant_time_eq(&token, &s.csrf_token) {
                 tracing::warn!(path = parts.uri.path(), "missing or wrong CSRF token");
                 return refuse(
@@ -114,7 +125,7 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
                     "Das Formular ist abgelaufen oder ungültig. Bitte laden Sie die Seite neu und senden Sie es erneut.",
                 );
             }
-            req = Request::from_parts(parts, Body::from(bytes));
+            req = Request::from_parts(parts, body);
         }
     }
     if let Some(s) = signed_in {
@@ -126,6 +137,95 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// The boundary of a `multipart/form-data` body, if the request has one.
+pub fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
+    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let mut params = ct.split(';');
+    if !params
+        .next()?
+        .trim()
+        .eq_ignore_ascii_case("multipart/form-data")
+    {
+        return None;
+    }
+    params.find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_owned())
+            .filter(|b| !b.is_empty() && b.len() <= 70)
+    })
+}
+
+/// How much of a multipart body is read for its first part, the CSRF field.
+const FIRST_PART_LIMIT: usize = 4 * 1024;
+
+/// Reads a multipart body up to the end of its first part, which must be the `csrf` field (a
+/// form of the workspace puts it first, and browsers send parts in document order). Returns
+/// its value and the whole body again (what was read, then the rest still streaming), or
+/// `None` when the body does not start that way.
+async fn first_part_csrf(body: Body, boundary: &str) -> Option<(String, Body)> {
+    use futures_util::StreamExt;
+    let opening = format!("--{boundary}\r\n");
+    let closing = format!("\r\n--{boundary}");
+    let mut stream = body.into_data_stream();
+    let mut read: Vec<u8> = Vec::new();
+    let value = loop {
+        if let Some(v) = csrf_of_first_part(&read, &opening, &closing) {
+            break v?;
+        }
+        if read.len() > FIRST_PART_LIMIT {
+            return None;
+        }
+        read.extend_from_slice(&stream.next().await?.ok()?);
+    };
+    let first =
+        futures_util::stream::once(
+            async move { Ok::<_, axum::Error>(axum::body::Bytes::from(read)) },
+        );
+    Some((value, Body::from_stream(first.chain(stream))))
+}
+
+/// `None`: the first part is not complete in `read` yet; `Some(None)`: it is not a `csrf`
+/// field; `Some(Some(token))`: it is.
+fn csrf_of_first_part(read: &[u8], opening: &str, closing: &str) -> Option<Option<String>> {
+    if read.len() < opening.len() {
+        return None;
+    }
+    if !read.starts_with(opening.as_bytes()) {
+        return Some(None);
+    }
+    let rest = &read[opening.len()..];
+    let head_end = find(rest, b"\r\n\r\n")?;
+    let after = &rest[head_end + 4..];
+    let value_end = find(after, closing.as_bytes())?;
+    let head = std::str::from_utf8(&rest[..head_end]).ok();
+    let is_csrf = head.is_some_and(|h| {
+        h.split("\r\n").any(|line| {
+            let Some((name, v)) = line.split_once(':') else {
+                return false;
+            };
+            name.trim().eq_ignore_ascii_case("content-disposition")
+                && v.split(';').next().is_some_and(|t| t.trim() == "form-data")
+                && v.split(';').skip(1).any(|p| p.trim() == "name=\"csrf\"")
+                && !v.contains("filename")
+        })
+    });
+    Some(
+        is_csrf
+            .then(|| {
+                std::str::from_utf8(&after[..value_end])
+                    .ok()
+                    .map(str::to_owned)
+            })
+            .flatten(),
+    )
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// 303 to the sign-in page, which returns to `path` afterwards.
@@ -257,6 +357,57 @@ impl<S: Send + Sync> FromRequestParts<S> for PeerAddr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn the_csrf_field_of_a_multipart_form_is_read_from_its_first_part_and_the_body_kept() {
+        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ngeheim\r\n--XyZ\r\nContent-Disposition: form-data; name=\"document\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\r\n--XyZ--\r\n";
+        let (token, rest) = first_part_csrf(Body::from(body), "XyZ")
+            .await
+            .expect("read");
+        assert_eq!(token, "geheim");
+        let bytes = axum::body::to_bytes(rest, usize::MAX).await.expect("body");
+        assert_eq!(bytes, body.as_bytes(), "the handler gets the whole body");
+        // Another field first, a file named csrf, or no boundary at the start: no token.
+        for bad in [
+            "--XyZ\r\nContent-Disposition: form-data; name=\"version\"\r\n\r\n3\r\n--XyZ--\r\n",
+            "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"; filename=\"x\"\r\n\r\ngeheim\r\n--XyZ--\r\n",
+            "csrf=geheim",
+        ] {
+            let read = first_part_csrf(Body::from(bad), "XyZ").await;
+            assert!(read.is_none_or(|(t, _)| t.is_empty()), "{bad}");
+        }
+        // A first part that never ends is not read beyond the limit.
+        let endless = format!(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}",
+            "a".repeat(100_000)
+        );
+        assert!(first_part_csrf(Body::from(endless), "XyZ").await.is_none());
+    }
+
+    #[test]
+    fn only_multipart_form_data_has_a_boundary() {
+        let h = |v: &str| {
+            let mut m = HeaderMap::new();
+            m.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(v).expect("ascii"),
+            );
+            m
+        };
+        assert_eq!(
+            multipart_boundary(&h("multipart/form-data; boundary=----abc")).as_deref(),
+            Some("----abc")
+        );
+        assert_eq!(
+            multipart_boundary(&h("Multipart/Form-Data; charset=utf-8; boundary=\"q\"")).as_deref(),
+            Some("q")
+        );
+        assert_eq!(
+            multipart_boundary(&h("application/x-www-form-urlencoded")),
+            None
+        );
+        assert_eq!(multipart_boundary(&h("multipart/form-data")), None);
+    }
 
     fn with(lines: &[&str]) -> HeaderMap {
         let mut h = HeaderMap::new();

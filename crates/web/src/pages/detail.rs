@@ -45,7 +45,10 @@ struct DetailPage {
     tasks_html: String,
     profile_html: String,
     benefits_html: String,
+    /// Empty unless the posting is public: a preview or an internal posting has none.
     json_ld: String,
+    /// „Nur für Beschäftigte …“ while the posting is internal (only the workspace shows it).
+    audience: String,
     related: Vec<Card>,
 }
 
@@ -73,8 +76,10 @@ pub async fn show_posting(
         .cloned()
         .ok_or(AppError::NotFound)?;
     if !queries::is_publicly_visible(&p, now) {
-        let was_public = matches!(p.status, PostingStatus::Published | PostingStatus::Expired)
-            || (p.status == PostingStatus::Archived && p.published_at.is_some());
+        // An internal posting is not there for the public at all: "not found", as a draft.
+        let was_public = !queries::is_internal_at(&p, now)
+            && (matches!(p.status, PostingStatus::Published | PostingStatus::Expired)
+                || (p.status == PostingStatus::Archived && p.published_at.is_some()));
         if !was_public {
             return Err(AppError::NotFound);
         }
@@ -122,7 +127,22 @@ pub async fn render_detail(
             Some(&path),
             Section::Jobs,
         ),
-        json_ld: json_ld(&p, &owner, &canonical, &description_html),
+        json_ld: if queries::is_publicly_visible(&p, now) {
+            json_ld(&p, &owner, &canonical, &description_html)
+        } else {
+            String::new()
+        },
+        audience: if queries::is_internal_at(&p, now) {
+            match p.public_from {
+                Some(day) => format!(
+                    "Interne Stelle: nur für Beschäftigte der Partheland-Kommunen, öffentlich ab {}.",
+                    berlin::format_date(day)
+                ),
+                None => "Interne Stelle: nur für Beschäftigte der Partheland-Kommunen.".to_owned(),
+            }
+        } else {
+            String::new()
+        },
         kind: p.kind.label(),
         category: p.category.label(),
         employment: view::employment_text(&p),

@@ -114,6 +114,8 @@ pub fn sample_posting() -> Posting {
         source_id: None,
         external_guid: None,
         external_id: None,
+        internal: false,
+        public_from: None,
         created_by: "user:1".into(),
         updated_by: "user:1".into(),
         created_at: t,

@@ -74,10 +74,13 @@ struct DetailPage {
     ledger: Vec<LedgerLine>,
     error_links: Vec<(String, String)>,
     end_error: String,
+    /// File name of the signed document, if one is on file.
+    document: Option<String>,
+    document_error: String,
 }
 
 /// Agreement `id` if the officer's municipality is a party.
-async fn load(state: &AppState, officer: &Officer, id: i64) -> AppResult<AgreementView> {
+pub(super) async fn load(state: &AppState, officer: &Officer, id: i64) -> AppResult<AgreementView> {
     domain::find_for(&state.db, id, officer.municipality_id)
         .await?
         .ok_or(AppError::NotFound)
@@ -224,7 +227,7 @@ pub async fn update_agreement(
     editor(&state, &officer, status, Some((id, version)), form).await
 }
 
-async fn detail(
+pub(super) async fn detail_page(
     state: &AppState,
     officer: &Officer,
     view: AgreementView,
@@ -295,6 +298,14 @@ async fn detail(
         ended_on: a.ended_on.map(berlin::format_date).unwrap_or_default(),
         ledger,
         end_error: errors.for_field("ended_on").collect::<Vec<_>>().join(" "),
+        document: a
+            .document_name
+            .clone()
+            .filter(|_| a.document_sha256.is_some()),
+        document_error: errors
+            .for_field(super::document::FIELD)
+            .collect::<Vec<_>>()
+            .join(" "),
         error_links: crate::hr::form::error_links(&errors, |_| None),
     };
     Ok(render_status(status, &page)?)
@@ -308,7 +319,7 @@ pub async fn show_agreement(
 ) -> AppResult<Response> {
     let view = load(&state, &officer, id).await?;
     let notice = q.text().to_owned();
-    detail(
+    detail_page(
         &state,
         &officer,
         view,
@@ -380,7 +391,7 @@ pub async fn end_agreement(
         }
     }
     let status = StatusCode::UNPROCESSABLE_ENTITY;
-    detail(&state, &officer, view, status, String::new(), errors).await
+    detail_page(&state, &officer, view, status, String::new(), errors).await
 }
 
 /// The hours ledger for the payroll or finance office, with the CSV rules of every download.

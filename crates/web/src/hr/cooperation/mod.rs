@@ -4,6 +4,7 @@
 
 pub mod agreements;
 pub mod calendar;
+pub mod document;
 pub mod requests;
 
 use askama::Template;

@@ -44,6 +44,26 @@ fn pay_schemes() -> Vec<(&'static str, &'static str)> {
     options(PayScheme::ALL, PayScheme::code, PayScheme::label)
 }
 
+/// Who may apply: the public, or first only the members' staff.
+fn audiences() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("public", "öffentlich ausschreiben"),
+        (
+            "internal",
+            "intern: nur für Beschäftigte der Partheland-Kommunen",
+        ),
+    ]
+}
+
+/// The audience as the form names it; an absent value (a form of before) is public.
+fn audience_of(code: &str) -> Option<bool> {
+    match code {
+        "" | "public" => Some(false),
+        "internal" => Some(true),
+        _ => None,
+    }
+}
+
 const LIST_HELP: &str = "Markdown, am besten als Liste.";
 
 /// Every field of the posting form, in the order of the page.
@@ -162,6 +182,25 @@ pub const TABLE: &[GroupSpec] = &[
         ],
     },
     GroupSpec {
+        legend: "Wer sich bewerben kann",
+        fields: &[
+            spec(
+                "audience",
+                "Ausschreibung",
+                "Eine interne Stelle sehen nur die Personalstellen der Partheland-Kommunen und die internen Feeds; Suche, Feeds und API zeigen sie nicht.",
+                true,
+                Input::Select(audiences),
+            ),
+            spec(
+                "public_from",
+                "Öffentlich ab",
+                "Nur bei internen Stellen: ab diesem Tag ist die Stelle auch öffentlich. Leer lassen, wenn sie intern bleibt.",
+                false,
+                Input::Date,
+            ),
+        ],
+    },
+    GroupSpec {
         legend: "Texte",
         fields: &[
             spec(
@@ -255,6 +294,11 @@ pub fn from_draft(d: &PostingDraft) -> Submitted {
         ("contact_email", opt(&d.contact_email)),
         ("apply_url", opt(&d.apply_url)),
         ("apply_email", opt(&d.apply_email)),
+        (
+            "audience",
+            if d.internal { "internal" } else { "public" }.to_owned(),
+        ),
+        ("public_from", date(d.public_from)),
     ];
     let mut s = Submitted::default();
     for (k, v) in values {
@@ -336,6 +380,13 @@ pub fn parse(s: &Submitted, owner: i64) -> Result<PostingDraft, ValidationErrors
     let text = |n: &str| s.get(n).to_owned();
     let opt = |n: &str| Some(s.get(n).to_owned());
     let c = choices(&mut p);
+    let internal = p.choice(
+        "audience",
+        audience_of,
+        false,
+        "Bitte wählen Sie, ob die Stelle öffentlich oder intern ausgeschrieben wird.",
+    );
+    let public_from = p.date("public_from");
     let whole_euros = "Bitte geben Sie den Monatsbetrag in ganzen Euro als Zahl an.";
     let deadline = p.required_date(
         "application_deadline",
@@ -376,6 +427,8 @@ pub fn parse(s: &Submitted, owner: i64) -> Result<PostingDraft, ValidationErrors
         apply_url: opt("apply_url"),
         apply_email: opt("apply_email"),
         partners: partners(s, owner),
+        internal,
+        public_from,
         ..defaults
     };
     *b.draft() = draft;
