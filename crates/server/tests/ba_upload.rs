@@ -98,25 +98,17 @@ struct Ba {
     error_downloads: AtomicUsize,
 }
 
-/// The one file part of a `multipart/form-data` body: its field, file name and content.
-fn file_part(content_type: &str, body: &[u8]) -> Option<(String, String, Vec<u8>)> {
-    let boundary = content_type.split("boundary=").nth(1)?;
-    let text = body;
-    let head_end = text.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = std::str::from_utf8(&text[..head_end]).ok()?;
-    if !head.starts_with(&format!("--{boundary}\r\n")) {
-        return None;
-    }
-    let field = head.split("name=\"").nth(1)?.split('"').next()?.to_owned();
-    let name = head
-        .split("filename=\"")
-        .nth(1)?
-        .split('"')
-        .next()?
-        .to_owned();
-    let closing = format!("\r\n--{boundary}--\r\n");
-    let content = text[head_end + 4..].strip_suffix(closing.as_bytes())?;
-    Some((field, name, content.to_vec()))
+/// The one file part of a `multipart/form-data` body, read by `multer` as a server would: its
+/// field, file name and content; `None` unless it is exactly one part.
+async fn file_part(content_type: &str, body: Bytes) -> Option<(String, String, Vec<u8>)> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    let part = form.next_field().await.ok()??;
+    let field = part.name()?.to_owned();
+    let name = part.file_name()?.to_owned();
+    let content = part.bytes().await.ok()?.to_vec();
+    form.next_field().await.ok()?.is_none().then_some((field, name, content))
 }
 
 async fn upload(State(ba): State<Arc<Ba>>, headers: HeaderMap, body: Bytes) -> StatusCode {
@@ -124,7 +116,7 @@ async fn upload(State(ba): State<Arc<Ba>>, headers: HeaderMap, body: Bytes) -> S
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    match file_part(content_type, &body) {
+    match file_part(content_type, body).await {
         Some((field, name, content)) if field == "upload" => {
             ba.uploads.lock().unwrap().push((name, content));
             StatusCode::OK

@@ -170,13 +170,16 @@ impl BaTransfer {
         {
             return Err(TransferError::FileName(name.to_owned()));
         }
-        let (content_type, form) = multipart(name, body);
         let url = &self.settings.upload_url;
+        let part = reqwest::multipart::Part::bytes(body.to_vec())
+            .file_name(name.to_owned())
+            .mime_str("application/xml")
+            .map_err(|e| connection(url, &e))?;
+        let form = reqwest::multipart::Form::new().part(FORM_FIELD, part);
         let response = self
             .client
             .post(url.clone())
-            .header(reqwest::header::CONTENT_TYPE, content_type)
-            .body(form)
+            .multipart(form)
             .send()
             .await
             .map_err(|e| connection(url, &e))?;
@@ -224,29 +227,6 @@ impl BaTransfer {
         }
         Ok(body)
     }
-}
-
-/// A `multipart/form-data` body with the one file part: its content type and bytes.
-fn multipart(name: &str, body: &[u8]) -> (String, Vec<u8>) {
-    let mut n: u64 = body.len() as u64;
-    let boundary = loop {
-        let candidate = format!("----jobboard-ba-{n:016x}");
-        if memchr::memmem::find(body, candidate.as_bytes()).is_none() {
-            break candidate;
-        }
-        n = n.wrapping_mul(6364136223846793005).wrapping_add(1);
-    };
-    let mut out = Vec::with_capacity(body.len() + 256);
-    out.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{FORM_FIELD}\"; \
-             filename=\"{name}\"\r\nContent-Type: application/xml\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    out.extend_from_slice(body);
-    out.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), out)
 }
 
 async fn read_limited(
@@ -473,17 +453,5 @@ mod tests {
         assert_eq!(s.first_message.as_deref(), Some("P1-7"));
         assert!(!summarize(b"<a><b></a>").well_formed);
         assert!(!summarize(b"no xml at all").well_formed);
-    }
-
-    #[test]
-    fn the_upload_body_is_one_file_part_with_the_original_name() {
-        let (ct, body) = multipart("DSV1_2026-12-01_06-00-00.xml", b"<x/>");
-        let boundary = ct.strip_prefix("multipart/form-data; boundary=").unwrap();
-        let body = String::from_utf8(body).unwrap();
-        assert!(body.starts_with(&format!("--{boundary}\r\n")));
-        assert!(body.contains(
-            "name=\"upload\"; filename=\"DSV1_2026-12-01_06-00-00.xml\"\r\nContent-Type: application/xml\r\n\r\n<x/>\r\n"
-        ));
-        assert!(body.ends_with(&format!("\r\n--{boundary}--\r\n")));
     }
 }
