@@ -23,6 +23,7 @@ mod m20261202_000200_create_cover;
 mod m20261202_000300_create_needs_survey;
 mod m20261202_000500_add_import_reading_counts;
 mod m20261202_000510_create_ba_export_postings;
+mod m20261203_000100_create_posting_counts;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000510_create_ba_export_postings::Migration),
             Box::new(m20261202_000300_create_needs_survey::Migration),
             Box::new(m20261202_000100_create_search_alerts::Migration),
+            Box::new(m20261203_000100_create_posting_counts::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use jobboard_domain::alerts::{SearchAlert, mutations, runs, tokens};
 use jobboard_domain::municipalities::{self, Municipality};
 use jobboard_domain::postings::queries;
+use jobboard_domain::stats::{CountEvent, TrafficSource};
 use jobboard_mail::Mailer;
 use jobboard_search::{AnyIndex, Hit};
 use jobboard_web::Site;
@@ -103,6 +104,8 @@ impl Sender<'_> {
         mut progress: impl FnMut(u64, u64),
     ) -> anyhow::Result<RunReport> {
         let mut report = RunReport::default();
+        // Postings listed in the mails sent, written after every batch (issue 20).
+        let listed = jobboard_web::stats::Counter::new(true);
         let purged = mutations::purge(self.db, now).await?;
         report.purged = purged.unconfirmed + purged.not_kept;
         let members = municipalities::list(self.db).await?;
@@ -116,13 +119,20 @@ impl Sender<'_> {
             report.claimed += batch.len() as u64;
             let computed = compute(self.db, self.index, &members, &batch, now).await?;
             for (alert, ids) in batch.iter().zip(&computed.per_alert) {
-                self.send_one(&members, alert, ids, &computed.hits, now, &mut report)
+                self.send_one(&members, alert, ids, &computed.hits, now, &mut report, &listed)
                     .await?;
                 progress(
                     report.mailed + report.nothing_new + report.failed + report.lost,
                     report.claimed,
                 );
             }
+            // Counting is no reason to fail a run: what is not written now is tried next batch.
+            if let Err(e) = listed.flush(self.db).await {
+                tracing::warn!(error = %e, "counting alert mails failed");
+            }
+        }
+        if let Err(e) = listed.flush(self.db).await {
+            tracing::warn!(error = %e, "counting alert mails failed");
         }
         Ok(report)
     }
@@ -135,6 +145,7 @@ impl Sender<'_> {
         hits: &HashMap<i64, Hit>,
         now: DateTime<Utc>,
         report: &mut RunReport,
+        listed_in_mails: &jobboard_web::stats::Counter,
     ) -> anyhow::Result<()> {
         if !ids.is_empty() {
             let listed: Vec<&Hit> = ids.iter().filter_map(|id| hits.get(id)).collect();
@@ -156,6 +167,8 @@ impl Sender<'_> {
                 report.failed += 1;
                 return Ok(());
             }
+            let shown: Vec<i64> = listed.iter().take(mail::MAX_ITEMS).map(|h| h.id).collect();
+            listed_in_mails.add_many(&shown, CountEvent::AlertMail, TrafficSource::Alert);
         }
         if runs::complete(self.db, alert, &self.worker, ids, now).await? {
             if ids.is_empty() {

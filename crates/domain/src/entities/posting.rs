@@ -51,6 +51,8 @@ pub struct Model {
     pub published_at: Option<DateTimeUtc>,
     /// End of the deadline day in Europe/Berlin; the posting is offline from this instant on.
     pub expires_at: DateTimeUtc,
+    /// The day the position was filled („besetzt“); the posting is archived then.
+    pub filled_on: Option<Date>,
     pub version: i32,
     pub source_id: Option<i64>,
     pub external_guid: Option<String>,
