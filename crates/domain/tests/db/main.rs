@@ -18,4 +18,5 @@ mod outbox;
 mod postings;
 mod record;
 mod scheduling;
+mod stats;
 mod survey;
