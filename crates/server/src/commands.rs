@@ -66,6 +66,12 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Command::Bench(BenchCommand::Import { items }) => {
                 crate::bench_import::run(&config, items).await
             }
+            Command::Bench(BenchCommand::Counting {
+                postings,
+                seconds,
+                connections,
+                rounds,
+            }) => crate::bench_counting::run(&config, postings, seconds, connections, rounds).await,
             Command::Bench(BenchCommand::Signin { signins }) => {
                 crate::bench_signin::run(&config, signins).await
             }

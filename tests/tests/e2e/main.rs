@@ -22,3 +22,4 @@ mod pages;
 mod push;
 mod roundtrip;
 mod search;
+mod stats;

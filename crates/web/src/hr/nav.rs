@@ -18,6 +18,8 @@ pub enum NavKey {
     Profile,
     Admin,
     Survey,
+    /// The statistics of a municipality (or, for the admin, the region).
+    Statistics,
     /// A page under no entry (an existing posting, its history, a conflict).
     None,
 }
@@ -30,7 +32,7 @@ pub struct NavEntry {
 }
 
 /// The entries of an officer's and of the admin's navigation, in order.
-const OFFICER: [(NavKey, &str, &str); 8] = [
+const OFFICER: [(NavKey, &str, &str); 9] = [
     (NavKey::Overview, "/verwaltung", "Übersicht"),
     (
         NavKey::NewPosting,
@@ -51,8 +53,9 @@ const OFFICER: [(NavKey, &str, &str); 8] = [
     ),
     (NavKey::Sources, "/verwaltung/quellen", "Importquellen"),
     (NavKey::Profile, "/verwaltung/profil", "Arbeitgeberprofil"),
+    (NavKey::Statistics, "/verwaltung/statistik", "Statistik"),
 ];
-const ADMIN: [(NavKey, &str, &str); 3] = [
+const ADMIN: [(NavKey, &str, &str); 4] = [
     (NavKey::Admin, "/verwaltung/admin", "Kommunen und Zugänge"),
     (
         NavKey::Sources,
@@ -60,6 +63,7 @@ const ADMIN: [(NavKey, &str, &str); 3] = [
         "Importquellen",
     ),
     (NavKey::Survey, "/verwaltung/admin/bedarf", "Bedarfsabfrage"),
+    (NavKey::Statistics, "/verwaltung/statistik", "Statistik"),
 ];
 
 pub struct HrNav {

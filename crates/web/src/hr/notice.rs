@@ -28,10 +28,11 @@ pub enum Notice {
     Accepted,
     CoverCancelled,
     FeedRevoked,
+    Filled,
 }
 
 /// Every notice with its code in the address and its text: the one table of both.
-const TABLE: [(Notice, &str, &str); 21] = [
+const TABLE: [(Notice, &str, &str); 22] = [
     (Notice::Saved, "gespeichert", "Gespeichert."),
     (Notice::StatusChanged, "status", "Der Status ist geändert."),
     (
@@ -128,6 +129,11 @@ const TABLE: [(Notice, &str, &str); 21] = [
         Notice::FeedRevoked,
         "widerrufen",
         "Die Kalenderadresse ist widerrufen; sie liefert keine Termine mehr.",
+    ),
+    (
+        Notice::Filled,
+        "besetzt",
+        "Die Anzeige ist als besetzt vermerkt und aus allen öffentlichen Listen genommen.",
     ),
 ];
 
