@@ -119,8 +119,10 @@ impl Sender<'_> {
             report.claimed += batch.len() as u64;
             let computed = compute(self.db, self.index, &members, &batch, now).await?;
             for (alert, ids) in batch.iter().zip(&computed.per_alert) {
-                self.send_one(&members, alert, ids, &computed.hits, now, &mut report, &listed)
+                let shown = self
+                    .send_one(&members, alert, ids, &computed.hits, now, &mut report)
                     .await?;
+                listed.add_many(&shown, CountEvent::AlertMail, TrafficSource::Alert);
                 progress(
                     report.mailed + report.nothing_new + report.failed + report.lost,
                     report.claimed,
@@ -145,8 +147,9 @@ impl Sender<'_> {
         hits: &HashMap<i64, Hit>,
         now: DateTime<Utc>,
         report: &mut RunReport,
-        listed_in_mails: &jobboard_web::stats::Counter,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Vec<i64>> {
+        // The postings the sent mail lists (counted by the caller).
+        let mut shown = Vec::new();
         if !ids.is_empty() {
             let listed: Vec<&Hit> = ids.iter().filter_map(|id| hits.get(id)).collect();
             let token = tokens::issue(self.db, alert.id, now).await?;
@@ -165,10 +168,9 @@ impl Sender<'_> {
                 )
                 .await?;
                 report.failed += 1;
-                return Ok(());
+                return Ok(Vec::new());
             }
-            let shown: Vec<i64> = listed.iter().take(mail::MAX_ITEMS).map(|h| h.id).collect();
-            listed_in_mails.add_many(&shown, CountEvent::AlertMail, TrafficSource::Alert);
+            shown = listed.iter().take(mail::MAX_ITEMS).map(|h| h.id).collect();
         }
         if runs::complete(self.db, alert, &self.worker, ids, now).await? {
             if ids.is_empty() {
@@ -179,7 +181,7 @@ impl Sender<'_> {
         } else {
             report.lost += 1;
         }
-        Ok(())
+        Ok(shown)
     }
 
     /// The one "keep?" mail of alerts a year without confirmation or use.

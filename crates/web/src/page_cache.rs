@@ -141,7 +141,14 @@ mod tests {
         let m = members();
         let now = at("2026-11-21T10:00:00Z");
         let s = snapshot(7, "2026-11-25T00:00:00Z");
-        cache.put("/stellen".into(), s, &m, now, Bytes::from_static(b"page"), ids());
+        cache.put(
+            "/stellen".into(),
+            s,
+            &m,
+            now,
+            Bytes::from_static(b"page"),
+            ids(),
+        );
         assert_eq!(cache.get("/stellen", s, &m, now).unwrap().0, "page");
         assert!(cache.get("/stellen?q=x", s, &m, now).is_none());
         assert!(
@@ -161,7 +168,14 @@ mod tests {
         let m = members();
         let now = at("2026-11-21T10:00:00Z");
         let s = snapshot(1, "2026-11-21T10:00:05Z");
-        cache.put("/stellen".into(), s, &m, now, Bytes::from_static(b"page"), ids());
+        cache.put(
+            "/stellen".into(),
+            s,
+            &m,
+            now,
+            Bytes::from_static(b"page"),
+            ids(),
+        );
         assert!(
             cache
                 .get("/stellen", s, &m, at("2026-11-21T10:00:04.999Z"))
@@ -181,7 +195,14 @@ mod tests {
         // 22:59:59 UTC is 23:59:59 in Berlin in November: "noch 3 Tage" becomes "noch 2 Tage".
         let now = at("2026-11-21T22:59:00Z");
         let s = snapshot(1, "2026-12-31T00:00:00Z");
-        cache.put("/stellen".into(), s, &m, now, Bytes::from_static(b"page"), ids());
+        cache.put(
+            "/stellen".into(),
+            s,
+            &m,
+            now,
+            Bytes::from_static(b"page"),
+            ids(),
+        );
         assert!(
             cache
                 .get("/stellen", s, &m, at("2026-11-21T22:59:59Z"))
@@ -192,7 +213,14 @@ mod tests {
                 .get("/stellen", s, &m, at("2026-11-21T23:00:00Z"))
                 .is_none()
         );
-        cache.put("/stellen".into(), s, &m, now, Bytes::from_static(b"page"), ids());
+        cache.put(
+            "/stellen".into(),
+            s,
+            &m,
+            now,
+            Bytes::from_static(b"page"),
+            ids(),
+        );
         assert!(cache.get("/stellen", s, &members(), now).is_none());
     }
 
@@ -227,7 +255,14 @@ mod tests {
         let m = members();
         let now = at("2026-11-21T10:00:00Z");
         let s = snapshot(1, "2026-11-25T00:00:00Z");
-        cache.put("/stellen".into(), s, &m, now, Bytes::from_static(b"page"), ids());
+        cache.put(
+            "/stellen".into(),
+            s,
+            &m,
+            now,
+            Bytes::from_static(b"page"),
+            ids(),
+        );
         assert!(cache.get("/stellen", s, &m, now).is_none());
     }
 }

@@ -25,8 +25,12 @@ async fn second_server(app: &TestApp) -> Second {
     let address = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let counter = std::sync::Arc::new(jobboard_web::stats::Counter::new(true));
-    let state = jobboard_web::AppState::new(app.db.clone(), app.index.clone(), jobboard_web::Site::new(&app.address))
-        .with_counter(counter.clone());
+    let state = jobboard_web::AppState::new(
+        app.db.clone(),
+        app.index.clone(),
+        jobboard_web::Site::new(&app.address),
+    )
+    .with_counter(counter.clone());
     let handle = tokio::spawn(async move {
         jobboard_web::serve(listener, state, async {
             let _ = stopped.await;
@@ -34,7 +38,12 @@ async fn second_server(app: &TestApp) -> Second {
         .await
         .unwrap();
     });
-    Second { address, counter, stop, handle }
+    Second {
+        address,
+        counter,
+        stop,
+        handle,
+    }
 }
 
 async fn view(client: &reqwest::Client, url: String, ua: &str) -> StatusCode {
@@ -275,5 +284,24 @@ e2e_tests! {
         // The public totals count it for Borsdorf this year.
         let zahlen = app.get("/zahlen").await.text().await.unwrap();
         assert!(zahlen.contains("<th scope=\"row\">Borsdorf</th><td>1</td>"), "{zahlen}");
+    }
+}
+
+e2e_tests! {
+    async fn alert_mails_link_with_their_source_and_count_the_postings_they_list(app) {
+        use jobboard_domain::alerts::{AlertDraft, AlertScope, Frequency, mutations, mutations::Requested};
+        let now = chrono::Utc::now();
+        let alert = AlertDraft { email: "leser@example.de".into(), scope: AlertScope::Jobs, query: "q=Erzieher".into(), frequency: Frequency::Daily, consent: true };
+        let Requested::Created { alert, .. } = mutations::request(&app.db, &alert, now).await.unwrap() else { panic!("a new alert") };
+        mutations::confirm(&app.db, alert.id, now).await.unwrap();
+        let p = app.publish(draft("Z-6", "Erzieher Krippe (m/w/d)", PostingKind::Job), "borsdorf").await;
+        app.wait_for("/stellen?q=Erzieher", "Krippe").await;
+        let run = app.run_alerts("w", now + chrono::Duration::days(2)).await;
+        assert_eq!(run.mailed, 1, "{run:?}");
+        let mail = crate::hr::mails(&app).join("\n").replace("=3D", "=");
+        assert!(mail.contains(&format!("/stellen/{}?quelle=suchauftrag", p.slug)), "{mail}");
+        let listed = jobboard_domain::stats::counts::series(&app.db, p.id).await.unwrap();
+        let listed: Vec<_> = listed.iter().filter(|r| r.event == CountEvent::AlertMail).map(|r| (r.source, r.count)).collect();
+        assert_eq!(listed, [(TrafficSource::Alert, 1)]);
     }
 }

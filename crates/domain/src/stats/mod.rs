@@ -151,7 +151,8 @@ mod tests {
     #[test]
     fn sources_are_told_apart_by_parameter_then_referring_host() {
         let members = vec!["naunhof.de".to_owned(), "www.borsdorf.de".to_owned()];
-        let c = |q: Option<&str>, r: Option<&str>| classify(q, r, "stellen.partheland.de", &members);
+        let c =
+            |q: Option<&str>, r: Option<&str>| classify(q, r, "stellen.partheland.de", &members);
         assert_eq!(c(Some("feed"), Some("www.google.de")), TrafficSource::Feed);
         assert_eq!(c(Some("suchauftrag"), None), TrafficSource::Alert);
         assert_eq!(c(Some("kommune"), None), TrafficSource::Member);
@@ -163,13 +164,22 @@ mod tests {
         assert_eq!(c(None, Some("notborsdorf.de")), TrafficSource::Other);
         assert_eq!(c(None, Some("www.google.de")), TrafficSource::SearchEngine);
         assert_eq!(c(None, Some("duckduckgo.com")), TrafficSource::SearchEngine);
-        assert_eq!(c(None, Some("www.arbeitsagentur.de")), TrafficSource::Agency);
-        assert_eq!(c(None, Some("jobboerse.arbeitsagentur.de")), TrafficSource::Agency);
+        assert_eq!(
+            c(None, Some("www.arbeitsagentur.de")),
+            TrafficSource::Agency
+        );
+        assert_eq!(
+            c(None, Some("jobboerse.arbeitsagentur.de")),
+            TrafficSource::Agency
+        );
         assert_eq!(c(None, None), TrafficSource::Other);
         for s in TrafficSource::ALL {
             assert_eq!(TrafficSource::from_param(s.param()), Some(*s));
         }
-        assert_eq!(host_of("https://WWW.Naunhof.de/rathaus"), Some("www.naunhof.de".into()));
+        assert_eq!(
+            host_of("https://WWW.Naunhof.de/rathaus"),
+            Some("www.naunhof.de".into())
+        );
         assert_eq!(host_of("mailto:a@b.de"), None);
     }
 }

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+};
 
 use super::counts;
 use super::filling::{days_to_fill, first_publications};
@@ -169,7 +171,11 @@ pub async fn report(
         .collect();
     let mut by_source: BTreeMap<TrafficSource, BTreeMap<CountEvent, i64>> = BTreeMap::new();
     for ((_, event, source), n) in &totals {
-        *by_source.entry(*source).or_default().entry(*event).or_default() += n;
+        *by_source
+            .entry(*source)
+            .or_default()
+            .entry(*event)
+            .or_default() += n;
     }
     Ok(Report {
         kinds,

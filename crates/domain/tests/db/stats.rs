@@ -11,7 +11,13 @@ use crate::fixtures::*;
 use jobboard_domain::db_tests;
 
 fn views(d: chrono::NaiveDate, posting_id: i64, source: TrafficSource, count: u64) -> Count {
-    Count { day: d, posting_id, event: CountEvent::View, source, count }
+    Count {
+        day: d,
+        posting_id,
+        event: CountEvent::View,
+        source,
+        count,
+    }
 }
 
 db_tests! {

@@ -12,8 +12,8 @@ use crate::page::render;
 use crate::search_params::{SearchParam, parse, search_error};
 use crate::stats::Visit;
 use crate::view::{Card, cards};
-use jobboard_domain::stats::{CountEvent, SOURCE_PARAM, TrafficSource};
 use crate::{AppError, AppResult, AppState};
+use jobboard_domain::stats::{CountEvent, SOURCE_PARAM, TrafficSource};
 
 #[derive(Template)]
 #[template(path = "embed/list.html")]

@@ -71,7 +71,11 @@ fn lines<K: Ord + Clone>(rows: impl Iterator<Item = (K, String, CountEvent, i64)
 /// Days when the posting's counts span three weeks at most, else weeks (from Monday); folded
 /// months stay months.
 fn time_lines(series: &[Stored]) -> Vec<Line> {
-    let days: Vec<NaiveDate> = series.iter().filter(|s| !s.monthly).map(|s| s.day).collect();
+    let days: Vec<NaiveDate> = series
+        .iter()
+        .filter(|s| !s.monthly)
+        .map(|s| s.day)
+        .collect();
     let span = match (days.iter().min(), days.iter().max()) {
         (Some(a), Some(b)) => (*b - *a).num_days(),
         _ => 0,
@@ -79,7 +83,10 @@ fn time_lines(series: &[Stored]) -> Vec<Line> {
     let weekly = span > 21;
     lines(series.iter().map(|s| {
         let (key, label) = if s.monthly {
-            (s.day, format!("Monat {:02}/{}", s.day.month(), s.day.year()))
+            (
+                s.day,
+                format!("Monat {:02}/{}", s.day.month(), s.day.year()),
+            )
         } else if weekly {
             let monday = s.day - Days::new(u64::from(s.day.weekday().num_days_from_monday()));
             (monday, format!("Woche ab {}", berlin::format_date(monday)))
@@ -153,14 +160,22 @@ pub async fn show_posting_stats(
         .map(|e| {
             (
                 e.label(),
-                series.iter().filter(|s| s.event == *e).map(|s| s.count).sum(),
+                series
+                    .iter()
+                    .filter(|s| s.event == *e)
+                    .map(|s| s.count)
+                    .sum(),
             )
         })
         .collect();
     let page = PostingStatsPage {
         meta: meta(&state, &format!("Zahlen: {}", p.title)),
         nav: HrNav::new(&officer.session, NavKey::None),
-        chart: chart("verlauf", &format!("Zahlen von „{}“ im Verlauf", p.title), &over_time),
+        chart: chart(
+            "verlauf",
+            &format!("Zahlen von „{}“ im Verlauf", p.title),
+            &over_time,
+        ),
         first_published: first.map(berlin::format_date).unwrap_or_default(),
         filled: match (p.filled_on, first) {
             (Some(f), Some(first)) => format!(
@@ -189,7 +204,13 @@ pub async fn posting_stats_csv(
 ) -> AppResult<Response> {
     let p = load_owned(&state, &officer, id).await?;
     let series = counts::series(&state.db, id).await?;
-    let mut sheet = Sheet::new(&["Tag oder Monat", "Zeitraum", "Ereignis", "Herkunft", "Anzahl"])?;
+    let mut sheet = Sheet::new(&[
+        "Tag oder Monat",
+        "Zeitraum",
+        "Ereignis",
+        "Herkunft",
+        "Anzahl",
+    ])?;
     for s in &series {
         sheet.row(&[
             s.day.to_string(),
@@ -401,9 +422,11 @@ pub async fn show_stats(
     Query(q): Query<PeriodQuery>,
 ) -> AppResult<Response> {
     let (scope, value, period, r) = load_report(&state, &s, &slug, &q).await?;
-    let sources = source_lines(r.sources.iter().flat_map(|(src, events)| {
-        events.iter().map(move |(e, n)| (*src, *e, *n))
-    }));
+    let sources = source_lines(
+        r.sources
+            .iter()
+            .flat_map(|(src, events)| events.iter().map(move |(e, n)| (*src, *e, *n))),
+    );
     let kinds: Vec<KindLine> = r
         .kinds
         .iter()
@@ -504,7 +527,11 @@ pub async fn stats_csv(
         "Tage bis zur Besetzung",
     ])?;
     let mut postings = r.postings;
-    postings.sort_by(|a, b| a.first_published.cmp(&b.first_published).then(a.id.cmp(&b.id)));
+    postings.sort_by(|a, b| {
+        a.first_published
+            .cmp(&b.first_published)
+            .then(a.id.cmp(&b.id))
+    });
     for p in &postings {
         let owner = members
             .iter()

@@ -23,8 +23,8 @@ use crate::search_params::{
 };
 use crate::stats::Visit;
 use crate::view::{Card, cards};
-use jobboard_domain::stats::{CountEvent, TrafficSource};
 use crate::{AppError, AppResult, AppState};
+use jobboard_domain::stats::{CountEvent, TrafficSource};
 
 pub struct FacetOption {
     pub value: String,
@@ -132,7 +132,9 @@ async fn search_page(
         state.counter.add_many(&ids, CountEvent::Impression, source);
     }
     if let Some(s) = snapshot {
-        state.pages.put(key, s, &members, query.now, page.clone(), ids);
+        state
+            .pages
+            .put(key, s, &members, query.now, page.clone(), ids);
     }
     Ok(Html(page))
 }

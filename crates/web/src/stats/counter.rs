@@ -122,7 +122,10 @@ mod tests {
         c.add_many(&[1, 2, 17], CountEvent::Impression, TrafficSource::Board);
         let mut taken = c.take();
         taken.sort_by_key(|x| (x.posting_id, x.event));
-        let flat: Vec<_> = taken.iter().map(|x| (x.posting_id, x.event, x.count)).collect();
+        let flat: Vec<_> = taken
+            .iter()
+            .map(|x| (x.posting_id, x.event, x.count))
+            .collect();
         assert_eq!(
             flat,
             vec![

@@ -162,10 +162,18 @@ mod tests {
         }
         assert!(is_bot(None));
         let mut h = HeaderMap::new();
-        h.insert(header::USER_AGENT, firefox.parse().unwrap_or_else(|_| unreachable!()));
+        h.insert(
+            header::USER_AGENT,
+            firefox.parse().unwrap_or_else(|_| unreachable!()),
+        );
         assert!(countable(&Method::GET, &h));
         assert!(!countable(&Method::HEAD, &h));
-        h.insert("sec-purpose", "prefetch;prerender".parse().unwrap_or_else(|_| unreachable!()));
+        h.insert(
+            "sec-purpose",
+            "prefetch;prerender"
+                .parse()
+                .unwrap_or_else(|_| unreachable!()),
+        );
         assert!(!countable(&Method::GET, &h));
         assert_eq!(quelle(Some("a=b&quelle=feed")).as_deref(), Some("feed"));
     }
