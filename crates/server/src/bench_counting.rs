@@ -62,15 +62,17 @@ pub async fn run(
         let addr = listener.local_addr()?;
         c.public_url = format!("http://{addr}");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let (server_db, server_index) = (db.clone(), index.clone());
+        // Each server closes its pool when it stops: every round opens its own.
+        let (server_db, server_index) = (open(&c).await?, index.clone());
         let server = tokio::spawn(async move {
             crate::run_server_with(&c, server_db, server_index, listener, async {
                 let _ = stopped.await;
             })
             .await
         });
-        // Warm up: the index is built, the pages have been rendered once.
+        // Warm up: the index is built, a second of load before measuring.
         wait_ready(addr, &slugs[0]).await?;
+        load(addr, &slugs, Duration::from_secs(1), connections).await?;
         let rps = load(addr, &slugs, Duration::from_secs(seconds), connections).await?;
         say(format_args!(
             "  round {}: counting {}: {rps:.0} requests/s",
@@ -88,6 +90,7 @@ pub async fn run(
     let on = median(&mut results[0]);
     let off = median(&mut results[1]);
     let stored: i64 = counted_views(&db).await?;
+    db.close().await?;
     say(format_args!(
         "detail page: counting on {on:.0} requests/s, off {off:.0} requests/s (medians): {:+.1} % with counting; {stored} views stored",
         (on / off - 1.0) * 100.0
