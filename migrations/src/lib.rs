@@ -25,6 +25,7 @@ mod m20261202_000500_add_import_reading_counts;
 mod m20261202_000510_create_ba_export_postings;
 mod m20261203_000400_create_ba_export_runs;
 mod m20261203_000300_add_posting_internal;
+mod m20261203_000100_create_posting_counts;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000100_create_search_alerts::Migration),
             Box::new(m20261203_000400_create_ba_export_runs::Migration),
             Box::new(m20261203_000300_add_posting_internal::Migration),
+            Box::new(m20261203_000100_create_posting_counts::Migration),
         ]
     }
 }

@@ -120,6 +120,27 @@ impl TestApp {
         }
     }
 
+    /// Stop gracefully (the server closes its pool), then connect to its database again: the
+    /// database lives as long as the returned [`TestDb`].
+    pub async fn shutdown_and_reopen(self) -> (DatabaseConnection, TestDb) {
+        let Self {
+            stop,
+            server,
+            _database: database,
+            ..
+        } = self;
+        if let Some(stop) = stop {
+            let _ = stop.send(());
+        }
+        if let Some(handle) = server {
+            handle
+                .await
+                .expect("server task")
+                .expect("graceful shutdown");
+        }
+        (database.reopen().await, database)
+    }
+
     /// Stop gracefully and report how the server ended.
     pub async fn shutdown(mut self) -> Result<(), String> {
         if let Some(stop) = self.stop.take() {

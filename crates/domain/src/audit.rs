@@ -116,6 +116,8 @@ vocabulary! {
         Unsubscribed = "unsubscribed" => "abgemeldet",
         KeepRequested = "keep_requested" => "Verlängerung erfragt",
         Kept = "kept" => "verlängert",
+        // A posting's position was filled (it is archived in the same change).
+        Filled = "filled" => "als besetzt markiert",
     }
 }
 

@@ -26,6 +26,7 @@ pub mod outbox;
 pub mod postings;
 pub mod record;
 pub mod search_params;
+pub mod stats;
 pub mod survey;
 #[cfg(feature = "testing")]
 pub mod testing;

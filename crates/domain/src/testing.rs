@@ -15,6 +15,8 @@ pub const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 pub struct TestDb {
     pub db: DatabaseConnection,
+    /// How to connect again (after a server closed the pool): URL and schema.
+    reopen: (String, Option<String>),
     _dir: Option<tempfile::TempDir>,
     schema: Option<(String, String)>,
 }
@@ -29,6 +31,7 @@ impl TestDb {
         Migrator::up(&db, None).await.expect("migrate sqlite");
         Self {
             db,
+            reopen: (url, None),
             _dir: Some(dir),
             schema: None,
         }
@@ -60,9 +63,21 @@ impl TestDb {
         Migrator::up(&db, None).await.expect("migrate postgres");
         Some(Self {
             db,
+            reopen: (url.clone(), Some(schema.clone())),
             _dir: None,
             schema: Some((url, schema)),
         })
+    }
+
+    /// A new connection to the same database (the server closes its pool at shutdown).
+    pub async fn reopen(&self) -> DatabaseConnection {
+        let options = DbOptions {
+            schema: self.reopen.1.clone(),
+            max_connections: Some(2),
+        };
+        db::connect(&self.reopen.0, &options)
+            .await
+            .expect("open the test database again")
     }
 
     pub fn backend(&self) -> DbBackend {

@@ -72,6 +72,7 @@ fn posting(id: i64, title: &str) -> posting::Model {
         status: PostingStatus::Published,
         published_at: Some(published),
         expires_at: jobboard_domain::berlin::end_of_day(d.application_deadline),
+        filled_on: None,
         version: 2,
         source_id: None,
         external_guid: None,

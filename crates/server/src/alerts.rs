@@ -12,6 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use jobboard_domain::alerts::{SearchAlert, mutations, runs, tokens};
 use jobboard_domain::municipalities::{self, Municipality};
 use jobboard_domain::postings::queries;
+use jobboard_domain::stats::{CountEvent, TrafficSource};
 use jobboard_mail::Mailer;
 use jobboard_search::{AnyIndex, Hit};
 use jobboard_web::Site;
@@ -103,6 +104,8 @@ impl Sender<'_> {
         mut progress: impl FnMut(u64, u64),
     ) -> anyhow::Result<RunReport> {
         let mut report = RunReport::default();
+        // Postings listed in the mails sent, written after every batch (issue 20).
+        let listed = jobboard_web::stats::Counter::new(true);
         let purged = mutations::purge(self.db, now).await?;
         report.purged = purged.unconfirmed + purged.not_kept;
         let members = municipalities::list(self.db).await?;
@@ -116,13 +119,22 @@ impl Sender<'_> {
             report.claimed += batch.len() as u64;
             let computed = compute(self.db, self.index, &members, &batch, now).await?;
             for (alert, ids) in batch.iter().zip(&computed.per_alert) {
-                self.send_one(&members, alert, ids, &computed.hits, now, &mut report)
+                let shown = self
+                    .send_one(&members, alert, ids, &computed.hits, now, &mut report)
                     .await?;
+                listed.add_many(&shown, CountEvent::AlertMail, TrafficSource::Alert);
                 progress(
                     report.mailed + report.nothing_new + report.failed + report.lost,
                     report.claimed,
                 );
             }
+            // Counting is no reason to fail a run: what is not written now is tried next batch.
+            if let Err(e) = listed.flush(self.db).await {
+                tracing::warn!(error = %e, "counting alert mails failed");
+            }
+        }
+        if let Err(e) = listed.flush(self.db).await {
+            tracing::warn!(error = %e, "counting alert mails failed");
         }
         Ok(report)
     }
@@ -135,7 +147,9 @@ impl Sender<'_> {
         hits: &HashMap<i64, Hit>,
         now: DateTime<Utc>,
         report: &mut RunReport,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Vec<i64>> {
+        // The postings the sent mail lists (counted by the caller).
+        let mut shown = Vec::new();
         if !ids.is_empty() {
             let listed: Vec<&Hit> = ids.iter().filter_map(|id| hits.get(id)).collect();
             let token = tokens::issue(self.db, alert.id, now).await?;
@@ -154,8 +168,9 @@ impl Sender<'_> {
                 )
                 .await?;
                 report.failed += 1;
-                return Ok(());
+                return Ok(Vec::new());
             }
+            shown = listed.iter().take(mail::MAX_ITEMS).map(|h| h.id).collect();
         }
         if runs::complete(self.db, alert, &self.worker, ids, now).await? {
             if ids.is_empty() {
@@ -166,7 +181,7 @@ impl Sender<'_> {
         } else {
             report.lost += 1;
         }
-        Ok(())
+        Ok(shown)
     }
 
     /// The one "keep?" mail of alerts a year without confirmation or use.

@@ -129,6 +129,7 @@ fn model(id: i64, d: demo::DemoPosting, now: chrono::DateTime<Utc>) -> posting::
         status: PostingStatus::Published,
         published_at: Some(now),
         expires_at: berlin::end_of_day(p.application_deadline),
+        filled_on: None,
         version: 2,
         source_id: None,
         external_guid: None,

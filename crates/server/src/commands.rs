@@ -66,6 +66,12 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Command::Bench(BenchCommand::Import { items }) => {
                 crate::bench_import::run(&config, items).await
             }
+            Command::Bench(BenchCommand::Counting {
+                postings,
+                seconds,
+                connections,
+                rounds,
+            }) => crate::bench_counting::run(&config, postings, seconds, connections, rounds).await,
             Command::Bench(BenchCommand::Signin { signins }) => {
                 crate::bench_signin::run(&config, signins).await
             }
@@ -388,6 +394,13 @@ pub async fn run_server_with(
         config.scheduler_interval,
         stopped.clone(),
     )));
+    let counter = std::sync::Arc::new(jobboard_web::stats::Counter::new(config.counting));
+    let flush = tokio::spawn(scheduler::run_flush(
+        db.clone(),
+        counter.clone(),
+        config.count_flush_interval,
+        stopped.clone(),
+    ));
     let status = jobboard_search::SearchStatus::default();
     if config.indexer_in_serve {
         tracing::info!(search = %config.search, "search indexer running");
@@ -415,6 +428,7 @@ pub async fn run_server_with(
         .with_hr(hr_settings(config, &db, mailer)?)
         .with_push_rate_limit(config.push_rate_limit)
         .with_page_cache(config.page_cache_pages)
+        .with_counter(counter)
         .with_transport(config.transport);
     jobboard_web::serve(listener, state, shutdown)
         .await
@@ -425,6 +439,8 @@ pub async fn run_server_with(
     for job in jobs {
         let _ = job.await;
     }
+    // Last: the final flush of the counts, after every request and job is done.
+    let _ = flush.await;
     db.close().await?;
     Ok(())
 }

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod ba_export;
 mod bench;
 mod bench_alerts;
+mod bench_counting;
 mod bench_feeds;
 mod bench_import;
 mod bench_signin;
@@ -248,6 +249,22 @@ pub enum BenchCommand {
         /// Postings published since: the candidates of the mails.
         #[arg(long, default_value_t = 200)]
         new: u64,
+    },
+    /// Detail-page throughput over HTTP with cookie-free counting on and off (alternating
+    /// rounds), on a fresh SQLite database under <data dir>/bench-counting.
+    Counting {
+        /// Demo postings in the benchmark database.
+        #[arg(long, default_value_t = 500)]
+        postings: u64,
+        /// Seconds of load per round.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Keep-alive connections.
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
+        /// Rounds per setting; the median is printed.
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
     },
     /// `/healthz` latency while parallel sign-ins are checked (argon2), on a fresh SQLite
     /// database under <data dir>/bench-signin.

@@ -1,6 +1,7 @@
 //! The in-process scheduler: publishes due postings, expires overdue ones and removes
 //! timed-out sessions at a fixed interval until shutdown; harvests imports; mails due search
-//! alerts; exports and uploads the vacancy files for the Bundesagentur für Arbeit.
+//! alerts; exports and uploads the vacancy files for the Bundesagentur für Arbeit; writes what
+//! the public pages counted.
 
 use std::time::Duration;
 
@@ -22,6 +23,13 @@ pub async fn run(db: DatabaseConnection, interval: Duration, mut shutdown: watch
                 let policy = jobboard_domain::accounts::SessionPolicy::default();
                 if let Err(e) = jobboard_domain::accounts::sessions::purge_expired(&db, policy, Utc::now()).await {
                     tracing::warn!(error = %e, "purging expired sessions failed");
+                }
+                // Counted days past the retention become months (issue 20).
+                let today = jobboard_domain::berlin::today(Utc::now());
+                match jobboard_domain::stats::counts::fold_old_days(&db, today).await {
+                    Ok(0) => {}
+                    Ok(days) => tracing::info!(days, "counted days folded into months"),
+                    Err(e) => tracing::warn!(error = %e, "folding counted days failed"),
                 }
             }
             _ = shutdown.changed() => break,
@@ -124,4 +132,30 @@ pub async fn run_ba_export(
         }
     }
     tracing::debug!("BA export stopped");
+}
+
+/// Writes the events the public pages counted every `interval`, and once more at shutdown (after
+/// the last request was answered), so nothing counted is lost on a graceful stop.
+pub async fn run_flush(
+    db: DatabaseConnection,
+    counter: std::sync::Arc<jobboard_web::stats::Counter>,
+    interval: Duration,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut tick = tokio::time::interval(interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                if let Err(e) = counter.flush(&db).await {
+                    tracing::warn!(error = %e, "writing counts failed; kept for the next flush");
+                }
+            }
+            _ = shutdown.changed() => break,
+        }
+    }
+    match counter.flush(&db).await {
+        Ok(rows) => tracing::debug!(rows, "counts written at shutdown"),
+        Err(e) => tracing::warn!(error = %e, "writing counts at shutdown failed; they are lost"),
+    }
 }

@@ -181,7 +181,13 @@ async fn render_search(
                             .collect()
                     })
                     .unwrap_or_default(),
-                url: state.site.url(&format!("/stellen/{}", p.slug)),
+                // `quelle=feed`: a view from a feed reader is counted as such (see `stats`).
+                url: state.site.url(&format!(
+                    "/stellen/{}?{}={}",
+                    p.slug,
+                    jobboard_domain::stats::SOURCE_PARAM,
+                    jobboard_domain::stats::TrafficSource::Feed.param()
+                )),
             })
         })
         .collect();

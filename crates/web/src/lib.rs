@@ -16,6 +16,7 @@ mod page_cache;
 mod pages;
 mod search_params;
 mod site;
+pub mod stats;
 pub mod transport;
 mod view;
 
@@ -44,6 +45,8 @@ pub struct AppState {
     push_limiter: Arc<api::limiter::RateLimiter>,
     pages: Arc<page_cache::PageCache>,
     transport: Arc<transport::TransportSettings>,
+    /// Events counted on the public pages, until the server's flush writes them (issue 20).
+    pub counter: Arc<stats::Counter>,
     /// What the search index can answer (set by the indexer; see `health`).
     pub search_status: jobboard_search::SearchStatus,
 }
@@ -65,6 +68,7 @@ impl AppState {
             push_limiter: Arc::new(api::limiter::RateLimiter::new(DEFAULT_PUSH_RATE_PER_MINUTE)),
             pages: Arc::default(),
             transport: Arc::default(),
+            counter: Arc::default(),
             search_status: jobboard_search::SearchStatus::default(),
         }
     }
@@ -104,6 +108,13 @@ impl AppState {
         self
     }
 
+    /// Where views, impressions and apply clicks are counted until the server writes them (a
+    /// switched-off counter for `JOBBOARD_COUNTING=off`).
+    pub fn with_counter(mut self, counter: Arc<stats::Counter>) -> Self {
+        self.counter = counter;
+        self
+    }
+
     /// The member municipalities, alphabetically (cached briefly).
     pub async fn members(
         &self,
@@ -122,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .merge(site::router())
         .merge(alerts::router())
+        .merge(stats::router())
         .merge(hr::router(state.clone()))
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(headers::security_headers))

@@ -13,6 +13,9 @@
 //! written by other processes, so its pages are never cached). Bounded: at most
 //! `JOBBOARD_PAGE_CACHE` pages (default [`ENTRIES`]), least recently used out first, pages over
 //! [`MAX_PAGE_BYTES`] not kept.
+//!
+//! Each page keeps the ids of the postings it lists, so a page served from here still counts
+//! its search impressions (see `stats`).
 
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
@@ -36,6 +39,8 @@ struct Entry {
     /// Unix seconds: served while the current second is before this.
     valid_until: i64,
     body: Bytes,
+    /// The postings the page lists.
+    ids: Arc<[i64]>,
 }
 
 impl Default for PageCache {
@@ -57,21 +62,22 @@ impl PageCache {
         snapshot: Snapshot,
         members: &Arc<Vec<Municipality>>,
         now: DateTime<Utc>,
-    ) -> Option<Bytes> {
+    ) -> Option<(Bytes, Arc<[i64]>)> {
         let mut entries = self.0.as_ref()?.lock().ok()?;
         let entry = entries.get(key)?;
         if entry.generation == snapshot.generation
             && Arc::ptr_eq(&entry.members, members)
             && now.timestamp() < entry.valid_until
         {
-            Some(entry.body.clone())
+            Some((entry.body.clone(), entry.ids.clone()))
         } else {
             entries.pop(key);
             None
         }
     }
 
-    /// Keep a page rendered at `now` from an index in state `snapshot` (taken before searching).
+    /// Keep a page rendered at `now` from an index in state `snapshot` (taken before searching),
+    /// listing the postings `ids`.
     pub fn put(
         &self,
         key: String,
@@ -79,6 +85,7 @@ impl PageCache {
         members: &Arc<Vec<Municipality>>,
         now: DateTime<Utc>,
         body: Bytes,
+        ids: Arc<[i64]>,
     ) {
         if body.len() > MAX_PAGE_BYTES {
             return;
@@ -96,6 +103,7 @@ impl PageCache {
                     members: members.clone(),
                     valid_until,
                     body,
+                    ids,
                 },
             );
         }
@@ -110,6 +118,10 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    fn ids() -> Arc<[i64]> {
+        Arc::from(vec![1, 2])
     }
 
     fn members() -> Arc<Vec<Municipality>> {
@@ -129,8 +141,15 @@ mod tests {
         let m = members();
         let now = at("2026-11-21T10:00:00Z");
         let s = snapshot(7, "2026-11-25T00:00:00Z");
-        cache.put("/stellen".into(), s, &m, now, Bytes::from_static(b"page"));
-        assert_eq!(cache.get("/stellen", s, &m, now).unwrap(), "page");
+        cache.put(
+            "/stellen".into(),
+            s,
+            &m,
+            now,
+            Bytes::from_static(b"page"),
+            ids(),
+        );
+        assert_eq!(cache.get("/stellen", s, &m, now).unwrap().0, "page");
         assert!(cache.get("/stellen?q=x", s, &m, now).is_none());
         assert!(
             cache
@@ -149,7 +168,14 @@ mod tests {
         let m = members();
         let now = at("2026-11-21T10:00:00Z");
         let s = snapshot(1, "2026-11-21T10:00:05Z");
-        cache.put("/stellen".into(), s, &m, now, Bytes::from_static(b"page"));
+        cache.put(
+            "/stellen".into(),
+            s,
+            &m,
+            now,
+            Bytes::from_static(b"page"),
+            ids(),
+        );
         assert!(
             cache
                 .get("/stellen", s, &m, at("2026-11-21T10:00:04.999Z"))
@@ -169,7 +195,14 @@ mod tests {
         // 22:59:59 UTC is 23:59:59 in Berlin in November: "noch 3 Tage" becomes "noch 2 Tage".
         let now = at("2026-11-21T22:59:00Z");
         let s = snapshot(1, "2026-12-31T00:00:00Z");
-        cache.put("/stellen".into(), s, &m, now, Bytes::from_static(b"page"));
+        cache.put(
+            "/stellen".into(),
+            s,
+            &m,
+            now,
+            Bytes::from_static(b"page"),
+            ids(),
+        );
         assert!(
             cache
                 .get("/stellen", s, &m, at("2026-11-21T22:59:59Z"))
@@ -180,7 +213,14 @@ mod tests {
                 .get("/stellen", s, &m, at("2026-11-21T23:00:00Z"))
                 .is_none()
         );
-        cache.put("/stellen".into(), s, &m, now, Bytes::from_static(b"page"));
+        cache.put(
+            "/stellen".into(),
+            s,
+            &m,
+            now,
+            Bytes::from_static(b"page"),
+            ids(),
+        );
         assert!(cache.get("/stellen", s, &members(), now).is_none());
     }
 
@@ -191,7 +231,7 @@ mod tests {
         let now = at("2026-11-21T10:00:00Z");
         let s = snapshot(1, "2026-11-25T00:00:00Z");
         for key in ["a", "b", "c"] {
-            cache.put(key.into(), s, &m, now, Bytes::from_static(b"page"));
+            cache.put(key.into(), s, &m, now, Bytes::from_static(b"page"), ids());
         }
         assert!(
             cache.get("a", s, &m, now).is_none(),
@@ -204,6 +244,7 @@ mod tests {
             &m,
             now,
             Bytes::from(vec![b'x'; MAX_PAGE_BYTES + 1]),
+            ids(),
         );
         assert!(cache.get("big", s, &m, now).is_none());
     }
@@ -214,7 +255,14 @@ mod tests {
         let m = members();
         let now = at("2026-11-21T10:00:00Z");
         let s = snapshot(1, "2026-11-25T00:00:00Z");
-        cache.put("/stellen".into(), s, &m, now, Bytes::from_static(b"page"));
+        cache.put(
+            "/stellen".into(),
+            s,
+            &m,
+            now,
+            Bytes::from_static(b"page"),
+            ids(),
+        );
         assert!(cache.get("/stellen", s, &m, now).is_none());
     }
 }

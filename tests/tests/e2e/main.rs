@@ -25,3 +25,4 @@ mod pages;
 mod push;
 mod roundtrip;
 mod search;
+mod stats;

@@ -22,6 +22,8 @@ pub mod import_source;
 pub mod login_failure;
 pub mod municipality;
 pub mod posting;
+pub mod posting_count_daily;
+pub mod posting_count_monthly;
 pub mod posting_partner;
 pub mod search_alert;
 pub mod search_alert_sent;

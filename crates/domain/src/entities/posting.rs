@@ -57,6 +57,8 @@ pub struct Model {
     /// The day (Europe/Berlin) from which an internal posting is public too; the scheduler
     /// then turns `internal` off. `None` on a posting that is not internal.
     pub public_from: Option<Date>,
+    /// The day the position was filled („besetzt“); the posting is archived then.
+    pub filled_on: Option<Date>,
     pub version: i32,
     pub source_id: Option<i64>,
     pub external_guid: Option<String>,

@@ -92,6 +92,10 @@ where
             let next = request.apply(state_of(before), now)?;
             am.status = Set(next.status);
             am.published_at = Set(next.published_at);
+            // Online again: the position is open again.
+            if request == Request::Republish {
+                am.filled_on = Set(None);
+            }
             Ok(())
         },
     )

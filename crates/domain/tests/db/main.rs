@@ -20,4 +20,5 @@ mod overview;
 mod postings;
 mod record;
 mod scheduling;
+mod stats;
 mod survey;

@@ -114,6 +114,12 @@ pub struct Config {
     /// read and checked at start), optional `JOBBOARD_BA_CA`, `JOBBOARD_BA_ERRORS_URL`,
     /// `JOBBOARD_BA_SCHEDULE`: the upload of the files to the BA (see `config::ba`).
     pub ba_transfer: Option<BaTransferConfig>,
+    /// `JOBBOARD_COUNTING`: count views, search impressions and apply clicks, cookie-free
+    /// (default on; `off` counts nothing).
+    pub counting: bool,
+    /// `JOBBOARD_COUNT_FLUSH_SECS`: how often the counts of this process are written (default
+    /// 60; they are also written at shutdown).
+    pub count_flush_interval: Duration,
 }
 
 impl std::fmt::Display for SearchBackend {
@@ -147,7 +153,10 @@ impl Config {
         let (cookie_secure, trust_forwarded_for, page_cache_pages) = read::http(&var, &public_url)?;
         let (import_interval, import_policy, import_default_deadline_days) = read::imports(&var)?;
         let ba_accounts = ba_accounts(&var)?;
+        let (counting, count_flush_interval) = counting(&var)?;
         Ok(Self {
+            counting,
+            count_flush_interval,
             embed_origins: embed_origins(&var)?,
             ba_transfer: ba::transfer(&var, !ba_accounts.is_empty())?,
             ba_accounts,
@@ -273,6 +282,30 @@ fn parse<T: FromStr>(
         None => Ok(default),
         Some(v) => v.trim().parse().map_err(|_| invalid(name, &v, expected)),
     }
+}
+
+/// `JOBBOARD_COUNTING` and `JOBBOARD_COUNT_FLUSH_SECS`.
+fn counting(
+    var: &impl Fn(&'static str) -> Option<String>,
+) -> Result<(bool, Duration), ConfigError> {
+    let on = match var("JOBBOARD_COUNTING") {
+        None => true,
+        Some(v) => switch(&v).ok_or_else(|| invalid("JOBBOARD_COUNTING", &v, "on or off"))?,
+    };
+    let secs: u64 = parse(
+        var,
+        "JOBBOARD_COUNT_FLUSH_SECS",
+        60,
+        "whole seconds from 1 to 3600",
+    )?;
+    if !(1..=3600).contains(&secs) {
+        return Err(invalid(
+            "JOBBOARD_COUNT_FLUSH_SECS",
+            &secs.to_string(),
+            "whole seconds from 1 to 3600",
+        ));
+    }
+    Ok((on, Duration::from_secs(secs)))
 }
 
 /// on/true/1/yes or off/false/0/no, any case.

@@ -146,7 +146,13 @@ pub fn new_postings(
             employment: card.employment,
             pay: card.pay,
             deadline: card.deadline,
-            url: site.url(&format!("/stellen/{}", card.slug)),
+            // `quelle=suchauftrag`: a view from the mail is counted as such (see `stats`).
+            url: site.url(&format!(
+                "/stellen/{}?{}={}",
+                card.slug,
+                jobboard_domain::stats::SOURCE_PARAM,
+                jobboard_domain::stats::TrafficSource::Alert.param()
+            )),
         })
         .collect();
     let headline = if hits.len() == 1 {

@@ -10,8 +10,10 @@ use jobboard_search::SearchIndex;
 use super::{EmbedOptions, frame_ancestors, list_title};
 use crate::page::render;
 use crate::search_params::{SearchParam, parse, search_error};
+use crate::stats::Visit;
 use crate::view::{Card, cards};
 use crate::{AppError, AppResult, AppState};
+use jobboard_domain::stats::{CountEvent, SOURCE_PARAM, TrafficSource};
 
 #[derive(Template)]
 #[template(path = "embed/list.html")]
@@ -32,32 +34,47 @@ struct EmbeddedList {
     cards: Vec<Card>,
     /// The whole search on the board.
     more: String,
+    /// `?quelle=kommune` on every link to the board: views from the frame are counted as from a
+    /// member's website (see `stats`).
+    quelle: String,
 }
 
 pub async fn embedded_postings(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
+    Visit(visit): Visit,
 ) -> AppResult<Response> {
-    embedded_list(state, raw, false).await
+    embedded_list(state, raw, false, visit.is_some()).await
 }
 
 pub async fn embedded_training(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
+    Visit(visit): Visit,
 ) -> AppResult<Response> {
-    embedded_list(state, raw, true).await
+    embedded_list(state, raw, true, visit.is_some()).await
 }
 
+/// `counted`: the postings listed count a search impression, always from a member's website
+/// (the frame is allowed on those and the origins named in `JOBBOARD_EMBED_ORIGINS` only).
 async fn embedded_list(
     state: AppState,
     raw: Option<String>,
     training: bool,
+    counted: bool,
 ) -> AppResult<Response> {
     let members = state.members().await?;
     let options = EmbedOptions::read(raw.as_deref());
     let (query, params) = parse(raw.as_deref(), &members, training, options.count)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let results = state.search.search(&query).await.map_err(search_error)?;
+    if counted {
+        let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
+        state
+            .counter
+            .add_many(&ids, CountEvent::Impression, TrafficSource::Member);
+    }
+    let quelle = format!("?{SOURCE_PARAM}={}", TrafficSource::Member.param());
     let (action, list) = if training {
         ("/einbetten/ausbildung", "/ausbildung")
     } else {
@@ -84,6 +101,7 @@ async fn embedded_list(
         total: results.total,
         cards: cards(&members, &results.hits, query.now),
         more: state.site.url(&params.link(list, &[], None)),
+        quelle,
     };
     let mut response = (
         [(header::CACHE_CONTROL, "public, max-age=300")],

@@ -47,6 +47,12 @@ struct PostingInfo {
     status_code: &'static str,
     public_path: String,
     publishable: bool,
+    /// „besetzt am …“, or empty.
+    filled: String,
+    /// Whether it can be marked filled: it was online and is not filled yet.
+    fillable: bool,
+    /// Today as TT.MM.JJJJ, the default of the filled day.
+    today: String,
 }
 
 #[derive(Template)]
@@ -92,6 +98,9 @@ fn info(p: &queries::Posting) -> PostingInfo {
         status_code: p.status.code(),
         public_path: format!("/stellen/{}", p.slug),
         publishable: p.application_deadline >= berlin::today(Utc::now()),
+        filled: p.filled_on.map(berlin::format_date).unwrap_or_default(),
+        fillable: p.filled_on.is_none() && p.published_at.is_some(),
+        today: berlin::format_date(berlin::today(Utc::now())),
     }
 }
 

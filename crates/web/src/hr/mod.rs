@@ -8,6 +8,7 @@
 mod admin;
 mod alerts;
 mod ba;
+pub mod chart;
 mod cooperation;
 mod course_participants;
 mod courses;
@@ -24,6 +25,7 @@ mod profile;
 pub mod session;
 mod signin;
 mod sources;
+mod stats;
 pub mod survey;
 mod tokens;
 
@@ -155,7 +157,8 @@ pub struct Route {
     /// `{course_id}` a course, `{registration_id}` a course registration, `{token_id}` an API token,
     /// `{source_id}` an import source, `{agreement_id}` an agreement, `{request_id}` a cover
     /// request, `{offer_id}` an offer on one, `{round_id}` a survey round, `{file}` a secret feed
-    /// address with its extension (`/kalender/vertretungen/…`, `/intern/stellen/…`).
+    /// address with its extension (`/kalender/vertretungen/…`, `/intern/stellen/…`),
+    /// `{municipality}` a member's slug (or `region`, the admin's whole region).
     pub path: &'static str,
     pub access: Access,
     handler: fn() -> MethodRouter<AppState>,
@@ -210,6 +213,12 @@ routes! {
     post "/verwaltung/anzeigen/{id}/duplizieren" Officer => postings::duplicate_posting;
     get "/verwaltung/anzeigen/{id}/vorschau" Officer => postings::preview_posting;
     get "/verwaltung/anzeigen/{id}/verlauf" Officer => history::show_history;
+    get "/verwaltung/anzeigen/{id}/zahlen" Officer => stats::show_posting_stats;
+    get "/verwaltung/anzeigen/{id}/zahlen.csv" Officer => stats::posting_stats_csv;
+    post "/verwaltung/anzeigen/{id}/besetzt" Officer => stats::mark_filled;
+    get "/verwaltung/statistik" SignedIn => stats::show_overview;
+    get "/verwaltung/statistik/{municipality}" SignedIn => stats::show_stats;
+    get "/verwaltung/statistik/{municipality}/anzeigen.csv" SignedIn => stats::stats_csv;
     post "/verwaltung/verbund/{id}/bestaetigen" Officer => postings::confirm_partnership;
     post "/verwaltung/verbund/{id}/ablehnen" Officer => postings::decline_partnership;
     get "/verwaltung/lehrgaenge" Officer => courses::show_courses;

@@ -20,6 +20,8 @@ pub enum NavKey {
     Profile,
     Admin,
     Survey,
+    /// The statistics of a municipality (or, for the admin, the region).
+    Statistics,
     /// A page under no entry (an existing posting, its history, a conflict).
     None,
 }
@@ -32,7 +34,7 @@ pub struct NavEntry {
 }
 
 /// The entries of an officer's and of the admin's navigation, in order.
-const OFFICER: [(NavKey, &str, &str); 9] = [
+const OFFICER: [(NavKey, &str, &str); 10] = [
     (NavKey::Overview, "/verwaltung", "Übersicht"),
     (
         NavKey::NewPosting,
@@ -54,8 +56,9 @@ const OFFICER: [(NavKey, &str, &str); 9] = [
     ),
     (NavKey::Sources, "/verwaltung/quellen", "Importquellen"),
     (NavKey::Profile, "/verwaltung/profil", "Arbeitgeberprofil"),
+    (NavKey::Statistics, "/verwaltung/statistik", "Statistik"),
 ];
-const ADMIN: [(NavKey, &str, &str); 4] = [
+const ADMIN: [(NavKey, &str, &str); 5] = [
     (NavKey::Admin, "/verwaltung/admin", "Kommunen und Zugänge"),
     (NavKey::Overview, "/verwaltung/admin/anzeigen", "Anzeigen"),
     (
@@ -64,6 +67,7 @@ const ADMIN: [(NavKey, &str, &str); 4] = [
         "Importquellen",
     ),
     (NavKey::Survey, "/verwaltung/admin/bedarf", "Bedarfsabfrage"),
+    (NavKey::Statistics, "/verwaltung/statistik", "Statistik"),
 ];
 
 pub struct HrNav {

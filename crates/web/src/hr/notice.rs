@@ -30,10 +30,11 @@ pub enum Notice {
     FeedRevoked,
     InternalFeedRevoked,
     DocumentAttached,
+    Filled,
 }
 
 /// Every notice with its code in the address and its text: the one table of both.
-const TABLE: [(Notice, &str, &str); 23] = [
+const TABLE: [(Notice, &str, &str); 24] = [
     (Notice::Saved, "gespeichert", "Gespeichert."),
     (Notice::StatusChanged, "status", "Der Status ist geändert."),
     (
@@ -140,6 +141,11 @@ const TABLE: [(Notice, &str, &str); 23] = [
         Notice::DocumentAttached,
         "dokument",
         "Das unterschriebene Dokument ist hinterlegt. Es können nur die Personalstellen der beteiligten Kommunen herunterladen.",
+    ),
+    (
+        Notice::Filled,
+        "besetzt",
+        "Die Anzeige ist als besetzt vermerkt und aus allen öffentlichen Listen genommen.",
     ),
 ];
 

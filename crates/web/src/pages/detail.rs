@@ -11,12 +11,14 @@ use chrono_tz::Europe::Berlin;
 use jobboard_domain::municipalities::Municipality;
 use jobboard_domain::postings::queries::{self, Posting};
 use jobboard_domain::postings::{Contract, Employment, PostingKind, PostingStatus};
+use jobboard_domain::stats::{CountEvent, SOURCE_PARAM, TrafficSource};
 use jobboard_domain::{berlin, markdown};
 use jobboard_search::{Hit, SearchIndex, SearchQuery};
 use serde_json::{Value, json};
 
 use crate::page::{Meta, Section, render_status};
 use crate::search_params::{SearchParam, search_error};
+use crate::stats::Visit;
 use crate::view::{self, Card, cards};
 use crate::{AppError, AppResult, AppState};
 
@@ -50,6 +52,9 @@ struct DetailPage {
     /// „Nur für Beschäftigte …“ while the posting is internal (only the workspace shows it).
     audience: String,
     related: Vec<Card>,
+    /// `/stellen/{slug}/bewerben`, with the source of this view as `quelle` (so the click is
+    /// credited to where the applicant came from); empty without an application channel.
+    apply: String,
 }
 
 #[derive(Template)]
@@ -64,6 +69,7 @@ struct GonePage {
 pub async fn show_posting(
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    Visit(visit): Visit,
 ) -> AppResult<Response> {
     let now = Utc::now();
     let p = queries::find_by_slug(&state.db, &slug)
@@ -98,7 +104,10 @@ pub async fn show_posting(
         return Ok(render_status(StatusCode::GONE, &page)?);
     }
 
-    render_detail(&state, p, now).await
+    if let Some(source) = visit {
+        state.counter.add(p.id, CountEvent::View, source);
+    }
+    render_page(&state, p, now, visit).await
 }
 
 /// The public page of `p`, whatever its status (the HR preview shows it before publication).
@@ -106,6 +115,15 @@ pub async fn render_detail(
     state: &AppState,
     p: Posting,
     now: DateTime<Utc>,
+) -> AppResult<Response> {
+    render_page(state, p, now, None).await
+}
+
+async fn render_page(
+    state: &AppState,
+    p: Posting,
+    now: DateTime<Utc>,
+    source: Option<TrafficSource>,
 ) -> AppResult<Response> {
     let members = state.members().await?;
     let owner = members
@@ -165,6 +183,7 @@ pub async fn render_detail(
         profile_html: markdown::render(&p.profile),
         benefits_html: markdown::render(&p.benefits),
         related: cards(&members, &related_hits, now),
+        apply: apply_link(&p, source),
         partners,
         owner,
         p,
@@ -209,6 +228,21 @@ async fn related(state: &AppState, p: &Posting, now: DateTime<Utc>) -> AppResult
         .filter(|h| h.id != p.id)
         .take(3)
         .collect())
+}
+
+/// The „Jetzt bewerben“ address: the counting route, carrying where this view came from unless
+/// that was the board itself or nothing known.
+fn apply_link(p: &Posting, source: Option<TrafficSource>) -> String {
+    if p.apply_url.is_none() && p.apply_email.is_none() {
+        return String::new();
+    }
+    let path = format!("/stellen/{}/bewerben", p.slug);
+    match source {
+        Some(s) if !matches!(s, TrafficSource::Board | TrafficSource::Other) => {
+            format!("{path}?{SOURCE_PARAM}={}", s.param())
+        }
+        _ => path,
+    }
 }
 
 fn teaser(p: &Posting) -> String {

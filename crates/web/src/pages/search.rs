@@ -21,8 +21,10 @@ use crate::search_params::{
     PER_PAGE, ParamError, Params, RADII, SORTS, SearchParam, TRAINING, dimension_param, parse,
     search_error,
 };
+use crate::stats::Visit;
 use crate::view::{Card, cards};
 use crate::{AppError, AppResult, AppState};
+use jobboard_domain::stats::{CountEvent, TrafficSource};
 
 pub struct FacetOption {
     pub value: String,
@@ -84,22 +86,26 @@ fn bad_request(e: ParamError) -> AppError {
 pub async fn search_postings(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
+    Visit(visit): Visit,
 ) -> AppResult<Html<Bytes>> {
-    search_page(state, raw, false).await
+    search_page(state, raw, false, visit).await
 }
 
 pub async fn search_training(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
+    Visit(visit): Visit,
 ) -> AppResult<Html<Bytes>> {
-    search_page(state, raw, true).await
+    search_page(state, raw, true, visit).await
 }
 
 /// A results page, from the page cache when the index and the clock allow (see `page_cache`).
+/// Every posting listed counts a search impression (`visit`: whether and from where).
 async fn search_page(
     state: AppState,
     raw: Option<String>,
     training: bool,
+    visit: Option<TrafficSource>,
 ) -> AppResult<Html<Bytes>> {
     let members = state.members().await?;
     let (query, params) =
@@ -113,17 +119,22 @@ async fn search_page(
         .filter(|_| params.unknown.is_empty());
     let key = params.link(path, &[], Some(query.page));
     if let Some(s) = snapshot
-        && let Some(page) = state.pages.get(&key, s, &members, query.now)
+        && let Some((page, ids)) = state.pages.get(&key, s, &members, query.now)
     {
+        if let Some(source) = visit {
+            state.counter.add_many(&ids, CountEvent::Impression, source);
+        }
         return Ok(Html(page));
     }
-    let page = Bytes::from(
-        render_page(&state, &members, &query, &params, training, path)
-            .await?
-            .0,
-    );
+    let (page, ids) = render_page(&state, &members, &query, &params, training, path).await?;
+    let page = Bytes::from(page.0);
+    if let Some(source) = visit {
+        state.counter.add_many(&ids, CountEvent::Impression, source);
+    }
     if let Some(s) = snapshot {
-        state.pages.put(key, s, &members, query.now, page.clone());
+        state
+            .pages
+            .put(key, s, &members, query.now, page.clone(), ids);
     }
     Ok(Html(page))
 }
@@ -135,8 +146,9 @@ async fn render_page(
     params: &Params,
     training: bool,
     path: &'static str,
-) -> AppResult<Html<String>> {
+) -> AppResult<(Html<String>, std::sync::Arc<[i64]>)> {
     let results = state.search.search(query).await.map_err(search_error)?;
+    let ids: std::sync::Arc<[i64]> = results.hits.iter().map(|h| h.id).collect();
     let pages = results
         .total
         .div_ceil(u64::from(PER_PAGE))
@@ -192,7 +204,7 @@ async fn render_page(
         embed: embed_link(params, training),
         alert: alert_form(params, members, training),
     };
-    Ok(render(&page)?)
+    Ok((render(&page)?, ids))
 }
 
 /// `/einbinden` with this search (and `liste=ausbildung` for the training offers).

@@ -430,4 +430,24 @@ mod tests {
         let (again, _) = parse(Some("q=Erzieher"), &[], false, PER_PAGE).expect("parses");
         assert_eq!((again.text, again.sort), (q.text, q.sort));
     }
+
+    /// `quelle=` (the source the board puts on its own feed, alert and embed links, see
+    /// `stats`) is no search parameter: the same search, the same links, the same cached page.
+    #[test]
+    fn the_source_parameter_changes_nothing_of_the_search() {
+        let (plain, p) = parse(Some("q=Erzieher&art=job"), &[], false, PER_PAGE).expect("parses");
+        let (with, w) = parse(
+            Some("quelle=feed&q=Erzieher&quelle=x&art=job"),
+            &[],
+            false,
+            PER_PAGE,
+        )
+        .expect("parses");
+        assert_eq!((plain.text, plain.kinds), (with.text, with.kinds));
+        assert_eq!(
+            p.link("/stellen", &[], Some(2)),
+            w.link("/stellen", &[], Some(2))
+        );
+        assert!(w.unknown.is_empty() && w.unknown_error(&[], false).is_none());
+    }
 }

@@ -110,6 +110,7 @@ pub fn sample_posting() -> Posting {
         status: PostingStatus::Published,
         published_at: Some(t),
         expires_at: t,
+        filled_on: None,
         version: 3,
         source_id: None,
         external_guid: None,

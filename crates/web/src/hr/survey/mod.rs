@@ -1,9 +1,8 @@
 //! The needs survey in the workspace: the admin opens rounds ([`rounds`]), officers answer for
 //! their own municipality ([`answer`]), and the planning page ([`planning`]) shows the
-//! regional picture with tables, SVG charts ([`chart`]), CSV and the proposals.
+//! regional picture with tables, SVG charts (`hr::chart`), CSV and the proposals.
 
 pub mod answer;
-pub mod chart;
 pub mod planning;
 pub mod rounds;
 

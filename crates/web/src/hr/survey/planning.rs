@@ -15,8 +15,8 @@ use jobboard_domain::survey::{format_halves, rounds};
 use sea_orm::DatabaseConnection;
 
 use super::RoundRow;
-use super::chart::{BarChart, Row};
 use crate::hr::PathId;
+use crate::hr::chart::{BarChart, Row};
 use crate::hr::csv_export::{Sheet, cell};
 use crate::hr::nav::{HrNav, NavKey, meta};
 use crate::hr::notice::NoticeQuery;
