@@ -23,9 +23,9 @@ mod m20261202_000200_create_cover;
 mod m20261202_000300_create_needs_survey;
 mod m20261202_000500_add_import_reading_counts;
 mod m20261202_000510_create_ba_export_postings;
-mod m20261203_000400_create_ba_export_runs;
-mod m20261203_000300_add_posting_internal;
 mod m20261203_000100_create_posting_counts;
+mod m20261203_000300_add_posting_internal;
+mod m20261203_000400_create_ba_export_runs;
 
 pub struct Migrator;
 

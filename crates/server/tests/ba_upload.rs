@@ -108,7 +108,11 @@ async fn file_part(content_type: &str, body: Bytes) -> Option<(String, String, V
     let field = part.name()?.to_owned();
     let name = part.file_name()?.to_owned();
     let content = part.bytes().await.ok()?.to_vec();
-    form.next_field().await.ok()?.is_none().then_some((field, name, content))
+    form.next_field()
+        .await
+        .ok()?
+        .is_none()
+        .then_some((field, name, content))
 }
 
 async fn upload(State(ba): State<Arc<Ba>>, headers: HeaderMap, body: Bytes) -> StatusCode {
