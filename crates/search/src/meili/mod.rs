@@ -247,24 +247,29 @@ impl MeiliIndex {
         self.ensure_index(admin, next_uid).await?;
         let next = admin.index(next_uid);
         // Settings before documents: documents are indexed once, with the final settings.
+        // Tasks run in the order they were enqueued, so the documents need not wait for it;
+        // it is awaited (and must succeed) with them.
         let task = next
             .set_settings(&settings())
             .await
             .map_err(|e| self.error(e))?;
-        self.wait(admin, task).await?;
-        let mut count = 0;
         let mut pending = InFlight::default();
+        pending.push(self, admin, task).await?;
+        let mut count = 0;
         // The database's pages are gathered into tasks of `BATCH` documents: every task
         // Meilisearch runs ends with work on the whole index (prefixes, facets), so ten small
-        // tasks take far longer than two large ones.
+        // tasks take far longer than two large ones. The first page goes at once, so the
+        // engine starts while the next ones are read.
         let mut gathered: Vec<MeiliDoc> = Vec::with_capacity(BATCH);
+        let mut first = true;
         loop {
             let page = batches.recv().await.transpose()?;
             let last = page.is_none();
             for doc in page.iter().flatten() {
                 gathered.push(MeiliDoc::from(doc));
             }
-            if gathered.len() >= BATCH || (last && !gathered.is_empty()) {
+            if gathered.len() >= BATCH || ((first || last) && !gathered.is_empty()) {
+                first = false;
                 count += gathered.len() as u64;
                 let task = next
                     .add_or_replace(&gathered, Some("id"))
