@@ -96,8 +96,7 @@ async fn full_load_then_delta_with_a_deletion_for_an_ended_posting() {
     )));
 
     // Nothing changed: an empty delta.
-    std::thread::sleep(std::time::Duration::from_millis(1100));
-    let (_, delta) = export(&data, &out, &[]);
+    let (empty_path, delta) = export(&data, &out, &[]);
     assert_eq!(
         (tag(&delta, "TypeOfLoad"), tag(&delta, "Amount")),
         ("D".to_owned(), "0".to_owned())
@@ -109,8 +108,7 @@ async fn full_load_then_delta_with_a_deletion_for_an_ended_posting() {
     am.status = Set(PostingStatus::Archived);
     am.version = Set(ended.version + 1);
     am.update(&db).await.unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1100));
-    let (_, delta) = export(&data, &out, &[]);
+    let (delete_path, delta) = export(&data, &out, &[]);
     assert_eq!(tag(&delta, "Amount"), "1");
     assert!(
         delta.contains(&format!(
@@ -119,8 +117,13 @@ async fn full_load_then_delta_with_a_deletion_for_an_ended_posting() {
         )),
         "{delta}"
     );
-    std::thread::sleep(std::time::Duration::from_millis(1100));
-    let (_, again) = export(&data, &out, &[]);
+    let (again_path, again) = export(&data, &out, &[]);
+    // Four exports within a second or two: each file has a name of its own (the later ones take
+    // the next free second), so none overwrites another.
+    let names: std::collections::HashSet<_> = [&path, &empty_path, &delete_path, &again_path]
+        .into_iter()
+        .collect();
+    assert_eq!(names.len(), 4, "{names:?}");
     assert_eq!(tag(&again, "Amount"), "0", "a deletion is sent once");
     assert_eq!(
         std::fs::read_dir(&out).unwrap().count(),

@@ -683,7 +683,6 @@ async fn the_command_writes_uploads_and_fetches_the_error_files() {
     );
     assert!(stderr.contains("zuerst: P0042-1"), "{stderr}");
 
-    std::thread::sleep(std::time::Duration::from_millis(1100));
     let (_, stderr) = run(&["ba-export", "--upload"]).await.unwrap();
     let all = uploads(&ba);
     assert_eq!(all.len(), 2);
