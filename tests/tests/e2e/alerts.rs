@@ -68,10 +68,15 @@ async fn start_smtp() -> Smtp {
 }
 
 const PARSE: &str = r#"
-import sys, json, email, os
+import sys, json, email, os, re
 from email import policy
+# Delivery order: Maildir names are "<seconds>.M<microseconds>P<pid>Q<counter>.<host>" with the
+# microseconds not zero-padded, so sorting the names would misorder two mails of one second;
+# the Q counter of the one receiving process counts deliveries.
+def delivered(name):
+    return int(re.search(r'Q(\d+)', name).group(1))
 out = []
-for name in sorted(os.listdir(sys.argv[1])):
+for name in sorted(os.listdir(sys.argv[1]), key=delivered):
     m = email.message_from_binary_file(open(os.path.join(sys.argv[1], name), 'rb'), policy=policy.default)
     text = m.get_body(('plain',))
     html = m.get_body(('html',))
