@@ -374,15 +374,6 @@ pub async fn run_server_with(
             stopped.clone(),
         )));
     }
-    let exporter = crate::ba_export::Exporter::from_config(config)?;
-    if let Some(schedule) = exporter.schedule() {
-        tracing::info!(schedule = %schedule, "BA export and upload scheduled (Europe/Berlin)");
-        jobs.push(tokio::spawn(scheduler::run_ba_export(
-            db.clone(),
-            exporter,
-            stopped.clone(),
-        )));
-    }
     let mailer = mailer(config)?;
     let site = jobboard_web::Site::new(&config.public_url)
         .with_embed_origins(config.embed_origins.clone());
