@@ -118,3 +118,41 @@ search_tests! {
         app.shutdown().await.unwrap();
     }
 }
+
+/// With the search engine unreachable (a Meilisearch address where nothing listens), the
+/// results page says so, but a posting's own page — read from the database — still answers:
+/// visitors from a feed, the BA or a member's website read the posting, only without the
+/// "related postings" block.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_posting_page_answers_while_the_engine_is_unreachable() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{closed}");
+    let env = [("MEILI_URL", url.as_str()), ("MEILI_MASTER_KEY", "k")];
+    let app = jobboard_e2e::spawn_app_with(jobboard_e2e::Database::sqlite().await, &env).await;
+    let p = publish(
+        &app,
+        "Gärtner Friedhof (m/w/d)",
+        PostingKind::Job,
+        "Grünpflege.",
+    )
+    .await;
+    let results = app.get("/stellen?q=G%C3%A4rtner").await;
+    assert_eq!(results.status(), 503);
+    assert!(
+        results
+            .text()
+            .await
+            .unwrap()
+            .contains("Die Suche ist gerade nicht erreichbar")
+    );
+    let page = app.get(&format!("/stellen/{}", p.slug)).await;
+    assert_eq!(page.status(), 200);
+    let body = page.text().await.unwrap();
+    assert!(body.contains("Gärtner Friedhof (m/w/d)"), "{body}");
+    assert!(body.contains("Grünpflege."), "{body}");
+    app.shutdown().await.unwrap();
+}

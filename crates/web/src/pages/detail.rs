@@ -17,7 +17,7 @@ use jobboard_search::{Hit, SearchIndex, SearchQuery};
 use serde_json::{Value, json};
 
 use crate::page::{Meta, Section, render_status};
-use crate::search_params::{SearchParam, search_error};
+use crate::search_params::SearchParam;
 use crate::stats::Visit;
 use crate::view::{self, Card, cards};
 use crate::{AppError, AppResult, AppState};
@@ -132,7 +132,7 @@ async fn render_page(
         .cloned()
         .ok_or(AppError::NotFound)?;
     let partners = confirmed_partners(state, &members, p.id).await?;
-    let related_hits = related(state, &p, now).await?;
+    let related_hits = related(state, &p, now).await;
 
     let path = format!("/stellen/{}", p.slug);
     let canonical = state.site.url(&path);
@@ -212,8 +212,13 @@ async fn confirmed_partners(
         .collect())
 }
 
-/// Up to three of the newest other postings in the same area.
-async fn related(state: &AppState, p: &Posting, now: DateTime<Utc>) -> AppResult<Vec<Hit>> {
+/// How long the page waits for its "related postings" block before leaving it out.
+const RELATED_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Up to three of the newest other postings in the same area. The posting itself is read from
+/// the database, so an engine that is down or slow only costs this block, never the page: a
+/// visitor from a feed, the BA or a member's website still reads the posting.
+async fn related(state: &AppState, p: &Posting, now: DateTime<Utc>) -> Vec<Hit> {
     // One more than shown: the posting itself may be among them.
     let query = SearchQuery {
         categories: vec![p.category],
@@ -221,13 +226,23 @@ async fn related(state: &AppState, p: &Posting, now: DateTime<Utc>) -> AppResult
         sort: jobboard_search::Sort::Newest,
         ..SearchQuery::new(now)
     };
-    let found = state.search.search(&query).await.map_err(search_error)?;
-    Ok(found
+    let found = match tokio::time::timeout(RELATED_WAIT, state.search.search(&query)).await {
+        Ok(Ok(found)) => found,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, posting = p.id, "related postings left out: search failed");
+            return Vec::new();
+        }
+        Err(_) => {
+            tracing::warn!(posting = p.id, "related postings left out: search too slow");
+            return Vec::new();
+        }
+    };
+    found
         .hits
         .into_iter()
         .filter(|h| h.id != p.id)
         .take(3)
-        .collect())
+        .collect()
 }
 
 /// The „Jetzt bewerben“ address: the counting route, carrying where this view came from unless
