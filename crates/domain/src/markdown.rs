@@ -21,14 +21,54 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         let mut b = ammonia::Builder::default();
         b.rm_tags(["img"])
             .link_rel(Some("noopener noreferrer nofollow"))
-            .url_schemes(["http", "https", "mailto", "tel"].into());
+            .url_schemes(["http", "https", "mailto", "tel"].into())
+            .attribute_filter(|element, attribute, value| match (element, attribute) {
+                ("a", "href") => safe_href(value),
+                _ => Some(value.into()),
+            });
         b
     })
+}
+
+/// A link target as the sanitizer keeps it. A `mailto:` link keeps only a plain public
+/// mailbox (see [`crate::mailbox`]), written as [`crate::mailbox::mailto`] writes it: a text
+/// from an import or the push API cannot make the applicant's mail client copy the
+/// application to a hidden recipient (`?bcc=`, `?cc=`, `%40`, `,`). Any other `mailto:` loses
+/// its target; the link text stays.
+fn safe_href(value: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let Some(scheme) = value.get(..7) else {
+        return Some(value.into());
+    };
+    if !scheme.eq_ignore_ascii_case("mailto:") {
+        return Some(value.into());
+    }
+    let address = value[7..].trim();
+    crate::mailbox::is_public(address).then(|| crate::mailbox::mailto(address).into())
 }
 
 #[cfg(test)]
 mod tests {
     use super::render;
+
+    #[test]
+    fn a_mailto_link_keeps_a_plain_address_and_loses_any_hidden_recipient() {
+        let html = render("[Bewerben](mailto:bewerbung@naunhof.de)");
+        assert!(
+            html.contains("href=\"mailto:bewerbung@naunhof.de\""),
+            "{html}"
+        );
+        for evil in [
+            "[Bewerben](mailto:a@naunhof.de?bcc=spy@evil.example)",
+            "[Bewerben](MAILTO:a@naunhof.de?cc=spy@evil.example)",
+            "[Bewerben](mailto:a@naunhof.de%3Fbcc%3Dspy%40evil.example)",
+            "[Bewerben](mailto:a@naunhof.de,spy@evil.example)",
+            "<a href=\"mailto:a@naunhof.de?bcc=spy@evil.example\">Bewerben</a>",
+        ] {
+            let html = render(evil);
+            assert!(!html.contains("evil"), "{evil}: {html}");
+            assert!(html.contains("Bewerben"), "{evil}: {html}");
+        }
+    }
 
     #[test]
     fn renders_lists_and_emphasis() {
