@@ -23,6 +23,10 @@ pub struct TokenRow {
     pub created: String,
     pub last_used: String,
     pub revoked: String,
+    /// "31.12.2026" when the token is refused after a day, else empty.
+    pub expires: String,
+    /// Refused since its expiry (and not revoked).
+    pub expired: bool,
 }
 
 #[derive(Template)]
@@ -33,8 +37,21 @@ struct TokensPage {
     rows: Vec<TokenRow>,
     /// The plaintext of a token just created: shown once, never again.
     created: String,
+    input: TokenForm,
+    errors: TokenErrors,
+}
+
+/// German errors of the create form, beside their fields.
+#[derive(Default)]
+struct TokenErrors {
     label: String,
-    error: String,
+    expires: String,
+}
+
+impl TokenErrors {
+    fn any(&self) -> bool {
+        !self.label.is_empty() || !self.expires.is_empty()
+    }
 }
 
 async fn page(
@@ -42,9 +59,10 @@ async fn page(
     officer: &Officer,
     status: StatusCode,
     created: String,
-    label: String,
-    error: String,
+    input: TokenForm,
+    errors: TokenErrors,
 ) -> AppResult<Response> {
+    let now = Utc::now();
     let rows = api_tokens::list(&state.db, Some(officer.municipality_id))
         .await?
         .into_iter()
@@ -61,6 +79,12 @@ async fn page(
                 .revoked_at
                 .map(berlin::format_datetime)
                 .unwrap_or_default(),
+            // The last day it is accepted (it runs out at the end of that day in Berlin).
+            expires: t
+                .expires_at
+                .map(|at| berlin::format_date(berlin::today(at - chrono::Duration::seconds(1))))
+                .unwrap_or_default(),
+            expired: t.revoked_at.is_none() && t.expires_at.is_some_and(|at| at <= now),
         })
         .collect();
     let page = TokensPage {
@@ -68,8 +92,8 @@ async fn page(
         nav: HrNav::new(&officer.session, NavKey::Tokens),
         rows,
         created,
-        label,
-        error,
+        input,
+        errors,
     };
     Ok(render_status(status, &page)?)
 }
@@ -80,8 +104,8 @@ pub async fn show_tokens(State(state): State<AppState>, officer: Officer) -> App
         &officer,
         StatusCode::OK,
         String::new(),
-        String::new(),
-        String::new(),
+        TokenForm::default(),
+        TokenErrors::default(),
     )
     .await
 }
@@ -90,6 +114,8 @@ pub async fn show_tokens(State(state): State<AppState>, officer: Officer) -> App
 #[serde(default)]
 pub struct TokenForm {
     label: String,
+    /// Optional last day the token is accepted: TT.MM.JJJJ or ISO.
+    expires: String,
 }
 
 pub async fn create_token(
@@ -98,15 +124,26 @@ pub async fn create_token(
     Form(form): Form<TokenForm>,
 ) -> AppResult<Response> {
     let actor = officer.session.user.actor();
-    match api_tokens::create(
+    let now = Utc::now();
+    let mut errors = TokenErrors::default();
+    // Accepted through the whole of the given day in Berlin. A day that is no date is handed
+    // on as "now", which the domain refuses with the label's errors in the same answer (so
+    // nothing is stored); the message then names the date format instead.
+    let unreadable = super::form::parse_date(&form.expires).is_none();
+    let expires_at = match form.expires.trim() {
+        "" => None,
+        raw => Some(super::form::parse_date(raw).map_or(now, berlin::end_of_day)),
+    };
+    let result = api_tokens::create_expiring(
         &state.db,
         officer.municipality_id,
         &form.label,
+        expires_at,
         &actor,
-        Utc::now(),
+        now,
     )
-    .await
-    {
+    .await;
+    match result {
         // Answered directly (not redirected), so the plaintext never lands in a URL or history.
         Ok(created) => {
             page(
@@ -114,24 +151,34 @@ pub async fn create_token(
                 &officer,
                 StatusCode::OK,
                 created.plaintext,
-                String::new(),
-                String::new(),
+                TokenForm::default(),
+                errors,
             )
             .await
         }
         Err(DomainError::Validation(e)) => {
-            let message =
-                e.0.into_iter()
-                    .map(|f| f.message)
-                    .collect::<Vec<_>>()
-                    .join(" ");
+            for f in e.0 {
+                let target = if f.field == "expires_at" {
+                    if unreadable {
+                        errors.expires = super::form::DATE_MESSAGE.into();
+                        continue;
+                    }
+                    &mut errors.expires
+                } else {
+                    &mut errors.label
+                };
+                if !target.is_empty() {
+                    target.push(' ');
+                }
+                target.push_str(&f.message);
+            }
             page(
                 &state,
                 &officer,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 String::new(),
-                form.label,
-                message,
+                form,
+                errors,
             )
             .await
         }
