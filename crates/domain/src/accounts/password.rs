@@ -106,6 +106,18 @@ pub async fn verify_blocking(password: &str, stored: &str) -> AccountResult<bool
     off_the_workers(move || verify(&password, &stored)).await
 }
 
+/// [`verify`] against `stored`, or against [`dummy_hash`] when there is no stored hash, off
+/// the async worker threads: the dummy hash is computed on first use, and that argon2 run
+/// belongs on the blocking pool as much as every other.
+pub async fn verify_or_dummy_blocking(password: &str, stored: Option<&str>) -> AccountResult<bool> {
+    let (password, stored) = (password.to_owned(), stored.map(str::to_owned));
+    off_the_workers(move || match &stored {
+        Some(stored) => verify(&password, stored),
+        None => verify(&password, dummy_hash()),
+    })
+    .await
+}
+
 /// A hash to verify against when the account does not exist, so an unknown address takes as
 /// long as a wrong password.
 pub fn dummy_hash() -> &'static str {

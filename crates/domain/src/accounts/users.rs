@@ -208,12 +208,9 @@ where
         tokio::time::sleep(attempt.delay).await;
     }
     let found = find_model_by_email(db, &email).await?;
-    let stored = found
-        .as_ref()
-        .and_then(|u| u.password_hash.as_deref())
-        .unwrap_or_else(|| password::dummy_hash());
+    let stored = found.as_ref().and_then(|u| u.password_hash.as_deref());
     let matches = password_given.chars().count() <= password::MAX_CHARS
-        && password::verify_blocking(password_given, stored).await?;
+        && password::verify_or_dummy_blocking(password_given, stored).await?;
     match found {
         Some(u) if matches && u.active && u.password_hash.is_some() => {
             throttle::succeeded(db, &attempt, &email, address).await?;
