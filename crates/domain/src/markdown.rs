@@ -105,15 +105,27 @@ mod tests {
     }
 }
 
-/// The words of a Markdown text without markup, for search and previews.
+/// The words of a Markdown text without markup, for previews, feeds and calendars: one line
+/// per paragraph, list item or heading, and the author's line breaks kept.
 pub fn to_plain_text(markdown: &str) -> String {
+    plain_text(markdown, '\n')
+}
+
+/// [`to_plain_text`] for the search index: a line break typed inside a paragraph is a space,
+/// as Markdown renders it, so a paragraph is one line and a result snippet (cut from the line
+/// that matched) starts at its sentence, not at the wrapped line.
+pub fn to_search_text(markdown: &str) -> String {
+    plain_text(markdown, ' ')
+}
+
+fn plain_text(markdown: &str, soft_break: char) -> String {
     use pulldown_cmark::{Event, TagEnd};
     let mut out = String::with_capacity(markdown.len());
     for event in Parser::new(markdown) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak
-            | Event::HardBreak
+            Event::SoftBreak => out.push(soft_break),
+            Event::HardBreak
             | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => out.push('\n'),
             _ => {}
         }
@@ -131,5 +143,16 @@ mod plain_text_tests {
             ),
             "Wir bieten:\n30 Tage Urlaub\nJobticket"
         );
+    }
+
+    #[test]
+    fn search_text_joins_a_wrapped_paragraph_into_one_line() {
+        let md =
+            "Wir suchen ab sofort eine Fachkraft\nfür den Winterdienst.\n\n- Räumen\n- Streuen";
+        assert_eq!(
+            super::to_search_text(md),
+            "Wir suchen ab sofort eine Fachkraft für den Winterdienst.\nRäumen\nStreuen"
+        );
+        assert!(super::to_plain_text(md).starts_with("Wir suchen ab sofort eine Fachkraft\nfür"));
     }
 }

@@ -13,7 +13,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 /// Bump when the document shape or its meaning changes: indexes of another version rebuild.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SearchDocument {
@@ -76,7 +76,7 @@ impl SearchDocument {
         .replace('/', " ");
         let body = [&p.description, &p.tasks, &p.profile]
             .iter()
-            .map(|md| markdown::to_plain_text(md))
+            .map(|md| markdown::to_search_text(md))
             .collect::<Vec<_>>()
             .join("\n");
         Self {

@@ -117,6 +117,15 @@ search_tests! {
         app.wait_for("/stellen?q=Azubi", "0 Angebote gefunden").await;
         app.shutdown().await.unwrap();
     }
+
+    async fn a_paragraph_typed_with_line_breaks_gives_a_snippet_from_its_sentence(app) {
+        let text = "Wir bieten ein gutes Team.\n\nZu den Aufgaben gehört der\nWinterdienst auf Gehwegen und Plätzen.";
+        publish(&app, "Mitarbeiter Bauhof (m/w/d)", PostingKind::Job, text).await;
+        let page = app.wait_for("/stellen?q=Winterdienst", "Mitarbeiter Bauhof").await;
+        assert!(page.contains("gehört der <mark>Winterdienst</mark>"), "the sentence, not the wrapped line: {page}");
+        assert!(!page.contains("Team. Zu den"), "paragraphs stay apart: {page}");
+        app.shutdown().await.unwrap();
+    }
 }
 
 /// With the search engine unreachable (a Meilisearch address where nothing listens), the
