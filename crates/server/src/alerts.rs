@@ -65,7 +65,8 @@ pub async fn compute(
         .filter(|p| queries::is_publicly_visible(p, now))
         .map(|p| p.id)
         .collect();
-    let sent = runs::already_sent(db, &ids).await?;
+    let alert_ids: Vec<i64> = alerts.iter().map(|a| a.id).collect();
+    let sent = runs::already_sent(db, &alert_ids, &ids).await?;
     let per_alert = alerts
         .iter()
         .zip(matches.per_alert)

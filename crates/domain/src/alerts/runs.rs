@@ -105,22 +105,28 @@ pub async fn due(
         .await
 }
 
-/// Which of `posting_ids` each alert already mailed: `(alert_id, posting_id)` pairs.
+/// Which of `posting_ids` the alerts `alert_ids` (a batch) already mailed: `(alert_id,
+/// posting_id)` pairs. Only the batch's own rows are read (the sent-log's primary key), not
+/// the rows of every alert that ever mailed one of these postings.
 pub async fn already_sent(
     db: &impl ConnectionTrait,
+    alert_ids: &[i64],
     posting_ids: &[i64],
 ) -> Result<HashSet<(i64, i64)>, DbErr> {
     let mut out = HashSet::new();
-    for chunk in posting_ids.chunks(500) {
-        let rows: Vec<(i64, i64)> = search_alert_sent::Entity::find()
-            .select_only()
-            .column(search_alert_sent::Column::AlertId)
-            .column(search_alert_sent::Column::PostingId)
-            .filter(search_alert_sent::Column::PostingId.is_in(chunk.to_vec()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        out.extend(rows);
+    for alerts in alert_ids.chunks(500) {
+        for postings in posting_ids.chunks(500) {
+            let rows: Vec<(i64, i64)> = search_alert_sent::Entity::find()
+                .select_only()
+                .column(search_alert_sent::Column::AlertId)
+                .column(search_alert_sent::Column::PostingId)
+                .filter(search_alert_sent::Column::AlertId.is_in(alerts.to_vec()))
+                .filter(search_alert_sent::Column::PostingId.is_in(postings.to_vec()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            out.extend(rows);
+        }
     }
     Ok(out)
 }

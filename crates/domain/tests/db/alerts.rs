@@ -186,7 +186,7 @@ db_tests! {
         }
         // Everything moved to the next morning: nothing due now.
         assert!(runs::claim_due(db, "d", 10, lease, lease).await.unwrap().is_empty());
-        let sent = runs::already_sent(db, &[posting]).await.unwrap();
+        let sent = runs::already_sent(db, &ids, &[posting]).await.unwrap();
         assert_eq!(sent.len(), a.len());
         let next = runs::claim_due(db, "d", 10, at("2026-12-04T06:15:00Z"), at("2026-12-04T06:00:00Z")).await.unwrap();
         assert_eq!(next.len(), 6);
@@ -194,6 +194,30 @@ db_tests! {
         assert!(next.iter().all(|x| x.window_start == now), "{next:?}");
         let totals = runs::totals(db, at("2026-12-04T06:00:00Z")).await.unwrap();
         assert_eq!((totals.confirmed, totals.pending, totals.sent_this_week), (6, 0, a.len() as u64));
+    }
+
+    async fn the_sent_log_check_reads_only_the_rows_of_the_batchs_alerts(t) {
+        let db = &t.db;
+        let now = at("2026-12-02T10:00:00Z");
+        let mut alerts = Vec::new();
+        for i in 0..3 {
+            let (a, _) = requested(db, &format!("person{i}@example.de"), now).await;
+            alerts.push(mutations::confirm(db, a.id, now).await.unwrap());
+        }
+        let run = at("2026-12-03T06:00:00Z");
+        let claimed = runs::claim_due(db, "w", 10, run + Duration::minutes(15), run).await.unwrap();
+        let posting = seed_posting(db).await;
+        for alert in &claimed {
+            assert!(runs::complete(db, alert, "w", &[posting], run).await.unwrap());
+        }
+        // A batch of the first two alerts: the third alert's row for the same posting is not
+        // read (with every alert's rows a batch of 500 loaded the sent-log of all alerts).
+        let batch = [alerts[0].id, alerts[1].id];
+        let sent = runs::already_sent(db, &batch, &[posting]).await.unwrap();
+        let expected: std::collections::HashSet<(i64, i64)> = batch.iter().map(|&a| (a, posting)).collect();
+        assert_eq!(sent, expected);
+        assert!(runs::already_sent(db, &[], &[posting]).await.unwrap().is_empty());
+        assert!(runs::already_sent(db, &batch, &[]).await.unwrap().is_empty());
     }
 
     async fn paused_switched_off_and_deleted_alerts_are_never_claimed(t) {
