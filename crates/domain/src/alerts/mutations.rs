@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait, PaginatorTrait,
-    QueryFilter, TransactionSession, TransactionTrait, prelude::*,
+    ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, ModelTrait,
+    PaginatorTrait, QueryFilter, TransactionSession, TransactionTrait, prelude::*,
 };
 use serde_json::Map;
 
@@ -63,7 +63,7 @@ where
         am.claimed_until = Set(None);
         Ok(())
     };
-    let alert = record::create::<SearchAlert>(
+    let created = record::create::<SearchAlert>(
         &txn,
         None,
         draft,
@@ -73,7 +73,17 @@ where
         &Actor::public(),
         now,
     )
-    .await?;
+    .await;
+    let alert = match created {
+        Ok(alert) => alert,
+        // A parallel request of the same address inserted first (the count above does not see
+        // it under READ COMMITTED): the unique index of pending addresses refuses this one.
+        Err(DomainError::Db(e)) if is_unique_violation(&e) => {
+            txn.rollback().await?;
+            return Ok(Requested::AlreadyPending);
+        }
+        Err(e) => return Err(e),
+    };
     let token = tokens::issue(&txn, alert.id, now).await?;
     txn.commit().await?;
     Ok(Requested::Created {
@@ -345,6 +355,13 @@ where
         record::change::<SearchAlert>(&txn, id, before.version, action, actor, now, f).await?;
     txn.commit().await?;
     Ok(saved.row)
+}
+
+fn is_unique_violation(e: &DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }
 
 fn refused(status: AlertStatus) -> DomainError {

@@ -101,6 +101,33 @@ db_tests! {
         assert_eq!(audit_entry::Entity::find().count(db).await.unwrap(), 1);
     }
 
+    async fn parallel_requests_of_one_address_store_one_pending_request(t) {
+        let now = at("2026-12-02T10:00:00Z");
+        let mut set = tokio::task::JoinSet::new();
+        for i in 0..8 {
+            let db = t.db.clone();
+            // The same address, written differently.
+            let email = if i % 2 == 0 { EMAIL.to_owned() } else { EMAIL.to_uppercase() };
+            set.spawn(async move { mutations::request(&db, &alert_draft(&email), now).await });
+        }
+        let mut created = 0;
+        while let Some(r) = set.join_next().await {
+            match r.unwrap().unwrap() {
+                Requested::Created { .. } => created += 1,
+                Requested::AlreadyPending => {}
+            }
+        }
+        assert_eq!(created, 1);
+        let db = &t.db;
+        assert_eq!(search_alert::Entity::find().count(db).await.unwrap(), 1);
+        assert_eq!(search_alert_token::Entity::find().count(db).await.unwrap(), 1);
+        assert_eq!(audit_entry::Entity::find().count(db).await.unwrap(), 1);
+        // Once confirmed, the address may ask for another alert.
+        let alert = search_alert::Entity::find().one(db).await.unwrap().unwrap();
+        mutations::confirm(db, alert.id, now).await.unwrap();
+        requested(db, EMAIL, now).await;
+    }
+
     async fn confirming_schedules_the_berlin_morning_and_twice_changes_nothing(t) {
         let db = &t.db;
         let now = at("2026-12-02T10:00:00Z");
