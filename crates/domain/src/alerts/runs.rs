@@ -197,6 +197,40 @@ where
     Ok(true)
 }
 
+/// Just before a mail of alert `alert_id` goes out: is it still there, active and leased to
+/// `worker`? Paused, switched off, deleted or taken over by another run (its lease ran out)
+/// since the batch was claimed means `false`: no mail. With `renew_until` the lease is
+/// extended to that instant in the same statement (guarded alike), so a long batch keeps the
+/// alerts it has not sent yet; without it the check only reads.
+pub async fn hold(
+    db: &impl ConnectionTrait,
+    alert_id: i64,
+    worker: &str,
+    renew_until: Option<DateTime<Utc>>,
+) -> Result<bool, DbErr> {
+    let condition = sea_orm::Condition::all()
+        .add(search_alert::Column::Id.eq(alert_id))
+        .add(search_alert::Column::ClaimedBy.eq(worker))
+        .add(search_alert::Column::Status.eq(AlertStatus::Active));
+    let n = match renew_until {
+        Some(until) => {
+            search_alert::Entity::update_many()
+                .col_expr(search_alert::Column::ClaimedUntil, Expr::value(until))
+                .filter(condition)
+                .exec(db)
+                .await?
+                .rows_affected
+        }
+        None => {
+            search_alert::Entity::find()
+                .filter(condition)
+                .count(db)
+                .await?
+        }
+    };
+    Ok(n == 1)
+}
+
 /// Sending failed: give the alert back, to be tried again from `retry_at`.
 pub async fn release(
     db: &impl ConnectionTrait,
@@ -247,6 +281,21 @@ pub async fn mark_keep_requested(
         .exec(db)
         .await?;
     Ok(r.rows_affected == 1)
+}
+
+/// The "keep?" mail this run marked ([`mark_keep_requested`]) did not go out: unmark it, so
+/// the next run asks again (an alert is never deleted for not answering a mail it never got).
+/// No other run marks it in between: marking needs it unmarked.
+pub async fn unmark_keep_requested(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+    search_alert::Entity::update_many()
+        .col_expr(
+            search_alert::Column::KeepAskedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(search_alert::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(drop)
 }
 
 /// The admin's totals: counts only, never addresses.
