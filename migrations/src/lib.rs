@@ -26,6 +26,7 @@ mod m20261202_000510_create_ba_export_postings;
 mod m20261203_000100_create_posting_counts;
 mod m20261203_000300_add_posting_internal;
 mod m20261203_000400_create_ba_export_runs;
+mod m20261204_000100_add_search_alert_pending_unique;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000400_create_ba_export_runs::Migration),
             Box::new(m20261203_000300_add_posting_internal::Migration),
             Box::new(m20261203_000100_create_posting_counts::Migration),
+            Box::new(m20261204_000100_add_search_alert_pending_unique::Migration),
         ]
     }
 }

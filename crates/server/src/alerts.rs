@@ -21,8 +21,11 @@ use sea_orm::DatabaseConnection;
 
 /// Alerts claimed at once.
 const BATCH: u64 = 500;
-/// How long a run holds its claimed alerts: far longer than sending a batch takes.
+/// How long a run holds its claimed alerts. A batch that takes longer (a slow mail server)
+/// renews the lease of each alert before its mail once less than [`RENEW_MINUTES`] are left.
 const LEASE_MINUTES: i64 = 15;
+/// Renew an alert's lease before its mail when less than this is left of it.
+const RENEW_MINUTES: i64 = 5;
 /// After a failed send, the alert is tried again this much later.
 const RETRY_MINUTES: i64 = 30;
 
@@ -65,7 +68,8 @@ pub async fn compute(
         .filter(|p| queries::is_publicly_visible(p, now))
         .map(|p| p.id)
         .collect();
-    let sent = runs::already_sent(db, &ids).await?;
+    let alert_ids: Vec<i64> = alerts.iter().map(|a| a.id).collect();
+    let sent = runs::already_sent(db, &alert_ids, &ids).await?;
     let per_alert = alerts
         .iter()
         .zip(matches.per_alert)
@@ -107,11 +111,11 @@ impl Sender<'_> {
         // Postings listed in the mails sent, written after every batch (issue 20).
         let listed = jobboard_web::stats::Counter::new(true);
         let purged = mutations::purge(self.db, now).await?;
-        report.purged = purged.unconfirmed + purged.not_kept;
+        report.purged = purged.total();
         let members = municipalities::list(self.db).await?;
         report.keep_asked = self.ask_to_keep(&members, now).await?;
         loop {
-            let lease = now.max(Utc::now()) + Duration::minutes(LEASE_MINUTES);
+            let lease = clock(now) + Duration::minutes(LEASE_MINUTES);
             let batch = runs::claim_due(self.db, &self.worker, BATCH, lease, now).await?;
             if batch.is_empty() {
                 break;
@@ -120,7 +124,15 @@ impl Sender<'_> {
             let computed = compute(self.db, self.index, &members, &batch, now).await?;
             for (alert, ids) in batch.iter().zip(&computed.per_alert) {
                 let shown = self
-                    .send_one(&members, alert, ids, &computed.hits, now, &mut report)
+                    .send_one(
+                        &members,
+                        alert,
+                        ids,
+                        &computed.hits,
+                        lease,
+                        now,
+                        &mut report,
+                    )
                     .await?;
                 listed.add_many(&shown, CountEvent::AlertMail, TrafficSource::Alert);
                 progress(
@@ -139,20 +151,44 @@ impl Sender<'_> {
         Ok(report)
     }
 
+    /// `lease`: until when the batch of `alert` was claimed.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one alert of a batch and its context"
+    )]
     async fn send_one(
         &self,
         members: &[Municipality],
         alert: &SearchAlert,
         ids: &[i64],
         hits: &HashMap<i64, Hit>,
+        lease: DateTime<Utc>,
         now: DateTime<Utc>,
         report: &mut RunReport,
     ) -> anyhow::Result<Vec<i64>> {
         // The postings the sent mail lists (counted by the caller).
         let mut shown = Vec::new();
         if !ids.is_empty() {
+            // Paused, switched off, deleted or taken over since the batch was claimed: no mail.
+            let clock = clock(now);
+            let renew = (lease - clock < Duration::minutes(RENEW_MINUTES))
+                .then(|| clock + Duration::minutes(LEASE_MINUTES));
+            if !runs::hold(self.db, alert.id, &self.worker, renew).await? {
+                report.lost += 1;
+                return Ok(Vec::new());
+            }
             let listed: Vec<&Hit> = ids.iter().filter_map(|id| hits.get(id)).collect();
-            let token = tokens::issue(self.db, alert.id, now).await?;
+            let token = match tokens::issue(self.db, alert.id, now).await {
+                Ok(token) => token,
+                Err(e) => {
+                    // Deleted in between (its tokens' foreign key): lost, not a failed run.
+                    if runs::hold(self.db, alert.id, &self.worker, None).await? {
+                        return Err(e.into());
+                    }
+                    report.lost += 1;
+                    return Ok(Vec::new());
+                }
+            };
             let email = mail::new_postings(self.site, members, alert, &token, &listed, now);
             if let Err(e) = self.mailer.send(&email).await {
                 tracing::warn!(
@@ -195,17 +231,36 @@ impl Sender<'_> {
             if !runs::mark_keep_requested(self.db, alert.id, now).await? {
                 continue;
             }
-            let token = tokens::issue(self.db, alert.id, now).await?;
-            let email = mail::keep_request(self.site, members, &alert, &token);
-            match self.mailer.send(&email).await {
+            // Marked before sending, so two runs send it once; a mail that did not go out is
+            // unmarked, so the next run asks again and the alert is not deleted unasked.
+            let sent = match tokens::issue(self.db, alert.id, now).await {
+                Ok(token) => {
+                    let email = mail::keep_request(self.site, members, &alert, &token);
+                    self.mailer.send(&email).await.map_err(|e| e.kind())
+                }
+                // Deleted in between, most likely: unmarking finds nothing then.
+                Err(_) => Err("cannot issue a token"),
+            };
+            match sent {
                 Ok(()) => asked += 1,
-                Err(e) => {
-                    tracing::warn!(alert = alert.id, error = e.kind(), "keep mail failed");
+                Err(kind) => {
+                    tracing::warn!(
+                        alert = alert.id,
+                        error = kind,
+                        "keep mail failed; asked again next run"
+                    );
+                    runs::unmark_keep_requested(self.db, alert.id).await?;
                 }
             }
         }
         Ok(asked)
     }
+}
+
+/// The run's clock: `now`, or the wall clock once it is later (a run takes time; tests run
+/// at chosen instants in the future).
+fn clock(now: DateTime<Utc>) -> DateTime<Utc> {
+    now.max(Utc::now())
 }
 
 /// Alerts due at `now` and how many postings each would list, without sending or claiming:

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
 use jobboard_domain::alerts::{AlertScope, AlertStatus, CONSENT_VERSION, Frequency, runs};
-use jobboard_domain::entities::search_alert;
+use jobboard_domain::entities::{search_alert, search_alert_sent};
 use jobboard_domain::municipalities::{self, Municipality};
 use jobboard_domain::postings::{Category, Employment, PostingKind};
 use jobboard_domain::{demo, postings::queries};
@@ -45,12 +45,26 @@ pub async fn run(config: &Config, alerts: u64, postings: u64, new: u64) -> anyho
     let seeded = Instant::now();
     seed_postings(&db, postings, 11, t0 - Duration::days(3)).await?;
     let members = municipalities::list(&db).await?;
-    insert_alerts(&db, &members, alerts, t0 - Duration::days(2)).await?;
-    publish_new(&db, &members, new, t0 - Duration::days(1)).await?;
+    insert_alerts(
+        &db,
+        &members,
+        alerts,
+        t0 - Duration::days(3) + Duration::hours(1),
+    )
+    .await?;
+    // The first day: `new` postings, every due mail computed and its postings written to the
+    // sent-log, as a run would. The timed second day then reads a sent-log that holds
+    // yesterday's mails of every alert, and its window (reaching back a day) finds
+    // yesterday's postings again, which the sent-log must filter out.
+    publish_new(&db, &members, new, 12, "NEU1", t0 - Duration::days(2)).await?;
     let index = open_index(&config)?;
+    reindex_with_progress(&db, &index).await?;
+    let first_day = t0 - Duration::days(2) + Duration::hours(1);
+    let logged = first_day_sent_log(&db, &index, &members, first_day).await?;
+    publish_new(&db, &members, new, 13, "NEU2", t0 - Duration::hours(2)).await?;
     let (indexed, _) = reindex_with_progress(&db, &index).await?;
     say(format_args!(
-        "search-alert benchmark: {alerts} confirmed alerts, {} postings ({indexed} online), {new} published since the alerts' last mail; set up in {:.1} s",
+        "search-alert benchmark: {alerts} confirmed alerts, {} postings ({indexed} online), {new} published on each of two days, {logged} sent-log rows of the first day; set up in {:.1} s",
         queries::count_all(&db).await?,
         seeded.elapsed().as_secs_f64()
     ));
@@ -104,24 +118,65 @@ async fn seed_postings(
     Ok(())
 }
 
-/// `count` generated postings, every one published at `at`, with references of their own.
+/// `count` generated postings (from `seed`), every one published at `at`, with references of
+/// their own (`prefix`).
 async fn publish_new(
     db: &DatabaseConnection,
     members: &[Municipality],
     count: u64,
+    seed: u64,
+    prefix: &str,
     at: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     use jobboard_domain::postings::mutations;
     use jobboard_domain::postings::publishing::{Request, transition};
     let actor = jobboard_domain::Actor::system("bench");
     let today = jobboard_domain::berlin::today(at);
-    for (i, mut demo) in demo::generate(12, count, members, today).enumerate() {
-        demo.draft.reference_number = format!("NEU-{i:05}");
+    for (i, mut demo) in demo::generate(seed, count, members, today).enumerate() {
+        demo.draft.reference_number = format!("{prefix}-{i:05}");
         demo.draft.partners = Vec::new();
         let p = mutations::create_posting(db, demo.owner_id, demo.draft, &actor, at).await?;
         transition(db, p.id, p.version, Request::Publish, &actor, at).await?;
     }
     Ok(())
+}
+
+/// The first day's mails at `at`, untimed: every due mail computed and its postings written
+/// to the sent-log (the alerts stay due, so the second day computes every alert again).
+/// Returns the sent-log rows written.
+async fn first_day_sent_log(
+    db: &DatabaseConnection,
+    index: &jobboard_search::AnyIndex,
+    members: &[Municipality],
+    at: DateTime<Utc>,
+) -> anyhow::Result<u64> {
+    let mut rows = 0;
+    let mut after = 0;
+    loop {
+        let batch = runs::due(db, at, after, 500).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        let computed = crate::alerts::compute(db, index, members, &batch, at).await?;
+        let sent: Vec<search_alert_sent::ActiveModel> = batch
+            .iter()
+            .zip(&computed.per_alert)
+            .flat_map(|(alert, ids)| {
+                ids.iter()
+                    .map(|&posting_id| search_alert_sent::ActiveModel {
+                        alert_id: Set(alert.id),
+                        posting_id: Set(posting_id),
+                        sent_at: Set(at),
+                    })
+            })
+            .collect();
+        rows += sent.len() as u64;
+        for chunk in sent.chunks(300) {
+            search_alert_sent::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(db)
+                .await?;
+        }
+    }
+    Ok(rows)
 }
 
 /// `count` confirmed alerts with a mix of searches, confirmed at `confirmed`, all due now.

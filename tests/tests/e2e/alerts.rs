@@ -482,3 +482,290 @@ jobboard_e2e::e2e_tests! {
         assert!(alerts(&app).await.is_empty());
     }
 }
+
+/// An SMTP server on loopback that holds the first message until released (a slow mail
+/// server), so a test can change alerts while a run waits in the middle of its batch. Keeps
+/// every message it received.
+struct SlowSmtp {
+    port: u16,
+    /// Notified when the first message arrived (and waits).
+    arrived: std::sync::Arc<tokio::sync::Notify>,
+    release: std::sync::Arc<tokio::sync::Notify>,
+    messages: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl SlowSmtp {
+    async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let smtp = Self {
+            port,
+            arrived: Default::default(),
+            release: Default::default(),
+            messages: Default::default(),
+        };
+        let (arrived, release, messages) = (
+            smtp.arrived.clone(),
+            smtp.release.clone(),
+            smtp.messages.clone(),
+        );
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (a, r, m) = (arrived.clone(), release.clone(), messages.clone());
+                tokio::spawn(async move {
+                    let _ = Self::session(stream, a, r, m).await;
+                });
+            }
+        });
+        smtp
+    }
+
+    async fn session(
+        stream: tokio::net::TcpStream,
+        arrived: std::sync::Arc<tokio::sync::Notify>,
+        release: std::sync::Arc<tokio::sync::Notify>,
+        messages: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    ) -> std::io::Result<()> {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let (read, mut write) = stream.into_split();
+        let mut read = BufReader::new(read);
+        write.write_all(b"220 localhost ESMTP\r\n").await?;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if read.read_line(&mut line).await? == 0 {
+                return Ok(());
+            }
+            let command = line.trim_end().to_ascii_uppercase();
+            if command == "DATA" {
+                write.write_all(b"354 go ahead\r\n").await?;
+                let mut message = String::new();
+                loop {
+                    line.clear();
+                    if read.read_line(&mut line).await? == 0 {
+                        return Ok(());
+                    }
+                    if line == ".\r\n" {
+                        break;
+                    }
+                    message.push_str(&line);
+                }
+                let first = {
+                    let mut all = messages.lock().unwrap();
+                    all.push(message);
+                    all.len() == 1
+                };
+                if first {
+                    arrived.notify_one();
+                    release.notified().await;
+                }
+                write.write_all(b"250 queued\r\n").await?;
+            } else if command == "QUIT" {
+                write.write_all(b"221 bye\r\n").await?;
+                return Ok(());
+            } else {
+                write.write_all(b"250 localhost\r\n").await?;
+            }
+        }
+    }
+
+    /// The recipients of the messages received so far, in order.
+    fn recipients(&self) -> Vec<String> {
+        self.messages
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|m| {
+                m.lines()
+                    .find_map(|l| l.strip_prefix("To: "))
+                    .map(str::to_owned)
+            })
+            .collect()
+    }
+}
+
+/// `n` confirmed daily alerts for "Erzieher" (person0@… first), a matching posting published
+/// after their confirmation and indexed, and the instant just after their first due morning.
+async fn alerts_with_news(app: &TestApp, n: usize) -> (Vec<i64>, chrono::DateTime<Utc>) {
+    let now = Utc::now();
+    let mut ids = Vec::new();
+    let mut due = now;
+    for i in 0..n {
+        let draft = jobboard_domain::alerts::AlertDraft {
+            email: format!("person{i}@example.de"),
+            scope: jobboard_domain::alerts::AlertScope::Jobs,
+            query: "q=Erzieher".into(),
+            frequency: jobboard_domain::alerts::Frequency::Daily,
+            consent: true,
+        };
+        let Requested::Created { alert, .. } =
+            mutations::request(&app.db, &draft, now).await.unwrap()
+        else {
+            panic!("a new address")
+        };
+        let alert = mutations::confirm(&app.db, alert.id, now).await.unwrap();
+        due = alert.next_due_at.unwrap();
+        ids.push(alert.id);
+    }
+    app.publish(
+        draft(
+            "K-1",
+            "Erzieher (m/w/d) Kita Sonnenschein",
+            PostingKind::Job,
+        ),
+        "naunhof",
+    )
+    .await;
+    app.wait_for("/stellen?q=Erzieher", "Kita Sonnenschein")
+        .await;
+    (ids, due + chrono::Duration::minutes(1))
+}
+
+/// Run the alerts as worker `worker` at `run` in the background (the mail server decides when
+/// it gets on).
+fn run_in_background(
+    app: &TestApp,
+    worker: &'static str,
+    run: chrono::DateTime<Utc>,
+) -> tokio::task::JoinHandle<Result<jobboard_server::alerts::RunReport, String>> {
+    let (config, db, index) = (app.config.clone(), app.db.clone(), app.index.clone());
+    tokio::spawn(async move {
+        jobboard_server::run_alerts_once(&config, &db, &index, worker, run)
+            .await
+            .map_err(|e| format!("{e:#}"))
+    })
+}
+
+/// Alerts paused, switched off or deleted while a run holds them (waiting for the mail server
+/// with an earlier alert of its batch) get no mail, and a deleted one does not fail the run.
+async fn changed_while_a_run_waits(database: Database) {
+    let smtp = SlowSmtp::start().await;
+    let url = format!("smtp://127.0.0.1:{}", smtp.port);
+    let app = spawn_app_with(database, &[("JOBBOARD_SMTP_URL", url.as_str())]).await;
+    let (ids, run) = alerts_with_news(&app, 4).await;
+    let a = run_in_background(&app, "A", run);
+    smtp.arrived.notified().await;
+    let now = Utc::now();
+    mutations::pause(&app.db, ids[1], now).await.unwrap();
+    mutations::delete(
+        &app.db,
+        ids[2],
+        jobboard_domain::audit::AuditAction::Deleted,
+        &jobboard_domain::Actor::public(),
+        now,
+    )
+    .await
+    .unwrap();
+    let off = mutations::switch_off_address(
+        &app.db,
+        "person3@example.de",
+        &jobboard_domain::Actor::user(1),
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(off, 1);
+    smtp.release.notify_one();
+    let report = a
+        .await
+        .unwrap()
+        .expect("a vanished alert does not fail the run");
+    assert_eq!(
+        (report.claimed, report.mailed, report.lost),
+        (4, 1, 3),
+        "{report:?}"
+    );
+    assert_eq!(smtp.recipients(), ["person0@example.de"]);
+    app.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alerts_changed_while_a_run_waits_get_no_mail_on_sqlite() {
+    changed_while_a_run_waits(Database::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alerts_changed_while_a_run_waits_get_no_mail_on_postgres() {
+    let Some(database) = Database::postgres().await else {
+        eprintln!("PostgreSQL tests switched off");
+        return;
+    };
+    changed_while_a_run_waits(database).await;
+}
+
+/// A batch that outlives its lease (a slow mail server): another run takes the rest over, and
+/// the first one sends none of them.
+async fn taken_over_while_a_run_waits(database: Database) {
+    let smtp = SlowSmtp::start().await;
+    let url = format!("smtp://127.0.0.1:{}", smtp.port);
+    let app = spawn_app_with(database, &[("JOBBOARD_SMTP_URL", url.as_str())]).await;
+    let (ids, run) = alerts_with_news(&app, 2).await;
+    let a = run_in_background(&app, "A", run);
+    smtp.arrived.notified().await;
+    // A's lease (15 minutes from `run`) has run out for a run 16 minutes later.
+    let b = jobboard_domain::alerts::runs::claim_due(
+        &app.db,
+        "B",
+        10,
+        run + chrono::Duration::minutes(31),
+        run + chrono::Duration::minutes(16),
+    )
+    .await
+    .unwrap();
+    assert_eq!(b.iter().map(|x| x.id).collect::<Vec<_>>(), ids);
+    smtp.release.notify_one();
+    let report = a.await.unwrap().unwrap();
+    // The first mail was on its way (at least once); the second alert is B's now.
+    assert_eq!((report.mailed, report.lost), (0, 2), "{report:?}");
+    assert_eq!(smtp.recipients(), ["person0@example.de"]);
+    let held: Vec<_> = alerts(&app)
+        .await
+        .into_iter()
+        .map(|x| x.claimed_by)
+        .collect();
+    assert_eq!(held, [Some("B".to_owned()), Some("B".to_owned())]);
+    app.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_taken_over_after_its_lease_is_not_sent_twice_on_sqlite() {
+    taken_over_while_a_run_waits(Database::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_taken_over_after_its_lease_is_not_sent_twice_on_postgres() {
+    let Some(database) = Database::postgres().await else {
+        eprintln!("PostgreSQL tests switched off");
+        return;
+    };
+    taken_over_while_a_run_waits(database).await;
+}
+
+jobboard_e2e::e2e_tests! {
+    async fn a_keep_mail_that_could_not_be_sent_is_sent_by_the_next_run(app) {
+        let now = Utc::now();
+        let draft = jobboard_domain::alerts::AlertDraft {
+            email: "lange@example.de".into(),
+            scope: jobboard_domain::alerts::AlertScope::Jobs,
+            query: "q=Erzieher".into(),
+            frequency: jobboard_domain::alerts::Frequency::Daily,
+            consent: true,
+        };
+        let Requested::Created { alert, .. } = mutations::request(&app.db, &draft, now).await.unwrap() else { panic!() };
+        mutations::confirm(&app.db, alert.id, now).await.unwrap();
+        // A year later (the server's own scheduler, at the real time, never asks).
+        let later = now + chrono::Duration::days(366);
+        // The mail server is down: nothing listens on the port.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut down = app.config.clone();
+        down.smtp_url = Some(format!("smtp://127.0.0.1:{closed}"));
+        let r = jobboard_server::run_alerts_once(&down, &app.db, &app.index, "k1", later).await.unwrap();
+        assert_eq!(r.keep_asked, 0, "{r:?}");
+        assert_eq!(alerts(&app).await[0].keep_asked_at, None, "not asked: asked again next run");
+        let r = app.run_alerts("k2", later + chrono::Duration::days(1)).await;
+        assert_eq!(r.keep_asked, 1, "{r:?}");
+        let keep: Vec<String> = crate::hr::mails(&app).into_iter().filter(|m| m.contains("behalten")).collect();
+        assert_eq!(keep.len(), 1, "{keep:?}");
+        assert!(keep[0].contains("To: lange@example.de"), "{}", keep[0]);
+    }
+}

@@ -40,6 +40,9 @@ pub const PENDING_DAYS: i64 = 7;
 pub const KEEP_AFTER_DAYS: i64 = 365;
 /// Without an answer this many days after that mail, the alert is deleted.
 pub const KEEP_ANSWER_DAYS: i64 = 30;
+/// An alert switched off because mail to its address bounces is deleted this many days after
+/// the switch-off (its last change): long enough to answer a question about it, not longer.
+pub const BOUNCED_DAYS: i64 = 30;
 
 vocabulary! {
     /// The results page a search belongs to.

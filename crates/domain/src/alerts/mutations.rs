@@ -4,14 +4,14 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait, PaginatorTrait,
-    QueryFilter, TransactionSession, TransactionTrait, prelude::*,
+    ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, ModelTrait,
+    PaginatorTrait, QueryFilter, TransactionSession, TransactionTrait, prelude::*,
 };
 use serde_json::Map;
 
 use super::{
-    AlertDraft, AlertStatus, CONSENT_VERSION, KEEP_AFTER_DAYS, KEEP_ANSWER_DAYS, PENDING_DAYS,
-    SearchAlert, normalize_email, schedule, tokens, validate,
+    AlertDraft, AlertStatus, BOUNCED_DAYS, CONSENT_VERSION, KEEP_AFTER_DAYS, KEEP_ANSWER_DAYS,
+    PENDING_DAYS, SearchAlert, normalize_email, schedule, tokens, validate,
 };
 use crate::actor::Actor;
 use crate::audit::AuditAction;
@@ -63,7 +63,7 @@ where
         am.claimed_until = Set(None);
         Ok(())
     };
-    let alert = record::create::<SearchAlert>(
+    let created = record::create::<SearchAlert>(
         &txn,
         None,
         draft,
@@ -73,7 +73,17 @@ where
         &Actor::public(),
         now,
     )
-    .await?;
+    .await;
+    let alert = match created {
+        Ok(alert) => alert,
+        // A parallel request of the same address inserted first (the count above does not see
+        // it under READ COMMITTED): the unique index of pending addresses refuses this one.
+        Err(DomainError::Db(e)) if is_unique_violation(&e) => {
+            txn.rollback().await?;
+            return Ok(Requested::AlreadyPending);
+        }
+        Err(e) => return Err(e),
+    };
     let token = tokens::issue(&txn, alert.id, now).await?;
     txn.commit().await?;
     Ok(Requested::Created {
@@ -243,7 +253,9 @@ where
 }
 
 /// Switch off every alert of `email` (mail to it bounces): nothing is sent to it any more.
-/// Returns how many alerts were switched off.
+/// Confirmed alerts become [`AlertStatus::Bounced`] (deleted by [`purge`] after
+/// [`BOUNCED_DAYS`]); an unconfirmed request is deleted at once (it was never wanted for
+/// sure, and nothing keeps its address). Returns how many alerts were switched off or deleted.
 pub async fn switch_off_address<C>(
     db: &C,
     email: &str,
@@ -253,23 +265,45 @@ pub async fn switch_off_address<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let ids: Vec<i64> = search_alert::Entity::find()
+    let alerts = search_alert::Entity::find()
         .filter(search_alert::Column::Email.eq(normalize_email(email)))
         .filter(search_alert::Column::Status.ne(AlertStatus::Bounced))
         .all(db)
-        .await?
-        .into_iter()
-        .map(|a| a.id)
-        .collect();
-    for &id in &ids {
-        edit(db, id, AuditAction::Deactivated, actor, now, |_, am| {
-            am.status = Set(AlertStatus::Bounced);
-            am.next_due_at = Set(None);
-            Ok(())
-        })
         .await?;
+    let mut done = 0;
+    for a in alerts {
+        let result = if a.status == AlertStatus::Pending {
+            // Checked again under the lock: confirmed in between means switched off instead.
+            let pending = |row: &SearchAlert| row.status == AlertStatus::Pending;
+            match delete_if(db, a.id, AuditAction::Deleted, actor, now, pending).await {
+                Ok(true) => Ok(()),
+                Ok(false) => bounce(db, a.id, actor, now).await,
+                Err(e) => Err(e),
+            }
+        } else {
+            bounce(db, a.id, actor, now).await
+        };
+        match result {
+            Ok(()) => done += 1,
+            // Deleted in between by its owner.
+            Err(DomainError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
     }
-    Ok(ids.len() as u64)
+    Ok(done)
+}
+
+async fn bounce<C>(db: &C, id: i64, actor: &Actor, now: DateTime<Utc>) -> DomainResult<()>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    edit(db, id, AuditAction::Deactivated, actor, now, |_, am| {
+        am.status = Set(AlertStatus::Bounced);
+        am.next_due_at = Set(None);
+        Ok(())
+    })
+    .await
+    .map(drop)
 }
 
 /// What [`purge`] deleted.
@@ -277,10 +311,19 @@ where
 pub struct Purged {
     pub unconfirmed: u64,
     pub not_kept: u64,
+    /// Switched off (bounced) [`BOUNCED_DAYS`] ago.
+    pub switched_off: u64,
 }
 
-/// Delete requests nobody confirmed within [`PENDING_DAYS`], and alerts whose "keep?" mail
-/// went unanswered for [`KEEP_ANSWER_DAYS`]; forget old tokens.
+impl Purged {
+    pub fn total(&self) -> u64 {
+        self.unconfirmed + self.not_kept + self.switched_off
+    }
+}
+
+/// Delete requests nobody confirmed within [`PENDING_DAYS`], alerts whose "keep?" mail went
+/// unanswered for [`KEEP_ANSWER_DAYS`] and alerts switched off [`BOUNCED_DAYS`] ago; forget
+/// old tokens.
 pub async fn purge<C>(db: &C, now: DateTime<Utc>) -> DomainResult<Purged>
 where
     C: ConnectionTrait + TransactionTrait,
@@ -293,6 +336,9 @@ where
     let not_kept = |a: &SearchAlert| {
         a.keep_asked_at.is_some_and(|t| t <= asked_before) && a.last_activity_at <= idle_before
     };
+    let bounced_before = now - Duration::days(BOUNCED_DAYS);
+    let switched_off =
+        |a: &SearchAlert| a.status == AlertStatus::Bounced && a.updated_at <= bounced_before;
     let candidates = search_alert::Entity::find()
         .filter(
             sea_orm::Condition::any()
@@ -305,6 +351,11 @@ where
                     sea_orm::Condition::all()
                         .add(search_alert::Column::KeepAskedAt.lte(asked_before))
                         .add(search_alert::Column::LastActivityAt.lte(idle_before)),
+                )
+                .add(
+                    sea_orm::Condition::all()
+                        .add(search_alert::Column::Status.eq(AlertStatus::Bounced))
+                        .add(search_alert::Column::UpdatedAt.lte(bounced_before)),
                 ),
         )
         .all(db)
@@ -312,11 +363,12 @@ where
     let actor = Actor::system("alerts");
     let mut purged = Purged::default();
     for a in candidates {
-        let was_pending = unconfirmed(&a);
+        let (was_pending, was_switched_off) = (unconfirmed(&a), switched_off(&a));
         // Checked again under the lock: confirmed or kept in between means kept.
-        let still = |row: &SearchAlert| unconfirmed(row) || not_kept(row);
+        let still = |row: &SearchAlert| unconfirmed(row) || not_kept(row) || switched_off(row);
         match delete_if(db, a.id, AuditAction::Expired, &actor, now, still).await {
             Ok(true) if was_pending => purged.unconfirmed += 1,
+            Ok(true) if was_switched_off => purged.switched_off += 1,
             Ok(true) => purged.not_kept += 1,
             // Kept, or deleted in between by its owner or another process.
             Ok(false) | Err(DomainError::NotFound) => {}
@@ -345,6 +397,13 @@ where
         record::change::<SearchAlert>(&txn, id, before.version, action, actor, now, f).await?;
     txn.commit().await?;
     Ok(saved.row)
+}
+
+fn is_unique_violation(e: &DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }
 
 fn refused(status: AlertStatus) -> DomainError {

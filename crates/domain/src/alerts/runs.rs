@@ -105,22 +105,28 @@ pub async fn due(
         .await
 }
 
-/// Which of `posting_ids` each alert already mailed: `(alert_id, posting_id)` pairs.
+/// Which of `posting_ids` the alerts `alert_ids` (a batch) already mailed: `(alert_id,
+/// posting_id)` pairs. Only the batch's own rows are read (the sent-log's primary key), not
+/// the rows of every alert that ever mailed one of these postings.
 pub async fn already_sent(
     db: &impl ConnectionTrait,
+    alert_ids: &[i64],
     posting_ids: &[i64],
 ) -> Result<HashSet<(i64, i64)>, DbErr> {
     let mut out = HashSet::new();
-    for chunk in posting_ids.chunks(500) {
-        let rows: Vec<(i64, i64)> = search_alert_sent::Entity::find()
-            .select_only()
-            .column(search_alert_sent::Column::AlertId)
-            .column(search_alert_sent::Column::PostingId)
-            .filter(search_alert_sent::Column::PostingId.is_in(chunk.to_vec()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        out.extend(rows);
+    for alerts in alert_ids.chunks(500) {
+        for postings in posting_ids.chunks(500) {
+            let rows: Vec<(i64, i64)> = search_alert_sent::Entity::find()
+                .select_only()
+                .column(search_alert_sent::Column::AlertId)
+                .column(search_alert_sent::Column::PostingId)
+                .filter(search_alert_sent::Column::AlertId.is_in(alerts.to_vec()))
+                .filter(search_alert_sent::Column::PostingId.is_in(postings.to_vec()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            out.extend(rows);
+        }
     }
     Ok(out)
 }
@@ -191,6 +197,40 @@ where
     Ok(true)
 }
 
+/// Just before a mail of alert `alert_id` goes out: is it still there, active and leased to
+/// `worker`? Paused, switched off, deleted or taken over by another run (its lease ran out)
+/// since the batch was claimed means `false`: no mail. With `renew_until` the lease is
+/// extended to that instant in the same statement (guarded alike), so a long batch keeps the
+/// alerts it has not sent yet; without it the check only reads.
+pub async fn hold(
+    db: &impl ConnectionTrait,
+    alert_id: i64,
+    worker: &str,
+    renew_until: Option<DateTime<Utc>>,
+) -> Result<bool, DbErr> {
+    let condition = sea_orm::Condition::all()
+        .add(search_alert::Column::Id.eq(alert_id))
+        .add(search_alert::Column::ClaimedBy.eq(worker))
+        .add(search_alert::Column::Status.eq(AlertStatus::Active));
+    let n = match renew_until {
+        Some(until) => {
+            search_alert::Entity::update_many()
+                .col_expr(search_alert::Column::ClaimedUntil, Expr::value(until))
+                .filter(condition)
+                .exec(db)
+                .await?
+                .rows_affected
+        }
+        None => {
+            search_alert::Entity::find()
+                .filter(condition)
+                .count(db)
+                .await?
+        }
+    };
+    Ok(n == 1)
+}
+
 /// Sending failed: give the alert back, to be tried again from `retry_at`.
 pub async fn release(
     db: &impl ConnectionTrait,
@@ -241,6 +281,21 @@ pub async fn mark_keep_requested(
         .exec(db)
         .await?;
     Ok(r.rows_affected == 1)
+}
+
+/// The "keep?" mail this run marked ([`mark_keep_requested`]) did not go out: unmark it, so
+/// the next run asks again (an alert is never deleted for not answering a mail it never got).
+/// No other run marks it in between: marking needs it unmarked.
+pub async fn unmark_keep_requested(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+    search_alert::Entity::update_many()
+        .col_expr(
+            search_alert::Column::KeepAskedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(search_alert::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(drop)
 }
 
 /// The admin's totals: counts only, never addresses.

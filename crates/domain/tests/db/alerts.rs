@@ -101,6 +101,33 @@ db_tests! {
         assert_eq!(audit_entry::Entity::find().count(db).await.unwrap(), 1);
     }
 
+    async fn parallel_requests_of_one_address_store_one_pending_request(t) {
+        let now = at("2026-12-02T10:00:00Z");
+        let mut set = tokio::task::JoinSet::new();
+        for i in 0..8 {
+            let db = t.db.clone();
+            // The same address, written differently.
+            let email = if i % 2 == 0 { EMAIL.to_owned() } else { EMAIL.to_uppercase() };
+            set.spawn(async move { mutations::request(&db, &alert_draft(&email), now).await });
+        }
+        let mut created = 0;
+        while let Some(r) = set.join_next().await {
+            match r.unwrap().unwrap() {
+                Requested::Created { .. } => created += 1,
+                Requested::AlreadyPending => {}
+            }
+        }
+        assert_eq!(created, 1);
+        let db = &t.db;
+        assert_eq!(search_alert::Entity::find().count(db).await.unwrap(), 1);
+        assert_eq!(search_alert_token::Entity::find().count(db).await.unwrap(), 1);
+        assert_eq!(audit_entry::Entity::find().count(db).await.unwrap(), 1);
+        // Once confirmed, the address may ask for another alert.
+        let alert = search_alert::Entity::find().one(db).await.unwrap().unwrap();
+        mutations::confirm(db, alert.id, now).await.unwrap();
+        requested(db, EMAIL, now).await;
+    }
+
     async fn confirming_schedules_the_berlin_morning_and_twice_changes_nothing(t) {
         let db = &t.db;
         let now = at("2026-12-02T10:00:00Z");
@@ -186,7 +213,7 @@ db_tests! {
         }
         // Everything moved to the next morning: nothing due now.
         assert!(runs::claim_due(db, "d", 10, lease, lease).await.unwrap().is_empty());
-        let sent = runs::already_sent(db, &[posting]).await.unwrap();
+        let sent = runs::already_sent(db, &ids, &[posting]).await.unwrap();
         assert_eq!(sent.len(), a.len());
         let next = runs::claim_due(db, "d", 10, at("2026-12-04T06:15:00Z"), at("2026-12-04T06:00:00Z")).await.unwrap();
         assert_eq!(next.len(), 6);
@@ -194,6 +221,30 @@ db_tests! {
         assert!(next.iter().all(|x| x.window_start == now), "{next:?}");
         let totals = runs::totals(db, at("2026-12-04T06:00:00Z")).await.unwrap();
         assert_eq!((totals.confirmed, totals.pending, totals.sent_this_week), (6, 0, a.len() as u64));
+    }
+
+    async fn the_sent_log_check_reads_only_the_rows_of_the_batchs_alerts(t) {
+        let db = &t.db;
+        let now = at("2026-12-02T10:00:00Z");
+        let mut alerts = Vec::new();
+        for i in 0..3 {
+            let (a, _) = requested(db, &format!("person{i}@example.de"), now).await;
+            alerts.push(mutations::confirm(db, a.id, now).await.unwrap());
+        }
+        let run = at("2026-12-03T06:00:00Z");
+        let claimed = runs::claim_due(db, "w", 10, run + Duration::minutes(15), run).await.unwrap();
+        let posting = seed_posting(db).await;
+        for alert in &claimed {
+            assert!(runs::complete(db, alert, "w", &[posting], run).await.unwrap());
+        }
+        // A batch of the first two alerts: the third alert's row for the same posting is not
+        // read (with every alert's rows a batch of 500 loaded the sent-log of all alerts).
+        let batch = [alerts[0].id, alerts[1].id];
+        let sent = runs::already_sent(db, &batch, &[posting]).await.unwrap();
+        let expected: std::collections::HashSet<(i64, i64)> = batch.iter().map(|&a| (a, posting)).collect();
+        assert_eq!(sent, expected);
+        assert!(runs::already_sent(db, &[], &[posting]).await.unwrap().is_empty());
+        assert!(runs::already_sent(db, &batch, &[]).await.unwrap().is_empty());
     }
 
     async fn paused_switched_off_and_deleted_alerts_are_never_claimed(t) {
@@ -215,6 +266,84 @@ db_tests! {
         assert!(matches!(err, DomainError::Refused(_)), "{err:?}");
         let totals = runs::totals(db, run).await.unwrap();
         assert_eq!((totals.confirmed, totals.switched_off), (1, 1));
+    }
+
+    async fn before_a_mail_the_sender_checks_its_lease_and_renews_it(t) {
+        let db = &t.db;
+        let now = at("2026-12-02T10:00:00Z");
+        let mut alerts = Vec::new();
+        for i in 0..4 {
+            let (a, _) = requested(db, &format!("person{i}@example.de"), now).await;
+            alerts.push(mutations::confirm(db, a.id, now).await.unwrap());
+        }
+        let run = at("2026-12-03T06:00:00Z");
+        let lease = run + Duration::minutes(15);
+        assert_eq!(runs::claim_due(db, "w", 10, lease, run).await.unwrap().len(), 4);
+        let ids: Vec<i64> = alerts.iter().map(|a| a.id).collect();
+        for &id in &ids {
+            assert!(runs::hold(db, id, "w", None).await.unwrap());
+            assert!(!runs::hold(db, id, "other", None).await.unwrap(), "leased to w");
+        }
+        // Paused, switched off and deleted while the run holds them: no mail.
+        mutations::pause(db, ids[0], run).await.unwrap();
+        mutations::switch_off_address(db, "person1@example.de", &Actor::user(1), run).await.unwrap();
+        mutations::delete(db, ids[2], AuditAction::Deleted, &Actor::public(), run).await.unwrap();
+        for &id in &ids[..3] {
+            assert!(!runs::hold(db, id, "w", None).await.unwrap());
+            assert!(!runs::hold(db, id, "w", Some(lease + Duration::minutes(15))).await.unwrap());
+        }
+        // Renewed: another run after the first lease does not take it over.
+        let renewed = lease + Duration::minutes(10);
+        assert!(runs::hold(db, ids[3], "w", Some(renewed)).await.unwrap());
+        assert!(runs::claim_due(db, "x", 10, renewed, lease).await.unwrap().is_empty());
+        // Not renewed: the lease runs out, another run takes it over, the first one has lost it.
+        let taken = runs::claim_due(db, "x", 10, renewed + Duration::minutes(15), renewed).await.unwrap();
+        assert_eq!(taken.iter().map(|a| a.id).collect::<Vec<_>>(), [ids[3]]);
+        assert!(!runs::hold(db, ids[3], "w", None).await.unwrap());
+        assert!(!runs::hold(db, ids[3], "w", Some(renewed + Duration::minutes(30))).await.unwrap());
+        assert!(runs::hold(db, ids[3], "x", None).await.unwrap());
+    }
+
+    async fn switching_off_deletes_pending_requests_and_the_purge_deletes_switched_off_alerts_after_30_days(t) {
+        let db = &t.db;
+        let now = at("2026-12-02T10:00:00Z");
+        let (confirmed, _) = requested(db, "prallt@example.de", now).await;
+        mutations::confirm(db, confirmed.id, now).await.unwrap();
+        // A second alert of the address, not confirmed yet.
+        let (pending, _) = requested(db, "prallt@example.de", now).await;
+        let (other, _) = requested(db, "bleibt@example.de", now).await;
+        mutations::confirm(db, other.id, now).await.unwrap();
+        let n = mutations::switch_off_address(db, "Prallt@example.de", &Actor::user(1), now).await.unwrap();
+        assert_eq!(n, 2);
+        let rows: Vec<(i64, AlertStatus)> = search_alert::Entity::find().all(db).await.unwrap().into_iter().map(|a| (a.id, a.status)).collect();
+        assert!(!rows.iter().any(|(id, _)| *id == pending.id), "the pending request is deleted: {rows:?}");
+        assert!(rows.contains(&(confirmed.id, AlertStatus::Bounced)), "{rows:?}");
+        let trail = whole_trail(db).await;
+        assert!(!trail.contains("prallt"), "{trail}");
+
+        let purged = mutations::purge(db, now + Duration::days(29)).await.unwrap();
+        assert_eq!(purged, mutations::Purged::default(), "kept for 30 days");
+        let purged = mutations::purge(db, now + Duration::days(30)).await.unwrap();
+        assert_eq!((purged.switched_off, purged.total()), (1, 1));
+        let left: Vec<String> = search_alert::Entity::find().all(db).await.unwrap().into_iter().map(|a| a.email).collect();
+        assert_eq!(left, ["bleibt@example.de"]);
+        let actions: Vec<_> = audit::history(db, AuditEntity::SearchAlert, confirmed.id).await.unwrap().iter().map(|e| e.action).collect();
+        assert_eq!(actions.last(), Some(&AuditAction::Expired));
+    }
+
+    async fn a_keep_request_that_did_not_go_out_is_asked_again(t) {
+        let db = &t.db;
+        let start = at("2025-11-01T10:00:00Z");
+        let (alert, _) = requested(db, EMAIL, start).await;
+        mutations::confirm(db, alert.id, start).await.unwrap();
+        let year_later = start + Duration::days(366);
+        assert!(runs::mark_keep_requested(db, alert.id, year_later).await.unwrap());
+        assert!(runs::due_for_keep_request(db, year_later, 10).await.unwrap().is_empty());
+        runs::unmark_keep_requested(db, alert.id).await.unwrap();
+        let due: Vec<i64> = runs::due_for_keep_request(db, year_later, 10).await.unwrap().iter().map(|a| a.id).collect();
+        assert_eq!(due, [alert.id]);
+        // Never asked, so never deleted for not answering.
+        assert_eq!(mutations::purge(db, year_later + Duration::days(31)).await.unwrap().total(), 0);
     }
 
     async fn weekly_and_daily_periods_follow_the_berlin_morning_across_the_clock_changes(t) {
