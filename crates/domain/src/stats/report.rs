@@ -104,7 +104,10 @@ fn maybe_first_published(start: DateTime<Utc>, end: DateTime<Utc>) -> Condition 
             Condition::all()
                 .add(posting::Column::PublishedAt.gte(start))
                 .add(posting::Column::PublishedAt.lt(end))
-                .add(posting::Column::Status.is_not_in([PostingStatus::Draft, PostingStatus::Scheduled])),
+                .add(
+                    posting::Column::Status
+                        .is_not_in([PostingStatus::Draft, PostingStatus::Scheduled]),
+                ),
         )
 }
 
@@ -200,8 +203,14 @@ pub async fn report(
         })
         .collect();
     let mut by_source: BTreeMap<TrafficSource, BTreeMap<CountEvent, i64>> = BTreeMap::new();
-    for ((event, source), n) in counts::totals_by_source(db, municipality, period.from, period.to).await? {
-        *by_source.entry(source).or_default().entry(event).or_default() += n;
+    for ((event, source), n) in
+        counts::totals_by_source(db, municipality, period.from, period.to).await?
+    {
+        *by_source
+            .entry(source)
+            .or_default()
+            .entry(event)
+            .or_default() += n;
     }
     Ok(Report {
         kinds,

@@ -236,22 +236,24 @@ pub async fn bulk_action(
             }
         },
         "duplicate" => Some(Action::Duplicate),
-        "fill" => match form.get("besetzt_am").trim() {
-            "" => {
-                errors.push("Bitte geben Sie an, an welchem Tag die Stellen besetzt wurden (TT.MM.JJJJ).".to_owned());
-                None
-            }
-            raw => match parse_date(raw) {
-                Some(day) => Some(Action::MarkFilled(day)),
-                None => {
-                    errors.push(format!(
-                        "Den Tag der Besetzung „{}“ verstehen wir nicht. {DATE_MESSAGE}",
-                        raw.chars().take(40).collect::<String>()
-                    ));
+        "fill" => {
+            match form.get("besetzt_am").trim() {
+                "" => {
+                    errors.push("Bitte geben Sie an, an welchem Tag die Stellen besetzt wurden (TT.MM.JJJJ).".to_owned());
                     None
                 }
-            },
-        },
+                raw => match parse_date(raw) {
+                    Some(day) => Some(Action::MarkFilled(day)),
+                    None => {
+                        errors.push(format!(
+                            "Den Tag der Besetzung „{}“ verstehen wir nicht. {DATE_MESSAGE}",
+                            raw.chars().take(40).collect::<String>()
+                        ));
+                        None
+                    }
+                },
+            }
+        }
         "" => {
             errors.push(
                 "Bitte wählen Sie, was mit den Anzeigen geschehen soll: archivieren, Frist verlängern, kopieren oder als besetzt vermerken."

@@ -282,11 +282,13 @@ fn direct_apply_link(p: &Posting) -> String {
             jobboard_domain::mailbox::mailto(mail),
             p.reference_number
                 .bytes()
-                .map(|b| if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-                    char::from(b).to_string()
-                } else {
-                    format!("%{b:02X}")
-                })
+                .map(
+                    |b| if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                        char::from(b).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                )
                 .collect::<String>()
         )
     })
