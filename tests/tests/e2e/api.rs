@@ -109,7 +109,7 @@ e2e_tests! {
         let by_id = json(&app, &format!("/api/v1/postings/{}", p.id), 200).await;
         assert_eq!(by_id["title"], "Hausmeister Grundschule");
         assert_eq!(by_id["slug"], p.slug);
-        assert!(by_id["url"].as_str().unwrap().ends_with(&format!("/stellen/{}", p.slug)), "{by_id}");
+        assert!(by_id["url"].as_str().unwrap().ends_with(&format!("/stellen/{}?quelle=api", p.slug)), "{by_id}");
         assert_eq!(by_id["application_deadline"], p.application_deadline.to_string());
         assert_eq!(by_id["pay_monthly_min_eur"], 1340);
         let by_slug = json(&app, &format!("/api/v1/postings/by-slug/{}", p.slug), 200).await;

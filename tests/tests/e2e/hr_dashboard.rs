@@ -204,15 +204,58 @@ e2e_tests! {
         assert_eq!(snapshot(&app).await, before);
     }
 
+    async fn postings_are_marked_filled_from_the_overview_through_the_pipeline(app) {
+        account(&app, "personal@naunhof.de", Some("naunhof")).await;
+        let a = posting(&app, "naunhof", "NAU-1", "Ausbildung Bauhof", true).await;
+        let b = posting(&app, "naunhof", "NAU-2", "Ausbildung Kita", true).await;
+        let never = posting(&app, "naunhof", "NAU-3", "Ausbildung Bibliothek", false).await;
+        let hr = sign_in(&app, "personal@naunhof.de").await;
+        let today = berlin::today(Utc::now());
+        let html = get_as(&app, &hr, "/verwaltung?suche=Ausbildung").await.text().await.unwrap();
+        assert!(html.contains("name=\"action\" value=\"fill\"") && html.contains(&format!("name=\"besetzt_am\" value=\"{}\"", berlin::format_date(today))), "{html}");
+        // A day that is no date, or none: refused in German, nothing changed.
+        let before = snapshot(&app).await;
+        for (day, message) in [("gestern", "Den Tag der Besetzung „gestern“ verstehen wir nicht."), ("", "an welchem Tag die Stellen besetzt wurden")] {
+            let resp = post(&app, Some(&hr), "/verwaltung/anzeigen/sammelaktion", &[("csrf", &hr.csrf), ("action", "fill"), ("besetzt_am", day), ("auswahl", &selected(&a))], None).await;
+            assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY, "{day}");
+            let html = resp.text().await.unwrap();
+            assert!(html.contains(message) && html.contains("Es wurde nichts geändert"), "{message}: {html}");
+        }
+        assert_eq!(snapshot(&app).await, before);
+        // TT.MM.JJJJ: the published one is filled; the one never published is refused with the rule's words.
+        let resp = post(&app, Some(&hr), "/verwaltung/anzeigen/sammelaktion", &[("csrf", &hr.csrf), ("action", "fill"), ("besetzt_am", &berlin::format_date(today)), ("auswahl", &selected(&a)), ("auswahl", &selected(&never))], None).await;
+        assert_eq!(resp.status(), StatusCode::OK);
+        let html = resp.text().await.unwrap();
+        assert!(html.contains(&format!("1 von 2 ausgewählten Anzeigen als besetzt am {} vermerkt; eine nicht", berlin::format_date(today))), "{html}");
+        assert!(html.contains("Die Anzeige war noch nicht veröffentlicht; sie kann nicht als besetzt gelten."), "{html}");
+        let after = current(&app, a.id).await;
+        assert_eq!((after.status, after.filled_on, after.version), (PostingStatus::Archived, Some(today), a.version + 1));
+        let entry = audit::history(&app.db, AuditEntity::Posting, a.id).await.unwrap().pop().unwrap();
+        assert_eq!(entry.action, AuditAction::Filled);
+        assert!(entry.actor.starts_with("user:"), "{}", entry.actor);
+        assert_eq!(current(&app, never.id).await, never, "the unpublished one is unchanged");
+        // ISO (what a date field sends); a stale version is skipped; filled twice is refused.
+        let stale = format!("{}:{}", b.id, b.version - 1);
+        let html = post(&app, Some(&hr), "/verwaltung/anzeigen/sammelaktion", &[("csrf", &hr.csrf), ("action", "fill"), ("besetzt_am", &today.to_string()), ("auswahl", &stale), ("auswahl", &selected(&after))], None).await.text().await.unwrap();
+        assert!(html.contains("0 von 2") && html.contains("Die Anzeige wurde inzwischen geändert") && html.contains("bereits als besetzt vermerkt"), "{html}");
+        let html = post(&app, Some(&hr), "/verwaltung/anzeigen/sammelaktion", &[("csrf", &hr.csrf), ("action", "fill"), ("besetzt_am", &today.to_string()), ("auswahl", &selected(&b))], None).await.text().await.unwrap();
+        assert!(html.contains("1 von 1 ausgewählten Anzeigen als besetzt"), "{html}");
+        assert_eq!(current(&app, b.id).await.filled_on, Some(today));
+        // The overview's status column says so.
+        let html = get_as(&app, &hr, "/verwaltung?suche=Ausbildung").await.text().await.unwrap();
+        assert_eq!(html.matches(&format!("<td>besetzt am {}</td>", berlin::format_date(today))).count(), 2, "{html}");
+    }
+
     async fn a_foreign_posting_in_a_bulk_selection_is_refused_and_unchanged(app) {
         account(&app, "personal@naunhof.de", Some("naunhof")).await;
         let own = posting(&app, "naunhof", "NAU-1", "Ausbildung Bauhof", true).await;
         let foreign = posting(&app, "borsdorf", "BOR-1", "Ausbildung Borsdorf geheim", true).await;
         let hr = sign_in(&app, "personal@naunhof.de").await;
-        for action in ["archive", "extend", "duplicate"] {
+        let today = berlin::format_date(berlin::today(Utc::now()));
+        for action in ["archive", "extend", "duplicate", "fill"] {
             // Only the foreign one: as if it did not exist.
             let before = snapshot(&app).await;
-            let resp = post(&app, Some(&hr), "/verwaltung/anzeigen/sammelaktion", &[("csrf", &hr.csrf), ("action", action), ("tage", "7"), ("auswahl", &selected(&foreign))], None).await;
+            let resp = post(&app, Some(&hr), "/verwaltung/anzeigen/sammelaktion", &[("csrf", &hr.csrf), ("action", action), ("tage", "7"), ("besetzt_am", &today), ("auswahl", &selected(&foreign))], None).await;
             assert_eq!(resp.status(), StatusCode::NOT_FOUND, "{action}");
             assert!(resp.text().await.unwrap().contains("Seite nicht gefunden"));
             assert_eq!(snapshot(&app).await, before, "{action}: nothing changed");

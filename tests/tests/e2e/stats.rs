@@ -192,6 +192,19 @@ e2e_tests! {
             assert_eq!(r.status(), StatusCode::SEE_OTHER, "{query}");
             assert_eq!(r.headers()["location"], "https://karriere.borsdorf.de/bewerben/z-3", "{query}");
         }
+        // A direct visitor (no Referer): the button names the source, so the click, which
+        // carries the board's own page as Referer, is theirs and not the board's.
+        let detail_url = format!("{}/stellen/{}", app.address, with_url.slug);
+        let direct = app.client.get(&detail_url).header("user-agent", FIREFOX).send().await.unwrap().text().await.unwrap();
+        let href = format!("/stellen/{}/bewerben?quelle=sonstige", with_url.slug);
+        assert!(direct.contains(&format!("href=\"{href}\"")), "{direct}");
+        let click = app.client.get(format!("{}{href}", app.address)).header("user-agent", FIREFOX).header("referer", &detail_url).send().await.unwrap();
+        assert_eq!(click.status(), StatusCode::SEE_OTHER);
+        // From the board's own results: no `quelle`, the Referer says it was the board.
+        let from_board = app.client.get(&detail_url).header("user-agent", FIREFOX).header("referer", format!("{}/stellen?q=Bauhof", app.address)).send().await.unwrap().text().await.unwrap();
+        assert!(from_board.contains(&format!("href=\"/stellen/{}/bewerben\"", with_url.slug)), "{from_board}");
+        let click = app.client.get(format!("{}/stellen/{}/bewerben", app.address, with_url.slug)).header("user-agent", FIREFOX).header("referer", &detail_url).send().await.unwrap();
+        assert_eq!(click.status(), StatusCode::SEE_OTHER);
         // HEAD is answered but not counted.
         let head = app.client.head(format!("{}/stellen/{}/bewerben", app.address, with_url.slug)).header("user-agent", FIREFOX).send().await.unwrap();
         assert_eq!(head.status(), StatusCode::SEE_OTHER);
@@ -208,7 +221,7 @@ e2e_tests! {
         let (db, _database) = app.shutdown_and_reopen().await;
         let clicks = jobboard_domain::stats::counts::series(&db, a).await.unwrap();
         let clicks: Vec<_> = clicks.iter().filter(|r| r.event == CountEvent::Apply).map(|r| (r.source, r.count)).collect();
-        assert_eq!(clicks, [(TrafficSource::Feed, 1), (TrafficSource::Other, 3)]);
+        assert_eq!(clicks, [(TrafficSource::Board, 1), (TrafficSource::Feed, 1), (TrafficSource::Other, 4)]);
         let mail_clicks = jobboard_domain::stats::counts::series(&db, b).await.unwrap();
         assert_eq!(mail_clicks.iter().filter(|r| r.event == CountEvent::Apply).map(|r| r.count).sum::<i64>(), 1);
     }
@@ -303,5 +316,46 @@ e2e_tests! {
         let listed = jobboard_domain::stats::counts::series(&app.db, p.id).await.unwrap();
         let listed: Vec<_> = listed.iter().filter(|r| r.event == CountEvent::AlertMail).map(|r| (r.source, r.count)).collect();
         assert_eq!(listed, [(TrafficSource::Alert, 1)]);
+    }
+}
+
+e2e_tests! {
+    async fn the_workspace_view_of_an_internal_posting_links_straight_to_the_application(app) {
+        use crate::hr::{account, get_as, sign_in};
+        let mut d = draft("Z-7", "Sachgebietsleitung intern (m/w/d)", PostingKind::Job);
+        d.internal = true;
+        d.apply_url = Some("https://karriere.borsdorf.de/bewerben/z-7".into());
+        let internal = app.publish(d, "borsdorf").await;
+        let mut d = draft("Z-8", "Auszubildende intern (m/w/d)", PostingKind::Apprenticeship);
+        d.internal = true;
+        d.apply_url = None;
+        let by_mail = app.publish(d, "borsdorf").await;
+        account(&app, "personal@brandis.de", Some("brandis")).await;
+        let brandis = sign_in(&app, "personal@brandis.de").await;
+        for (p, target) in [(&internal, "https://karriere.borsdorf.de/bewerben/z-7".to_owned()), (&by_mail, format!("mailto:{}?subject=Z-8", by_mail.apply_email.clone().unwrap()))] {
+            let page = get_as(&app, &brandis, &format!("/verwaltung/intern/{}", p.id)).await.text().await.unwrap();
+            assert!(page.contains(&format!("<a class=\"button\" href=\"{target}\" rel=\"nofollow\">Jetzt bewerben</a>")), "{page}");
+            assert!(!page.contains(&format!("/stellen/{}/bewerben", p.slug)), "no link to the counting route, which is 404 here");
+            assert_eq!(app.get(&format!("/stellen/{}/bewerben", p.slug)).await.status(), StatusCode::NOT_FOUND);
+        }
+    }
+
+    async fn the_editor_offers_besetzt_only_for_a_posting_that_was_online(app) {
+        use crate::hr::{account, get_as, sign_in};
+        use jobboard_domain::postings::publishing::{Request, transition};
+        account(&app, "personal@borsdorf.de", Some("borsdorf")).await;
+        // A planned publication was never online: the editor offers no „besetzt“.
+        let owner = crate::hr::municipality_id(&app, "borsdorf").await;
+        let now = chrono::Utc::now();
+        let system = jobboard_domain::Actor::system("test");
+        let planned = jobboard_domain::postings::mutations::create_posting(&app.db, owner, draft("Z-9", "Hausmeister (m/w/d)", PostingKind::Job), &system, now).await.unwrap();
+        let planned = transition(&app.db, planned.id, planned.version, Request::Schedule(now + chrono::Duration::days(2)), &system, now).await.unwrap();
+        let hr = sign_in(&app, "personal@borsdorf.de").await;
+        let editor = get_as(&app, &hr, &format!("/verwaltung/anzeigen/{}", planned.id)).await.text().await.unwrap();
+        assert!(editor.contains("Geplant") || editor.contains("geplant"), "{editor}");
+        assert!(!editor.contains("Als besetzt vermerken"), "{editor}");
+        let published = app.publish(draft("Z-10", "Gärtner (m/w/d)", PostingKind::Job), "borsdorf").await;
+        let editor = get_as(&app, &hr, &format!("/verwaltung/anzeigen/{}", published.id)).await.text().await.unwrap();
+        assert!(editor.contains("Als besetzt vermerken"), "{editor}");
     }
 }

@@ -1,9 +1,9 @@
-//! Actions on several postings at once (archive, extend the deadline, duplicate), as an
+//! Actions on several postings at once (archive, extend the deadline, duplicate, mark filled), as an
 //! officer selects them in the overview. Each posting is changed in a transaction of its own
 //! through the audited-change pipeline, at the version the officer saw: a stale, foreign or
 //! refused posting is reported and left unchanged, and does not keep the others from being done.
 
-use chrono::{DateTime, Days, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use sea_orm::{
     ActiveValue::Set, ConnectionTrait, IntoActiveModel, TransactionSession, TransactionTrait,
 };
@@ -29,6 +29,9 @@ pub enum Action {
     ExtendDeadline(u32),
     /// A new draft with the posting's content and a free Kennziffer.
     Duplicate,
+    /// Filled („besetzt“) on this day: archived with the day, as the editor marks it
+    /// ([`crate::stats::filling::mark_filled`]).
+    MarkFilled(NaiveDate),
 }
 
 /// One selected posting: its id and the version the officer saw.
@@ -97,6 +100,11 @@ where
             Action::Duplicate => duplicate_at(db, s.id, s.version, actor, now)
                 .await
                 .map(|copy| (posting.clone(), Some(copy))),
+            Action::MarkFilled(day) => {
+                crate::stats::filling::mark_filled(db, s.id, s.version, day, actor, now)
+                    .await
+                    .map(|p| (p, None))
+            }
         };
         outcomes.push(match done {
             Ok((after, copy)) => Outcome {
@@ -108,7 +116,7 @@ where
             Err(e) => Outcome {
                 id: s.id,
                 posting: Some(posting),
-                result: Err(reason(&e)),
+                result: Err(reason(action, &e)),
             },
         });
     }
@@ -117,8 +125,16 @@ where
 
 /// Why a posting was not done, as the officer reads it: the rules' own messages without the
 /// form's field names.
-fn reason(e: &DomainError) -> String {
+fn reason(action: Action, e: &DomainError) -> String {
     match e {
+        // The day itself was refused (before the first publication, in the future, never
+        // published): the rule's own words.
+        DomainError::Validation(errors) if matches!(action, Action::MarkFilled(_)) => errors
+            .0
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
         DomainError::Validation(errors) => {
             let messages: Vec<&str> = errors.0.iter().map(|e| e.message.as_str()).collect();
             format!(

@@ -38,7 +38,7 @@ fn is_online(p: &Posting, now: DateTime<Utc>) -> bool {
 }
 
 /// Condition for "internal at `now`" (see [`publicly_visible`]).
-fn internal_at(now: DateTime<Utc>) -> sea_orm::Condition {
+pub fn internal_at(now: DateTime<Utc>) -> sea_orm::Condition {
     let today = berlin::today(now);
     sea_orm::Condition::all()
         .add(posting::Column::Internal.eq(true))

@@ -5,14 +5,14 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Months, NaiveDate};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, TransactionSession, TransactionTrait,
 };
 
 use super::{CountEvent, RETENTION_MONTHS, TrafficSource};
-use crate::entities::{posting_count_daily as daily, posting_count_monthly as monthly};
+use crate::entities::{posting, posting_count_daily as daily, posting_count_monthly as monthly};
 
 /// One number to add: `count` events of `event` from `source` for a posting on `day`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,7 +28,9 @@ pub struct Count {
 const CHUNK: usize = 1000;
 
 /// Add `counts` to the stored days, in one transaction: a row that exists grows by the number
-/// (so processes flushing side by side add up), a new one starts with it.
+/// (so processes flushing side by side add up), a new one starts with it. Rows are written in
+/// the order of their key (day, posting, event, source), whatever order the batch came in, so
+/// two processes flushing the same rows lock them in the same order and cannot deadlock.
 pub async fn flush<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     counts: &[Count],
@@ -36,6 +38,8 @@ pub async fn flush<C: ConnectionTrait + TransactionTrait>(
     if counts.is_empty() {
         return Ok(());
     }
+    let mut counts = counts.to_vec();
+    counts.sort_by_key(|c| (c.day, c.posting_id, c.event, c.source));
     let txn = crate::db::begin_write(db).await?;
     for chunk in counts.chunks(CHUNK) {
         let rows = chunk.iter().map(|c| daily::ActiveModel {
@@ -75,8 +79,11 @@ pub fn retention_start(today: NaiveDate) -> NaiveDate {
 }
 
 /// Fold every day before [`retention_start`] into its month, a day per transaction; returns
-/// the days folded. Safe beside other processes: a day is read, added and deleted in one
-/// write transaction.
+/// the days folded. Safe beside other processes: a day's rows are claimed by deleting them
+/// (`DELETE … RETURNING`), and only what the delete returned is added to the month, in the same
+/// transaction — a second process folding the same day at once gets its rows only after the
+/// first committed, by which time they are gone, so no day is added twice. Month rows are
+/// written in key order, so two processes folding days of one month lock them alike.
 pub async fn fold_old_days<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     today: NaiveDate,
@@ -94,10 +101,11 @@ pub async fn fold_old_days<C: ConnectionTrait + TransactionTrait>(
             txn.commit().await?;
             return Ok(folded);
         };
-        let rows = daily::Entity::find()
+        let mut rows = daily::Entity::delete_many()
             .filter(daily::Column::Day.eq(oldest.day))
-            .all(&txn)
+            .exec_with_returning(&txn)
             .await?;
+        rows.sort_by_key(|r| (r.posting_id, r.event, r.source));
         let month = oldest.day.with_day(1).unwrap_or(oldest.day);
         for chunk in rows.chunks(CHUNK) {
             let add = chunk.iter().map(|r| monthly::ActiveModel {
@@ -124,12 +132,10 @@ pub async fn fold_old_days<C: ConnectionTrait + TransactionTrait>(
                 .exec_without_returning(&txn)
                 .await?;
         }
-        daily::Entity::delete_many()
-            .filter(daily::Column::Day.eq(oldest.day))
-            .exec(&txn)
-            .await?;
         txn.commit().await?;
-        folded += 1;
+        if !rows.is_empty() {
+            folded += 1;
+        }
     }
 }
 
@@ -217,6 +223,54 @@ pub async fn totals(
         for (id, event, source, n) in days.into_iter().chain(months) {
             *out.entry((id, event, source)).or_default() += n;
         }
+    }
+    Ok(out)
+}
+
+/// Sums per event and source over the days `from..=to` of every posting of `municipality`
+/// (`None`: of every municipality), whenever the posting was published (a folded month counts
+/// when its first day is in the range).
+pub async fn totals_by_source(
+    db: &impl ConnectionTrait,
+    municipality: Option<i64>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<BTreeMap<(CountEvent, TrafficSource), i64>, DbErr> {
+    let owned = || {
+        let mut q = Query::select();
+        q.column(posting::Column::Id).from(posting::Entity);
+        if let Some(m) = municipality {
+            q.and_where(posting::Column::MunicipalityId.eq(m));
+        }
+        q.to_owned()
+    };
+    let days: Vec<(CountEvent, TrafficSource, i64)> = daily::Entity::find()
+        .select_only()
+        .column(daily::Column::Event)
+        .column(daily::Column::Source)
+        .column_as(Expr::cust("CAST(SUM(count) AS BIGINT)"), "total")
+        .filter(daily::Column::PostingId.in_subquery(owned()))
+        .filter(daily::Column::Day.between(from, to))
+        .group_by(daily::Column::Event)
+        .group_by(daily::Column::Source)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let months: Vec<(CountEvent, TrafficSource, i64)> = monthly::Entity::find()
+        .select_only()
+        .column(monthly::Column::Event)
+        .column(monthly::Column::Source)
+        .column_as(Expr::cust("CAST(SUM(count) AS BIGINT)"), "total")
+        .filter(monthly::Column::PostingId.in_subquery(owned()))
+        .filter(monthly::Column::Month.between(from, to))
+        .group_by(monthly::Column::Event)
+        .group_by(monthly::Column::Source)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out = BTreeMap::new();
+    for (event, source, n) in days.into_iter().chain(months) {
+        *out.entry((event, source)).or_default() += n;
     }
     Ok(out)
 }

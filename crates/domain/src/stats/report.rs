@@ -2,19 +2,19 @@
 //! the median views and apply clicks of those postings, where the events came from, and the
 //! median time to fill of the postings filled in the period.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
-};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use super::counts;
 use super::filling::{days_to_fill, first_publications};
 use super::{CountEvent, TrafficSource};
+use crate::audit::{AuditAction, AuditEntity};
 use crate::berlin;
-use crate::entities::posting;
+use crate::entities::{audit_entry, posting};
+use crate::postings::queries;
 use crate::postings::types::{PostingKind, PostingStatus};
 
 /// Days `from..=to` (Berlin).
@@ -83,8 +83,48 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
     })
 }
 
+/// The posting ids that may have been first published in `start..end`: a publication in the
+/// trail in it, or (postings imported as published have no such entry) a publication instant in
+/// it. Which of them really were first published then is decided by [`first_published`].
+fn maybe_first_published(start: DateTime<Utc>, end: DateTime<Utc>) -> Condition {
+    let in_trail = Query::select()
+        .column(audit_entry::Column::EntityId)
+        .from(audit_entry::Entity)
+        .and_where(audit_entry::Column::EntityType.eq(AuditEntity::Posting))
+        .and_where(
+            audit_entry::Column::Action
+                .is_in([AuditAction::Published, AuditAction::PublishedScheduled]),
+        )
+        .and_where(audit_entry::Column::At.gte(start))
+        .and_where(audit_entry::Column::At.lt(end))
+        .to_owned();
+    Condition::any()
+        .add(posting::Column::Id.in_subquery(in_trail))
+        .add(
+            Condition::all()
+                .add(posting::Column::PublishedAt.gte(start))
+                .add(posting::Column::PublishedAt.lt(end))
+                .add(
+                    posting::Column::Status
+                        .is_not_in([PostingStatus::Draft, PostingStatus::Scheduled]),
+                ),
+        )
+}
+
+/// The day `p` first went online: the first publication in the trail, else (imported as
+/// published, no such entry) its publication instant unless that is still to come.
+fn first_published(p: &posting::Model, firsts: &HashMap<i64, NaiveDate>) -> Option<NaiveDate> {
+    firsts.get(&p.id).copied().or_else(|| {
+        p.published_at
+            .filter(|_| !matches!(p.status, PostingStatus::Draft | PostingStatus::Scheduled))
+            .map(berlin::today)
+    })
+}
+
 /// The report of one municipality (`None`: the whole region) for `period`: the postings first
-/// published in it or filled in it.
+/// published in it (by the trail: republishing or an internal posting's public day does not
+/// move it) or filled in it; the sources are those of every event in the period, whichever
+/// of the municipality's postings it concerned.
 pub async fn report(
     db: &impl ConnectionTrait,
     municipality: Option<i64>,
@@ -94,20 +134,25 @@ pub async fn report(
     let end = berlin::end_of_day(period.to);
     let mut find = posting::Entity::find().filter(
         Condition::any()
-            .add(
-                Condition::all()
-                    .add(posting::Column::PublishedAt.gte(start))
-                    .add(posting::Column::PublishedAt.lt(end))
-                    .add(posting::Column::Status.ne(PostingStatus::Scheduled)),
-            )
+            .add(maybe_first_published(start, end))
             .add(posting::Column::FilledOn.between(period.from, period.to)),
     );
     if let Some(m) = municipality {
         find = find.filter(posting::Column::MunicipalityId.eq(m));
     }
-    let rows = find.all(db).await?;
-    let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
+    let candidates = find.all(db).await?;
+    let ids: Vec<i64> = candidates.iter().map(|p| p.id).collect();
     let firsts = first_publications(db, &ids).await?;
+    let in_period = |d: NaiveDate| d >= period.from && d <= period.to;
+    let rows: Vec<(posting::Model, Option<NaiveDate>)> = candidates
+        .into_iter()
+        .map(|p| {
+            let first = first_published(&p, &firsts);
+            (p, first)
+        })
+        .filter(|(p, first)| first.is_some_and(in_period) || p.filled_on.is_some_and(in_period))
+        .collect();
+    let ids: Vec<i64> = rows.iter().map(|(p, _)| p.id).collect();
     let totals = counts::totals(db, &ids, period.from, period.to).await?;
     let sum = |id: i64, event: CountEvent| -> i64 {
         totals
@@ -118,27 +163,19 @@ pub async fn report(
     };
     let postings: Vec<PostingFigures> = rows
         .into_iter()
-        .map(|p| {
-            let published_in_period = p
-                .published_at
-                .is_some_and(|t| t >= start && t < end && p.status != PostingStatus::Scheduled);
-            PostingFigures {
-                first_published: firsts
-                    .get(&p.id)
-                    .copied()
-                    .or(p.published_at.map(berlin::today)),
-                views: sum(p.id, CountEvent::View),
-                impressions: sum(p.id, CountEvent::Impression),
-                apply: sum(p.id, CountEvent::Apply),
-                alert_mails: sum(p.id, CountEvent::AlertMail),
-                id: p.id,
-                municipality_id: p.municipality_id,
-                reference_number: p.reference_number,
-                title: p.title,
-                kind: p.kind,
-                filled_on: p.filled_on,
-                published_in_period,
-            }
+        .map(|(p, first)| PostingFigures {
+            first_published: first,
+            published_in_period: first.is_some_and(in_period),
+            views: sum(p.id, CountEvent::View),
+            impressions: sum(p.id, CountEvent::Impression),
+            apply: sum(p.id, CountEvent::Apply),
+            alert_mails: sum(p.id, CountEvent::AlertMail),
+            id: p.id,
+            municipality_id: p.municipality_id,
+            reference_number: p.reference_number,
+            title: p.title,
+            kind: p.kind,
+            filled_on: p.filled_on,
         })
         .collect();
     let kinds = PostingKind::ALL
@@ -152,11 +189,7 @@ pub async fn report(
             let mut apply: Vec<f64> = published.iter().map(|p| p.apply as f64).collect();
             let mut fill: Vec<f64> = postings
                 .iter()
-                .filter(|p| {
-                    p.kind == kind
-                        && p.filled_on
-                            .is_some_and(|d| d >= period.from && d <= period.to)
-                })
+                .filter(|p| p.kind == kind && p.filled_on.is_some_and(in_period))
                 .filter_map(|p| p.days_to_fill().map(|d| d as f64))
                 .collect();
             KindFigures {
@@ -170,11 +203,13 @@ pub async fn report(
         })
         .collect();
     let mut by_source: BTreeMap<TrafficSource, BTreeMap<CountEvent, i64>> = BTreeMap::new();
-    for ((_, event, source), n) in &totals {
+    for ((event, source), n) in
+        counts::totals_by_source(db, municipality, period.from, period.to).await?
+    {
         *by_source
-            .entry(*source)
+            .entry(source)
             .or_default()
-            .entry(*event)
+            .entry(event)
             .or_default() += n;
     }
     Ok(Report {
@@ -184,26 +219,30 @@ pub async fn report(
     })
 }
 
-/// For the public page: postings first published from `since` to `now`, per municipality and
-/// kind (drafts and planned publications left out).
+/// For the public page: postings first published (by the trail, as in [`report`]) from `since`
+/// to `now`, per municipality and kind; drafts, planned publications and postings still only
+/// for the members' staff at `now` (the one visibility rule's internal condition) left out.
 pub async fn published_per_municipality_and_kind(
     db: &impl ConnectionTrait,
     since: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Vec<(i64, PostingKind, i64)>, DbErr> {
-    posting::Entity::find()
-        .select_only()
-        .column(posting::Column::MunicipalityId)
-        .column(posting::Column::Kind)
-        .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
-        .filter(posting::Column::PublishedAt.gte(since))
-        .filter(posting::Column::PublishedAt.lte(now))
+    let candidates = posting::Entity::find()
+        .filter(maybe_first_published(since, now))
         .filter(posting::Column::Status.is_not_in([PostingStatus::Draft, PostingStatus::Scheduled]))
-        .group_by(posting::Column::MunicipalityId)
-        .group_by(posting::Column::Kind)
-        .into_tuple()
+        .filter(queries::internal_at(now).not())
         .all(db)
-        .await
+        .await?;
+    let ids: Vec<i64> = candidates.iter().map(|p| p.id).collect();
+    let firsts = first_publications(db, &ids).await?;
+    let (from, to) = (berlin::today(since), berlin::today(now));
+    let mut out: BTreeMap<(i64, PostingKind), i64> = BTreeMap::new();
+    for p in &candidates {
+        if first_published(p, &firsts).is_some_and(|d| d >= from && d <= to) {
+            *out.entry((p.municipality_id, p.kind)).or_default() += 1;
+        }
+    }
+    Ok(out.into_iter().map(|((m, k), n)| (m, k, n)).collect())
 }
 
 #[cfg(test)]

@@ -23,7 +23,8 @@ use crate::search_params::{
 pub struct ApiPosting {
     pub id: i64,
     pub slug: String,
-    /// Address of the detail page.
+    /// Address of the detail page, with `quelle=api` so that visits from it count as coming
+    /// from the feeds and the API.
     pub url: String,
     /// `job`, `apprenticeship`, `dual_study`, `internship`, `volunteer_service`.
     pub kind: String,
@@ -83,7 +84,11 @@ impl ApiPosting {
         Self {
             id: p.id,
             slug: p.slug.clone(),
-            url: state.site.url(&format!("/stellen/{}", p.slug)),
+            url: state.site.url(&format!(
+                "/stellen/{}?{}=api",
+                p.slug,
+                jobboard_domain::stats::SOURCE_PARAM
+            )),
             kind: p.kind.code().into(),
             kind_label: p.kind.label().into(),
             reference_number: p.reference_number.clone(),

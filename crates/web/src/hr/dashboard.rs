@@ -71,6 +71,8 @@ struct DashboardPage {
     shared: Vec<SharedRow>,
     municipality: String,
     extension_max: u32,
+    /// Today as TT.MM.JJJJ, the default day of „als besetzt vermerken“.
+    today: String,
 }
 
 impl DashboardPage {
@@ -106,7 +108,8 @@ struct Row {
     title: String,
     reference: String,
     kind: &'static str,
-    status: &'static str,
+    /// The status, or „besetzt am …“ for a filled posting.
+    status: String,
     deadline: String,
     deadline_over: bool,
     updated: String,
@@ -543,7 +546,10 @@ async fn overview_page(
             version: p.version,
             reference: p.reference_number.clone(),
             kind: p.kind.label(),
-            status: p.status.label(),
+            status: match p.filled_on {
+                Some(day) => format!("besetzt am {}", berlin::format_date(day)),
+                None => p.status.label().to_owned(),
+            },
             deadline: berlin::format_date(p.application_deadline),
             deadline_over: p.application_deadline < today,
             updated: berlin::format_datetime(p.updated_at),
@@ -633,6 +639,7 @@ async fn overview_page(
         errors: errors.clone(),
         view,
         extension_max: jobboard_domain::postings::bulk::MAX_EXTENSION_DAYS,
+        today: berlin::format_date(today),
     };
     let status = if errors.is_empty() {
         StatusCode::OK

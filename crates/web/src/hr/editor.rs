@@ -99,7 +99,11 @@ fn info(p: &queries::Posting) -> PostingInfo {
         public_path: format!("/stellen/{}", p.slug),
         publishable: p.application_deadline >= berlin::today(Utc::now()),
         filled: p.filled_on.map(berlin::format_date).unwrap_or_default(),
-        fillable: p.filled_on.is_none() && p.published_at.is_some(),
+        // A planned publication has its future instant as `published_at`, but was never
+        // online: it cannot be filled (the domain would refuse it).
+        fillable: p.filled_on.is_none()
+            && p.published_at.is_some()
+            && p.status != jobboard_domain::postings::PostingStatus::Scheduled,
         today: berlin::format_date(berlin::today(Utc::now())),
     }
 }

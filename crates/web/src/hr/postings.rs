@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 use super::dashboard::{View, link};
 use super::editor::conflict;
-use super::form::Submitted;
+use super::form::{DATE_MESSAGE, Submitted, parse_date};
 use super::nav::{HrNav, NavKey, meta};
 use super::notice::Notice;
 use super::session::Officer;
@@ -208,7 +208,8 @@ fn parse_selected(value: &str) -> Option<Selected> {
     })
 }
 
-/// Archive, extend the deadline of, or duplicate the selected postings, each on its own at the
+/// Archive, extend the deadline of, duplicate or mark filled (`besetzt_am`, TT.MM.JJJJ or ISO)
+/// the selected postings, each on its own at the
 /// version the form carries: the result page lists what was done and what not, and why. A
 /// posting of another municipality is refused and left unchanged; when no selected posting is
 /// the municipality's own, the answer is "not found".
@@ -235,9 +236,27 @@ pub async fn bulk_action(
             }
         },
         "duplicate" => Some(Action::Duplicate),
+        "fill" => {
+            match form.get("besetzt_am").trim() {
+                "" => {
+                    errors.push("Bitte geben Sie an, an welchem Tag die Stellen besetzt wurden (TT.MM.JJJJ).".to_owned());
+                    None
+                }
+                raw => match parse_date(raw) {
+                    Some(day) => Some(Action::MarkFilled(day)),
+                    None => {
+                        errors.push(format!(
+                            "Den Tag der Besetzung „{}“ verstehen wir nicht. {DATE_MESSAGE}",
+                            raw.chars().take(40).collect::<String>()
+                        ));
+                        None
+                    }
+                },
+            }
+        }
         "" => {
             errors.push(
-                "Bitte wählen Sie, was mit den Anzeigen geschehen soll: archivieren, Frist verlängern oder kopieren."
+                "Bitte wählen Sie, was mit den Anzeigen geschehen soll: archivieren, Frist verlängern, kopieren oder als besetzt vermerken."
                     .to_owned(),
             );
             None
@@ -283,6 +302,14 @@ pub async fn bulk_action(
         // A copy is a new posting of the officer's own, whatever the original's source.
         Action::Duplicate => None,
         Action::Archive | Action::ExtendDeadline(_) => read_only_reason(p).map(str::to_owned),
+        Action::MarkFilled(_) => read_only_reason(p).map(str::to_owned).or_else(|| {
+            p.filled_on.map(|d| {
+                format!(
+                    "Die Anzeige ist bereits als besetzt vermerkt (am {}).",
+                    berlin::format_date(d)
+                )
+            })
+        }),
     };
     let outcomes = bulk::apply(
         &state.db,
@@ -302,6 +329,7 @@ pub async fn bulk_action(
         Action::Archive => "Ausgewählte Anzeigen archivieren",
         Action::ExtendDeadline(_) => "Bewerbungsfrist der ausgewählten Anzeigen verlängern",
         Action::Duplicate => "Ausgewählte Anzeigen kopieren",
+        Action::MarkFilled(_) => "Ausgewählte Anzeigen als besetzt vermerken",
     };
     let mut done = Vec::new();
     let mut not_done = Vec::new();
@@ -318,6 +346,9 @@ pub async fn bulk_action(
             Ok(copy) => done.push(BulkRow {
                 note: match (action, &o.posting) {
                     (Action::Archive, _) => "archiviert".into(),
+                    (Action::MarkFilled(day), _) => {
+                        format!("besetzt am {}, archiviert", berlin::format_date(day))
+                    }
                     (Action::ExtendDeadline(_), Some(p)) => {
                         let mut note = format!(
                             "Bewerbungsfrist jetzt bis {}",
@@ -364,6 +395,10 @@ pub async fn bulk_action(
             "Bewerbungsfrist bei {n} von {all} ausgewählten Anzeigen um {days} Tage verlängert"
         ),
         Action::Duplicate => format!("{n} von {all} ausgewählten Anzeigen als Entwurf kopiert"),
+        Action::MarkFilled(day) => format!(
+            "{n} von {all} ausgewählten Anzeigen als besetzt am {} vermerkt",
+            berlin::format_date(day)
+        ),
     };
     summary.push_str(match not_done.len() {
         0 => ".",

@@ -107,23 +107,36 @@ pub async fn show_posting(
     if let Some(source) = visit {
         state.counter.add(p.id, CountEvent::View, source);
     }
-    render_page(&state, p, now, visit).await
+    render_page(&state, p, now, Apply::Counted(visit)).await
 }
 
-/// The public page of `p`, whatever its status (the HR preview shows it before publication).
+/// Where „Jetzt bewerben“ leads on a rendered detail page.
+#[derive(Clone, Copy)]
+enum Apply {
+    /// The public page: through the counting route, with the view's source.
+    Counted(Option<TrafficSource>),
+    /// Not a public view (the HR preview, an internal posting in the workspace): straight to
+    /// the posting's own application address or e-mail, not counted — the counting route
+    /// answers only for publicly visible postings.
+    Direct,
+}
+
+/// The public page of `p`, whatever its status (the HR preview shows it before publication,
+/// the workspace an internal posting); „Jetzt bewerben“ leads straight to the application
+/// address, uncounted.
 pub async fn render_detail(
     state: &AppState,
     p: Posting,
     now: DateTime<Utc>,
 ) -> AppResult<Response> {
-    render_page(state, p, now, None).await
+    render_page(state, p, now, Apply::Direct).await
 }
 
 async fn render_page(
     state: &AppState,
     p: Posting,
     now: DateTime<Utc>,
-    source: Option<TrafficSource>,
+    apply: Apply,
 ) -> AppResult<Response> {
     let members = state.members().await?;
     let owner = members
@@ -183,7 +196,10 @@ async fn render_page(
         profile_html: markdown::render(&p.profile),
         benefits_html: markdown::render(&p.benefits),
         related: cards(&members, &related_hits, now),
-        apply: apply_link(&p, source),
+        apply: match apply {
+            Apply::Counted(source) => apply_link(&p, source),
+            Apply::Direct => direct_apply_link(&p),
+        },
         partners,
         owner,
         p,
@@ -246,18 +262,51 @@ async fn related(state: &AppState, p: &Posting, now: DateTime<Utc>) -> Vec<Hit> 
 }
 
 /// The „Jetzt bewerben“ address: the counting route, carrying where this view came from unless
-/// that was the board itself or nothing known.
+/// that was the board itself (the click's Referer, the board's page, says so) or the view was
+/// not counted. A view from elsewhere or nowhere ([`TrafficSource::Other`]) carries
+/// `quelle=sonstige`, else the click would carry the board's page as Referer and count as
+/// the board's.
 fn apply_link(p: &Posting, source: Option<TrafficSource>) -> String {
     if p.apply_url.is_none() && p.apply_email.is_none() {
         return String::new();
     }
     let path = format!("/stellen/{}/bewerben", p.slug);
     match source {
-        Some(s) if !matches!(s, TrafficSource::Board | TrafficSource::Other) => {
+        Some(s) if s != TrafficSource::Board => {
             format!("{path}?{SOURCE_PARAM}={}", s.param())
         }
         _ => path,
     }
+}
+
+/// „Jetzt bewerben“ where the counting route does not answer: the stored application address
+/// (http or https only, as the route allows), else a `mailto:` to the application e-mail with
+/// the Kennziffer as subject; empty without either.
+fn direct_apply_link(p: &Posting) -> String {
+    if let Some(url) = p
+        .apply_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| jobboard_domain::stats::host_of(u).is_some())
+    {
+        return url.to_owned();
+    }
+    p.apply_email.as_deref().map_or_else(String::new, |mail| {
+        format!(
+            "{}?subject={}",
+            jobboard_domain::mailbox::mailto(mail),
+            p.reference_number
+                .bytes()
+                .map(
+                    |b| if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                        char::from(b).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                )
+                .collect::<String>()
+        )
+    })
 }
 
 fn teaser(p: &Posting) -> String {
