@@ -337,7 +337,7 @@ where
         .map(berlin::format_date)
         .unwrap_or_default();
     let text = format!(
-        "Guten Tag,\n\neine beteiligte Kommune hat die Vereinbarung „{}“ beendet. Sie gilt bis einschließlich {last}; danach sind keine Vertretungsanfragen darüber mehr möglich.\n\nPartheland Stellenbörse",
+        "Guten Tag,\n\neine beteiligte Kommune hat die Vereinbarung „{}“ beendet. Sie gilt bis einschließlich {last}; danach sind keine Vertretungsanfragen darüber mehr möglich, und zugesagte Vertretung an späteren Tagen zählt weder im Kalender noch im Stundennachweis.\n\nPartheland Stellenbörse",
         saved.row.title
     );
     let notices = notices::to_officers(

@@ -216,6 +216,64 @@ db_tests! {
         assert!(cover_offer::Entity::find().all(db).await.unwrap().iter().all(|o| o.status == OfferStatus::Cancelled));
     }
 
+    async fn offers_are_accepted_only_while_their_agreement_is_in_force_over_their_days(t) {
+        let db = &t.db;
+        let m = three(db).await;
+        let a = in_force(db, &m).await;
+        let now = at("2027-02-01T09:00:00Z");
+        let (r, _) = requests::create_request(db, m.borsdorf, sample_cover_request(day(2027, 3, 1), day(2027, 3, 12)), &Actor::user(1), now).await.unwrap();
+        let (o1, _) = offers::create_offer(db, m.brandis, sample_offer(r.id, day(2027, 3, 1), day(2027, 3, 5), 8), &Actor::user(2), now).await.unwrap();
+        let (o2, _) = offers::create_offer(db, m.brandis, sample_offer(r.id, day(2027, 3, 8), day(2027, 3, 12), 8), &Actor::user(2), now).await.unwrap();
+        let offers_refused = |err: &DomainError, n: usize| matches!(err, DomainError::Validation(e) if e.for_field("offers").count() == n && e.0.len() == n);
+        let untouched = || async move {
+            let all = cover_offer::Entity::find().all(db).await.unwrap();
+            assert!(all.iter().all(|o| o.status == OfferStatus::Offered && o.version == 1), "{all:?}");
+            assert_eq!(cover_request::Entity::find_by_id(r.id).one(db).await.unwrap().unwrap().status, CoverStatus::Open);
+            assert_eq!(audit::history(db, AuditEntity::CoverOffer, o1.id).await.unwrap().len(), 1, "only created");
+        };
+
+        // A new wording clears Brandis's confirmation: nothing is accepted until it confirms again.
+        let mut d = agreements::draft_of(db, &a).await.unwrap();
+        d.hourly_rate_cents = Some(5000);
+        let (a2, _) = agreements::update_agreement(db, a.id, a.version, d, &Actor::user(1), now).await.unwrap();
+        let err = offers::accept_offers(db, r.id, r.version, m.borsdorf, &[o1.id], &Actor::user(1), now).await.unwrap_err();
+        assert!(offers_refused(&err, 1), "{err:?}");
+        untouched().await;
+        agreements::confirm_agreement(db, a.id, a2.version, m.brandis, &Actor::user(2), now).await.unwrap();
+
+        // Brandis ends it on Friday 5 March: the second week can no longer be accepted.
+        agreements::end_agreement(db, a.id, a2.version, m.brandis, Some(day(2027, 3, 5)), &Actor::user(2), now).await.unwrap();
+        let err = offers::accept_offers(db, r.id, r.version, m.borsdorf, &[o1.id, o2.id], &Actor::user(1), now).await.unwrap_err();
+        assert!(offers_refused(&err, 1), "only the second week: {err:?}");
+        untouched().await;
+        offers::accept_offers(db, r.id, r.version, m.borsdorf, &[o1.id], &Actor::user(1), now).await.unwrap();
+        let status = |id| async move { cover_offer::Entity::find_by_id(id).one(db).await.unwrap().unwrap().status };
+        assert_eq!(status(o1.id).await, OfferStatus::Accepted);
+        assert_eq!(status(o2.id).await, OfferStatus::Declined);
+    }
+
+    async fn days_after_an_agreement_ended_drop_out_of_the_ledger_and_the_calendars(t) {
+        let db = &t.db;
+        let m = three(db).await;
+        let a = in_force(db, &m).await;
+        let now = at("2027-02-01T09:00:00Z");
+        let (r, _) = requests::create_request(db, m.borsdorf, sample_cover_request(day(2027, 3, 1), day(2027, 3, 12)), &Actor::user(1), now).await.unwrap();
+        let (o, _) = offers::create_offer(db, m.brandis, sample_offer(r.id, day(2027, 3, 1), day(2027, 3, 12), 8), &Actor::user(2), now).await.unwrap();
+        offers::accept_offers(db, r.id, r.version, m.borsdorf, &[o.id], &Actor::user(1), now).await.unwrap();
+        assert_eq!(ledger::ledger(db, &a).await.unwrap()[0].minutes, 10 * 480);
+        assert_eq!(ledger::calendar_events(db, m.brandis).await.unwrap().len(), 10);
+
+        // Borsdorf ends it on Wednesday 3 March: three days remain, 24 h × 42,50 € = 1.020 €.
+        let (ended, _) = agreements::end_agreement(db, a.id, a.version, m.borsdorf, Some(day(2027, 3, 3)), &Actor::user(1), now).await.unwrap();
+        let rows = ledger::ledger(db, &ended).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].minutes, rows[0].amount_cents), (3 * 480, Some(102_000)));
+        for who in [m.brandis, m.borsdorf] {
+            let days: Vec<_> = ledger::calendar_events(db, who).await.unwrap().into_iter().map(|e| e.day).collect();
+            assert_eq!(days, [day(2027, 3, 1), day(2027, 3, 2), day(2027, 3, 3)]);
+        }
+    }
+
     async fn a_feed_token_reads_only_its_own_municipality_and_purpose_and_rotation_revokes_it(t) {
         let db = &t.db;
         let m = three(db).await;
