@@ -4,8 +4,8 @@
 use jobboard_domain::accounts::{NewUser, Role, users};
 use jobboard_domain::audit::{self, AuditAction, AuditEntity};
 use jobboard_domain::cover::{
-    CoverStatus, FeedPurpose, OfferStatus, TaskArea, agreements, feed_tokens, ledger, offers,
-    requests, visibility,
+    CoverStatus, DayPart, FeedPurpose, OfferStatus, TaskArea, agreements, feed_tokens, ledger,
+    offers, requests, visibility,
 };
 use jobboard_domain::entities::{agreement, cover_offer, cover_request};
 use jobboard_domain::testing::{sample_agreement, sample_cover_request, sample_offer};
@@ -272,6 +272,51 @@ db_tests! {
             let days: Vec<_> = ledger::calendar_events(db, who).await.unwrap().into_iter().map(|e| e.day).collect();
             assert_eq!(days, [day(2027, 3, 1), day(2027, 3, 2), day(2027, 3, 3)]);
         }
+    }
+
+    async fn the_admin_records_an_agreement_between_two_members_and_every_party_must_confirm_it(t) {
+        let db = &t.db;
+        let m = three(db).await;
+        let now = at("2026-12-01T09:00:00Z");
+        let err = agreements::create_agreement_for_parties(db, sample_agreement(vec![m.brandis], day(2027, 1, 1)), &Actor::user(9), now).await.unwrap_err();
+        let DomainError::Validation(e) = err else { panic!("{err:?}") };
+        assert_eq!(e.for_field("parties").collect::<Vec<_>>(), ["Eine Vereinbarung braucht mindestens zwei beteiligte Kommunen."]);
+        assert_eq!(agreement::Entity::find().count(db).await.unwrap(), 0, "nothing stored");
+
+        let (a, notices) = agreements::create_agreement_for_parties(db, sample_agreement(vec![m.brandis, m.borsdorf], day(2027, 1, 1)), &Actor::user(9), now).await.unwrap();
+        let mut told: Vec<&str> = notices.iter().map(|n| n.to_email.as_str()).collect();
+        told.sort_unstable();
+        assert_eq!(told, ["personal@borsdorf.de", "personal@brandis.de"], "every party is asked");
+        let view = agreements::find_any(db, a.id).await.unwrap().unwrap();
+        assert_eq!(view.confirmed_count(), 0, "nobody confirmed by the admin recording it");
+        assert_eq!(agreements::list_all(db).await.unwrap().len(), 1);
+        let (from, until) = (day(2027, 3, 1), day(2027, 3, 12));
+        agreements::confirm_agreement(db, a.id, a.version, m.brandis, &Actor::user(2), now).await.unwrap();
+        assert!(visibility::partners_for(db, m.borsdorf, TaskArea::Meldewesen, from, until).await.unwrap().is_empty(), "Borsdorf has not confirmed");
+        agreements::confirm_agreement(db, a.id, a.version, m.borsdorf, &Actor::user(1), now).await.unwrap();
+        assert_eq!(visibility::partners_for(db, m.borsdorf, TaskArea::Meldewesen, from, until).await.unwrap(), [(m.brandis, a.id)]);
+        let trail: Vec<AuditAction> = audit::history(db, AuditEntity::Agreement, a.id).await.unwrap().into_iter().map(|e| e.action).collect();
+        assert_eq!(trail, [AuditAction::Created, AuditAction::Confirmed, AuditAction::Confirmed]);
+    }
+
+    async fn a_morning_and_an_afternoon_request_of_the_same_days_do_not_clash(t) {
+        let db = &t.db;
+        let m = three(db).await;
+        in_force(db, &m).await;
+        let now = at("2027-02-01T09:00:00Z");
+        let half = |part, from, until| {
+            let mut d = sample_cover_request(from, until);
+            d.day_part = part;
+            d.minutes_per_day = 4 * 60;
+            d
+        };
+        requests::create_request(db, m.borsdorf, half(DayPart::Morning, day(2027, 3, 1), day(2027, 3, 5)), &Actor::user(1), now).await.unwrap();
+        requests::create_request(db, m.borsdorf, half(DayPart::Afternoon, day(2027, 3, 1), day(2027, 3, 5)), &Actor::user(1), now).await.unwrap();
+        for part in [DayPart::Morning, DayPart::Afternoon, DayPart::Full] {
+            let err = requests::create_request(db, m.borsdorf, half(part, day(2027, 3, 3), day(2027, 3, 4)), &Actor::user(1), now).await.unwrap_err();
+            assert!(matches!(&err, DomainError::Validation(e) if e.for_field("starts_on").count() == 1), "{part:?}: {err:?}");
+        }
+        assert_eq!(cover_request::Entity::find().count(db).await.unwrap(), 2);
     }
 
     async fn a_feed_token_reads_only_its_own_municipality_and_purpose_and_rotation_revokes_it(t) {
