@@ -138,7 +138,10 @@ pub async fn calendar_events(
         let last = match last_days.get(&o.agreement_id) {
             Some(l) => *l,
             None => {
-                let Some(a) = agreement::Entity::find_by_id(o.agreement_id).one(db).await? else {
+                let Some(a) = agreement::Entity::find_by_id(o.agreement_id)
+                    .one(db)
+                    .await?
+                else {
                     continue;
                 };
                 let l = last_day_of(&a);

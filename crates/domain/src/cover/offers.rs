@@ -184,7 +184,10 @@ where
     // Cover is confirmed only under an agreement still in force over the offer's days: a
     // party may have ended it, or a new wording may wait for confirmation.
     for o in &picked {
-        let in_force = match agreement::Entity::find_by_id(o.agreement_id).one(&txn).await? {
+        let in_force = match agreement::Entity::find_by_id(o.agreement_id)
+            .one(&txn)
+            .await?
+        {
             Some(a) => load_view(&txn, a)
                 .await?
                 .in_force_over(o.starts_on, o.ends_on),
