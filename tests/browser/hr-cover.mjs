@@ -1,7 +1,8 @@
 // Working together in headless Chromium, three municipalities: Borsdorf records an agreement
 // with Brandis (first with errors), Brandis confirms; Borsdorf asks for cover (first with
 // errors), Brandis offers, Borsdorf accepts; Naunhof gets "not found"; Brandis makes its
-// calendar address. Every page on the way is checked with axe-core and returned for the Nu
+// calendar address; the cancel forms fail without a reason; the platform admin's agreement
+// pages. Every page on the way is checked with axe-core and returned for the Nu
 // checker; the calendar and the ledger CSV are returned for the caller to parse.
 // Usage: node hr-cover.mjs BASE_URL PASSWORD BRANDIS_ID MONDAY FRIDAY (yyyy-mm-dd)
 // Prints JSON: { axe: [...], html: {...}, steps: [], ics, csv }
@@ -78,10 +79,30 @@ try {
 
   await borsdorf.goto(requestUrl);
   await record(borsdorf, out, "request_with_offer");
+  // Cancelling without a reason: the error stands at the field of the form that was sent.
+  await submit(borsdorf, "form[action^='/verwaltung/angebote/'] button[type=submit]");
+  out.steps.push(`offer cancel error: ${await borsdorf.getAttribute("input[id^=reason-]", "aria-invalid")}`);
+  await record(borsdorf, out, "request_offer_cancel_error");
+  await submit(borsdorf, "form[action$='/absagen']:not(.inline) button[type=submit]");
+  out.steps.push(`request cancel error: ${await borsdorf.getAttribute("#f-reason", "aria-invalid")}`);
+  await record(borsdorf, out, "request_cancel_error");
+  await borsdorf.goto(requestUrl);
   await borsdorf.check("input[name=offer]");
   await submit(borsdorf, "button[form=accept-form]");
   out.steps.push(`accepted → ${await status(borsdorf)}`);
   await record(borsdorf, out, "request_accepted");
+
+  // The platform admin's list, form (with errors) and read-only view of the agreement.
+  const admin = await signedIn("admin@partheland.de");
+  await admin.goto(`${base}/verwaltung/admin/vereinbarungen`);
+  await record(admin, out, "admin_agreements");
+  await submit(admin, "text=Neue Vereinbarung erfassen");
+  await admin.fill("#f-title", "Bauhof-Hilfe");
+  await submit(admin, "form.editor button[type=submit]");
+  out.steps.push(`admin agreement errors: ${await admin.textContent("#e-parties")}`);
+  await record(admin, out, "admin_agreement_form_errors");
+  await admin.goto(agreementUrl.replace("/verwaltung/vereinbarungen/", "/verwaltung/admin/vereinbarungen/"));
+  await record(admin, out, "admin_agreement");
 
   await brandis.goto(`${base}/verwaltung/zusammenarbeit`);
   await submit(brandis, "#kalender ~ .actions button[type=submit]");

@@ -159,4 +159,120 @@ e2e_tests! {
         assert_eq!(get_as(&app, &naunhof, &format!("/verwaltung/vereinbarungen/{agreement}/stunden.csv")).await.status(), StatusCode::NOT_FOUND);
         app.shutdown().await.unwrap();
     }
+
+    async fn the_admin_records_an_agreement_between_members_and_both_must_confirm_it(app) {
+        account(&app, "admin@partheland.de", None).await;
+        account(&app, "personal@borsdorf.de", Some("borsdorf")).await;
+        account(&app, "personal@brandis.de", Some("brandis")).await;
+        account(&app, "personal@naunhof.de", Some("naunhof")).await;
+        let admin = sign_in(&app, "admin@partheland.de").await;
+        let borsdorf = sign_in(&app, "personal@borsdorf.de").await;
+        let naunhof = sign_in(&app, "personal@naunhof.de").await;
+        let borsdorf_id = municipality_id(&app, "borsdorf").await.to_string();
+        let brandis_id = municipality_id(&app, "brandis").await.to_string();
+        let today = berlin::today(Utc::now()).to_string();
+
+        let list = get_as(&app, &admin, "/verwaltung/admin/vereinbarungen").await;
+        assert_eq!(list.status(), StatusCode::OK);
+        assert!(list.text().await.unwrap().contains("/verwaltung/admin/vereinbarungen/neu"));
+        let form = get_as(&app, &admin, "/verwaltung/admin/vereinbarungen/neu").await;
+        assert_eq!(form.status(), StatusCode::OK);
+        let form = form.text().await.unwrap();
+        assert!(form.contains("action=\"/verwaltung/admin/vereinbarungen\"") && form.contains(&format!("value=\"{borsdorf_id}\"")), "{form}");
+        // Officers do not reach the admin's pages.
+        assert_eq!(get_as(&app, &borsdorf, "/verwaltung/admin/vereinbarungen/neu").await.status(), StatusCode::FORBIDDEN);
+
+        // One party is not an agreement: a German field error, nothing stored.
+        let before = snapshot(&app).await;
+        let fields = |parties: &[&str]| {
+            let mut f: Vec<(String, String)> = [("csrf", admin.csrf.as_str()), ("title", "Bauhof-Hilfe Borsdorf–Brandis"), ("legal_form", "amtshilfe"), ("valid_from", today.as_str()), ("area", "bauhof")].iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+            f.extend(parties.iter().map(|p| ("party".to_owned(), (*p).to_owned())));
+            f
+        };
+        let pairs = fields(&[&brandis_id]);
+        let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let bad = post(&app, Some(&admin), "/verwaltung/admin/vereinbarungen", &refs, None).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.text().await.unwrap().contains("mindestens zwei beteiligte Kommunen"));
+        assert_eq!(snapshot(&app).await, before, "nothing stored");
+
+        let pairs = fields(&[&borsdorf_id, &brandis_id]);
+        let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let resp = post(&app, Some(&admin), "/verwaltung/admin/vereinbarungen", &refs, None).await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{}", resp.text().await.unwrap());
+        let agreement = id_in_location(&resp, "/verwaltung/admin/vereinbarungen/");
+        for who in ["personal@borsdorf.de", "personal@brandis.de"] {
+            assert!(mails(&app).iter().any(|m| m.contains(who) && m.contains("erst in Kraft, wenn alle")), "{who} asked to confirm");
+        }
+        let page = get_as(&app, &admin, &format!("/verwaltung/admin/vereinbarungen/{agreement}")).await.text().await.unwrap();
+        assert!(page.contains("wartet auf Bestätigung (0 von 2 bestätigt)"), "{page}");
+        assert!(!page.contains("/bestaetigen") && !page.contains("stunden.csv"), "the admin only reads: {page}");
+        assert!(get_as(&app, &admin, "/verwaltung/admin/vereinbarungen").await.text().await.unwrap().contains("Bauhof-Hilfe"));
+        // Borsdorf, a party, is asked to confirm; Naunhof does not see it.
+        let coop = get_as(&app, &borsdorf, "/verwaltung/zusammenarbeit").await.text().await.unwrap();
+        assert!(coop.contains("Bauhof-Hilfe") && coop.contains("(Ihre Bestätigung fehlt)"), "{coop}");
+        assert_eq!(get_as(&app, &naunhof, &format!("/verwaltung/vereinbarungen/{agreement}")).await.status(), StatusCode::NOT_FOUND);
+        let resp = post(&app, Some(&borsdorf), &format!("/verwaltung/vereinbarungen/{agreement}/bestaetigen"), &[("csrf", &borsdorf.csrf), ("version", "1")], None).await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        let page = get_as(&app, &admin, &format!("/verwaltung/admin/vereinbarungen/{agreement}")).await.text().await.unwrap();
+        assert!(page.contains("wartet auf Bestätigung (1 von 2 bestätigt)"), "{page}");
+        app.shutdown().await.unwrap();
+    }
+
+    async fn the_ledger_csv_rounds_hours_as_it_rounds_the_amount_and_defuses_municipality_names(app) {
+        use jobboard_domain::cover::{OfferDraft, agreements, offers, requests};
+        use jobboard_domain::entities::municipality;
+        use jobboard_domain::testing::{sample_agreement, sample_cover_request};
+        use jobboard_domain::Actor;
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+        let borsdorf_id = municipality_id(&app, "borsdorf").await;
+        let brandis_id = municipality_id(&app, "brandis").await;
+        // A member whose name a spreadsheet would take for a formula.
+        municipality::ActiveModel { id: Set(brandis_id), name: Set("=HYPERLINK(\"x\")".into()), ..Default::default() }.update(&app.db).await.unwrap();
+        account(&app, "personal@borsdorf.de", Some("borsdorf")).await;
+        let borsdorf = sign_in(&app, "personal@borsdorf.de").await;
+        let now = Utc::now();
+        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2027, m, d).unwrap();
+        let (a, _) = agreements::create_agreement(&app.db, borsdorf_id, sample_agreement(vec![borsdorf_id, brandis_id], day(1, 1)), &Actor::user(1), now).await.unwrap();
+        agreements::confirm_agreement(&app.db, a.id, a.version, brandis_id, &Actor::user(2), now).await.unwrap();
+        // One Monday of 8 h 1 min: 8,0166… h, at 42,50 € = 340,7083… €.
+        let mut draft = sample_cover_request(day(3, 1), day(3, 1));
+        draft.minutes_per_day = 481;
+        let (r, _) = requests::create_request(&app.db, borsdorf_id, draft, &Actor::user(1), now).await.unwrap();
+        let offer = OfferDraft { request_id: r.id, starts_on: day(3, 1), ends_on: day(3, 1), minutes_per_day: 481, person_name: None, person_contact: None, note: None };
+        let (o, _) = offers::create_offer(&app.db, brandis_id, offer, &Actor::user(2), now).await.unwrap();
+        offers::accept_offers(&app.db, r.id, r.version, borsdorf_id, &[o.id], &Actor::user(1), now).await.unwrap();
+
+        let csv = get_as(&app, &borsdorf, &format!("/verwaltung/vereinbarungen/{}/stunden.csv", a.id)).await;
+        assert_eq!(csv.status(), StatusCode::OK);
+        let text = csv.text().await.unwrap();
+        let rows: Vec<&str> = text.lines().skip(1).filter(|l| !l.is_empty()).collect();
+        assert_eq!(rows, ["Gegenseitige Vertretung im Meldewesen;2027-03;\"'=HYPERLINK(\"\"x\"\")\";Borsdorf;8,02;42,50;340,71"], "{text}");
+        app.shutdown().await.unwrap();
+    }
+
+    async fn a_missing_cancel_reason_is_marked_at_its_own_field(app) {
+        account(&app, "personal@borsdorf.de", Some("borsdorf")).await;
+        let (_, request, offer) = crate::hr::borsdorf_cover_ids(&app).await;
+        let borsdorf = sign_in(&app, "personal@borsdorf.de").await;
+        let before = snapshot(&app).await;
+
+        let resp = post(&app, Some(&borsdorf), &format!("/verwaltung/vertretungen/{request}/absagen"), &[("csrf", &borsdorf.csrf), ("version", "1"), ("reason", " ")], None).await;
+        assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = resp.text().await.unwrap();
+        assert!(html.contains(r#"<p class="field-error" id="e-reason">Bitte geben Sie einen Grund an"#), "{html}");
+        assert!(html.contains(r#"id="f-reason" name="reason" type="text" value=" " aria-describedby="h-reason e-reason" aria-invalid="true""#), "{html}");
+        assert!(html.contains(r##"<a href="#f-reason">"##), "the summary links to the field: {html}");
+        assert!(!html.contains(&format!(r#"aria-describedby="e-reason-{offer}""#)), "{html}");
+
+        let resp = post(&app, Some(&borsdorf), &format!("/verwaltung/angebote/{offer}/absagen"), &[("csrf", &borsdorf.csrf), ("version", "1"), ("reason", "")], None).await;
+        assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = resp.text().await.unwrap();
+        assert!(html.contains(&format!(r#"<span class="field-error" id="e-reason-{offer}">Bitte geben Sie einen Grund an"#)), "{html}");
+        assert!(html.contains(&format!(r#"id="reason-{offer}" name="reason" type="text" value="" aria-invalid="true" aria-describedby="e-reason-{offer}""#)), "{html}");
+        assert!(html.contains(&format!(r##"<a href="#reason-{offer}">"##)), "{html}");
+        assert!(!html.contains(r#"id="e-reason""#), "not at the request's field: {html}");
+        assert_eq!(snapshot(&app).await, before, "nothing changed");
+        app.shutdown().await.unwrap();
+    }
 }

@@ -21,6 +21,8 @@ e2e_tests! {
             let u = users::create_user(&app.db, NewUser { email: format!("personal@{slug}.de"), name: format!("Personal {slug}"), role: Role::Officer, municipality_id: Some(m) }, &Actor::system("test"), now).await.unwrap();
             users::set_password(&app.db, u.id, PASSWORD, &Actor::system("test"), now).await.unwrap();
         }
+        let admin = users::create_user(&app.db, NewUser { email: "admin@partheland.de".into(), name: "Plattform".into(), role: Role::Admin, municipality_id: None }, &Actor::system("test"), now).await.unwrap();
+        users::set_password(&app.db, admin.id, PASSWORD, &Actor::system("test"), now).await.unwrap();
         let brandis = municipalities::find_by_slug(&app.db, "brandis").await.unwrap().unwrap().id;
         let mut monday = berlin::today(now) + Days::new(7);
         while monday.weekday() != chrono::Weekday::Mon {
@@ -37,7 +39,7 @@ e2e_tests! {
         let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON from hr-cover.mjs");
         assert!(result["error"].is_null(), "browser step failed: {}\nsteps: {}", result["error"], result["steps"]);
         let steps = result["steps"].to_string();
-        for expected in ["agreement errors: true", "agreement → Gespeichert.", "confirmed → Stand: in Kraft", "request errors: true", "request → Die Anfrage ist gestellt", "naunhof sees request: 404", "offer → Ihr Angebot ist gespeichert", "accepted → Die Vertretung ist bestätigt"] {
+        for expected in ["agreement errors: true", "agreement → Gespeichert.", "confirmed → Stand: in Kraft", "request errors: true", "request → Die Anfrage ist gestellt", "naunhof sees request: 404", "offer → Ihr Angebot ist gespeichert", "offer cancel error: true", "request cancel error: true", "admin agreement errors: Eine Vereinbarung braucht mindestens zwei beteiligte Kommunen.", "accepted → Die Vertretung ist bestätigt"] {
             assert!(steps.contains(expected), "{expected}: {steps}");
         }
 
@@ -57,7 +59,7 @@ e2e_tests! {
         assert!((hours - 37.5).abs() < 1e-9 && (amount - 1593.75).abs() < 1e-9, "{csv}");
 
         let checked: Vec<&str> = result["axe"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
-        assert_eq!(checked, ["cooperation", "agreement_form_errors", "agreement_to_confirm", "agreement", "request_form_errors", "request_partner", "request_with_offer", "request_accepted", "cooperation_calendar"]);
+        assert_eq!(checked, ["cooperation", "agreement_form_errors", "agreement_to_confirm", "agreement", "request_form_errors", "request_partner", "request_with_offer", "request_offer_cancel_error", "request_cancel_error", "request_accepted", "admin_agreements", "admin_agreement_form_errors", "admin_agreement", "cooperation_calendar"]);
         crate::assert_clean_in_browser(&result);
     }
 }

@@ -43,8 +43,9 @@ impl AgreementDraft {
     }
 }
 
-/// Check a normalized draft recorded by `recorder`.
-pub fn validate(d: &AgreementDraft, recorder: i64) -> Result<(), ValidationErrors> {
+/// Check a normalized draft recorded by the officer of municipality `recorder` (which must be a
+/// party), or by the platform admin (`None`: any two or more members).
+pub fn validate(d: &AgreementDraft, recorder: Option<i64>) -> Result<(), ValidationErrors> {
     let mut e = ValidationErrors::default();
     let title_len = d.title.chars().count();
     if title_len == 0 {
@@ -61,11 +62,16 @@ pub fn validate(d: &AgreementDraft, recorder: i64) -> Result<(), ValidationError
             "Bitte wählen Sie mindestens einen Aufgabenbereich.",
         );
     }
-    if !d.parties.contains(&recorder) || d.parties.len() < 2 {
-        e.add(
+    match recorder {
+        Some(r) if !d.parties.contains(&r) || d.parties.len() < 2 => e.add(
             "parties",
             "Eine Vereinbarung braucht Ihre Kommune und mindestens eine weitere Kommune.",
-        );
+        ),
+        None if d.parties.len() < 2 => e.add(
+            "parties",
+            "Eine Vereinbarung braucht mindestens zwei beteiligte Kommunen.",
+        ),
+        _ => {}
     }
     if let Some(until) = d.valid_until
         && until < d.valid_from

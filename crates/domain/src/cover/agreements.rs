@@ -1,7 +1,10 @@
 //! An agreement as an instance of the audited-change pipeline ([`crate::record`]): its parties
 //! and task areas are child rows. Saving a wording clears every party's confirmation; the
 //! municipality that saves confirms by saving, the others confirm on their own
-//! ([`confirm_agreement`]). Any party ends it on a date ([`end_agreement`]).
+//! ([`confirm_agreement`]). The platform admin may record an agreement too
+//! ([`create_agreement_for_parties`]): then nobody has confirmed it yet, and its first party
+//! (lowest id) holds the row as its recorder, who may edit its wording. Any party ends it on a
+//! date ([`end_agreement`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
@@ -64,7 +67,7 @@ impl Versioned for Agreement {
                 before.municipality_id
             }
         };
-        let mut errors = validate(d, recorder).err().unwrap_or_default();
+        let mut errors = validate(d, Some(recorder)).err().unwrap_or_default();
         let known = municipality::Entity::find()
             .filter(municipality::Column::Id.is_in(d.parties.clone()))
             .count(db)
@@ -179,11 +182,46 @@ pub async fn create_agreement<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
+    create(db, Some(recorder), draft, actor, now).await
+}
+
+/// The platform admin records an agreement between the two or more parties of `draft`: nobody
+/// has confirmed it by that, every party is asked by mail.
+pub async fn create_agreement_for_parties<C>(
+    db: &C,
+    draft: AgreementDraft,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> DomainResult<(Agreement, Vec<Notice>)>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    create(db, None, draft, actor, now).await
+}
+
+async fn create<C>(
+    db: &C,
+    recorder: Option<i64>,
+    draft: AgreementDraft,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> DomainResult<(Agreement, Vec<Notice>)>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
     let draft = draft.normalized();
+    let owner = match recorder {
+        Some(r) => r,
+        None => {
+            // Checked before a row has an owner: the parties decide who holds it.
+            validate(&draft, None)?;
+            *draft.parties.first().ok_or(DomainError::NotFound)?
+        }
+    };
     let txn = crate::db::begin_write(db).await?;
     let created = record::create::<Agreement>(
         &txn,
-        Some(recorder),
+        Some(owner),
         &draft,
         |_| Ok(()),
         AuditAction::Created,
@@ -192,7 +230,9 @@ where
         now,
     )
     .await?;
-    mark_confirmed(&txn, &created, recorder, actor, now).await?;
+    if let Some(r) = recorder {
+        mark_confirmed(&txn, &created, r, actor, now).await?;
+    }
     let notices = please_confirm(&txn, &created, recorder).await?;
     txn.commit().await?;
     Ok((created, notices))
@@ -219,7 +259,7 @@ where
     }
     let recorder = saved.row.municipality_id;
     mark_confirmed(&txn, &saved.row, recorder, actor, now).await?;
-    let notices = please_confirm(&txn, &saved.row, recorder).await?;
+    let notices = please_confirm(&txn, &saved.row, Some(recorder)).await?;
     txn.commit().await?;
     Ok((saved.row, notices))
 }
@@ -337,7 +377,7 @@ where
         .map(berlin::format_date)
         .unwrap_or_default();
     let text = format!(
-        "Guten Tag,\n\neine beteiligte Kommune hat die Vereinbarung „{}“ beendet. Sie gilt bis einschließlich {last}; danach sind keine Vertretungsanfragen darüber mehr möglich.\n\nPartheland Stellenbörse",
+        "Guten Tag,\n\neine beteiligte Kommune hat die Vereinbarung „{}“ beendet. Sie gilt bis einschließlich {last}; danach sind keine Vertretungsanfragen darüber mehr möglich, und zugesagte Vertretung an späteren Tagen zählt weder im Kalender noch im Stundennachweis.\n\nPartheland Stellenbörse",
         saved.row.title
     );
     let notices = notices::to_officers(
@@ -375,16 +415,17 @@ async fn mark_confirmed(
     record::trail(db, a, AuditAction::Confirmed, actor, changes, now).await
 }
 
+/// Every party but the one that confirmed by saving (`None`: every party) is asked by mail.
 async fn please_confirm(
     db: &impl ConnectionTrait,
     a: &Agreement,
-    recorder: i64,
+    recorder: Option<i64>,
 ) -> DomainResult<Vec<Notice>> {
     let others: Vec<i64> = parties_of(db, a.id)
         .await?
         .into_iter()
         .map(|p| p.municipality_id)
-        .filter(|&m| m != recorder)
+        .filter(|&m| Some(m) != recorder)
         .collect();
     let text = format!(
         "Guten Tag,\n\nin der Partheland Stellenbörse wurde die Vereinbarung „{}“ ({}) mit Ihrer Kommune erfasst oder geändert. Sie tritt erst in Kraft, wenn alle beteiligten Kommunen sie bestätigt haben.\n\nBitte prüfen und bestätigen Sie sie im Verwaltungsbereich unter „Zusammenarbeit“.\n\nPartheland Stellenbörse",
@@ -435,4 +476,25 @@ pub async fn find_for(
     };
     let view = load_view(db, a).await?;
     Ok(view.has_party(municipality_id).then_some(view))
+}
+
+/// Every agreement of the region, newest first (the platform admin's list).
+pub async fn list_all(db: &impl ConnectionTrait) -> DomainResult<Vec<AgreementView>> {
+    let rows = agreement::Entity::find()
+        .order_by_desc(agreement::Column::Id)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for a in rows {
+        out.push(load_view(db, a).await?);
+    }
+    Ok(out)
+}
+
+/// Agreement `id`, whoever its parties are (the platform admin's view).
+pub async fn find_any(db: &impl ConnectionTrait, id: i64) -> DomainResult<Option<AgreementView>> {
+    match agreement::Entity::find_by_id(id).one(db).await? {
+        Some(a) => Ok(Some(load_view(db, a).await?)),
+        None => Ok(None),
+    }
 }

@@ -1,5 +1,7 @@
 //! Confirmed cover: the hours ledger per agreement and month (with the agreed rate) and the
-//! calendar entries of a municipality, both read from accepted offers.
+//! calendar entries of a municipality, both read from accepted offers. Days after the last
+//! day of the offer's agreement (its agreed end, or the day a party ended it) are neither
+//! counted nor shown: an accepted offer stays as it was, only its days past the end drop out.
 
 use std::collections::BTreeMap;
 
@@ -8,9 +10,10 @@ use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, prelude::*};
 
 use super::types::{DayPart, OfferStatus, TaskArea};
-use super::{Agreement, working_days};
+use super::visibility::last_day_of;
+use super::{Agreement, Offer, working_days};
 use crate::berlin;
-use crate::entities::{cover_offer, cover_request};
+use crate::entities::{agreement, cover_offer, cover_request};
 use crate::error::DomainResult;
 
 /// Confirmed hours one municipality worked for another in one month under one agreement.
@@ -40,6 +43,7 @@ pub async fn ledger(
         .all(db)
         .await?;
     let mut sums: BTreeMap<(String, i64, i64), i64> = BTreeMap::new();
+    let last = last_day_of(agreement);
     for o in offers {
         let Some(r) = cover_request::Entity::find_by_id(o.request_id)
             .one(db)
@@ -47,7 +51,7 @@ pub async fn ledger(
         else {
             continue;
         };
-        for d in working_days(o.starts_on, o.ends_on) {
+        for d in days_in_force(&o, last) {
             let month = format!("{:04}-{:02}", d.year(), d.month());
             *sums
                 .entry((month, o.municipality_id, r.municipality_id))
@@ -67,6 +71,15 @@ pub async fn ledger(
             amount_cents: rate.map(|c| (i64::from(c) * minutes + 30) / 60),
         })
         .collect())
+}
+
+/// The working days of offer `o` up to `last`, the last day its agreement is in force.
+fn days_in_force(
+    o: &Offer,
+    last: Option<chrono::NaiveDate>,
+) -> impl Iterator<Item = chrono::NaiveDate> {
+    let until = last.map_or(o.ends_on, |l| std::cmp::Ord::min(l, o.ends_on));
+    working_days(o.starts_on, until)
 }
 
 /// One day of confirmed cover as a calendar shows it.
@@ -114,6 +127,7 @@ pub async fn calendar_events(
         .all(db)
         .await?;
     let mut out = Vec::new();
+    let mut last_days: BTreeMap<i64, Option<chrono::NaiveDate>> = BTreeMap::new();
     for o in offers {
         let Some(r) = cover_request::Entity::find_by_id(o.request_id)
             .one(db)
@@ -121,7 +135,21 @@ pub async fn calendar_events(
         else {
             continue;
         };
-        for day in working_days(o.starts_on, o.ends_on) {
+        let last = match last_days.get(&o.agreement_id) {
+            Some(l) => *l,
+            None => {
+                let Some(a) = agreement::Entity::find_by_id(o.agreement_id)
+                    .one(db)
+                    .await?
+                else {
+                    continue;
+                };
+                let l = last_day_of(&a);
+                last_days.insert(o.agreement_id, l);
+                l
+            }
+        };
+        for day in days_in_force(&o, last) {
             let Some(starts_at) = berlin::local_to_utc(day, start_of(r.day_part)) else {
                 continue;
             };

@@ -16,12 +16,12 @@ use super::notices::{self, Notice};
 use super::request_draft::{OfferDraft, validate_offer, validate_reason};
 use super::requests::{live_offers, municipality_name};
 use super::types::{CoverStatus, OfferStatus};
-use super::visibility::agreement_for;
+use super::visibility::{agreement_for, load_view};
 use super::{CoverRequest, Offer, format_hours, working_days};
 use crate::actor::Actor;
 use crate::audit::{AuditAction, AuditEntity};
 use crate::berlin;
-use crate::entities::{cover_offer, cover_request};
+use crate::entities::{agreement, cover_offer, cover_request};
 use crate::error::{DomainError, DomainResult};
 use crate::postings::validation::ValidationErrors;
 use crate::record::{self, Audited, NoChildren, Target, Versioned};
@@ -180,6 +180,29 @@ where
         .collect();
     if picked.is_empty() {
         e.add("offers", "Bitte wählen Sie mindestens ein offenes Angebot.");
+    }
+    // Cover is confirmed only under an agreement still in force over the offer's days: a
+    // party may have ended it, or a new wording may wait for confirmation.
+    for o in &picked {
+        let in_force = match agreement::Entity::find_by_id(o.agreement_id)
+            .one(&txn)
+            .await?
+        {
+            Some(a) => load_view(&txn, a)
+                .await?
+                .in_force_over(o.starts_on, o.ends_on),
+            None => false,
+        };
+        if !in_force {
+            e.add(
+                "offers",
+                format!(
+                    "Das Angebot für {} bis {} kann nicht angenommen werden: Die Vereinbarung, unter der es abgegeben wurde, ist für diesen Zeitraum nicht (mehr) in Kraft – sie wurde beendet oder wartet nach einer Änderung auf Bestätigung.",
+                    berlin::format_date(o.starts_on),
+                    berlin::format_date(o.ends_on)
+                ),
+            );
+        }
     }
     let mut covering: Vec<&Offer> = live
         .iter()

@@ -12,7 +12,7 @@ use serde_json::Map;
 
 use super::notices::{self, Notice};
 use super::request_draft::{CoverRequestDraft, validate_reason, validate_request};
-use super::types::{CoverStatus, OfferStatus};
+use super::types::{CoverStatus, DayPart, OfferStatus};
 use super::visibility::partners_for;
 use super::{CoverRequest, Offer, format_hours};
 use crate::actor::Actor;
@@ -70,22 +70,30 @@ impl Versioned for CoverRequest {
                 ),
             );
         }
+        // A morning and an afternoon of the same day do not clash; a full day clashes with both.
+        let clashing_parts: &[DayPart] = match d.day_part {
+            DayPart::Full => &[DayPart::Full, DayPart::Morning, DayPart::Afternoon],
+            DayPart::Morning => &[DayPart::Full, DayPart::Morning],
+            DayPart::Afternoon => &[DayPart::Full, DayPart::Afternoon],
+        };
         let overlapping = cover_request::Entity::find()
             .filter(cover_request::Column::MunicipalityId.eq(municipality_id))
             .filter(cover_request::Column::TaskArea.eq(d.task_area))
             .filter(cover_request::Column::Status.ne(CoverStatus::Cancelled))
             .filter(cover_request::Column::StartsOn.lte(d.ends_on))
             .filter(cover_request::Column::EndsOn.gte(d.starts_on))
+            .filter(cover_request::Column::DayPart.is_in(clashing_parts.iter().copied()))
             .one(db)
             .await?;
         if let Some(o) = overlapping {
             errors.add(
                 "starts_on",
                 format!(
-                    "Für „{}“ gibt es schon eine Anfrage, die sich mit diesem Zeitraum überschneidet ({} bis {}).",
+                    "Für „{}“ gibt es schon eine Anfrage, die sich mit diesem Zeitraum überschneidet ({} bis {}, {}).",
                     d.task_area.label(),
                     berlin::format_date(o.starts_on),
-                    berlin::format_date(o.ends_on)
+                    berlin::format_date(o.ends_on),
+                    o.day_part.label()
                 ),
             );
         }

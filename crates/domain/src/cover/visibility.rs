@@ -59,11 +59,7 @@ impl AgreementView {
 
     /// The last day in force: the agreed end, or the day a party ended it, whichever is first.
     pub fn last_day(&self) -> Option<NaiveDate> {
-        let a = &self.agreement;
-        match (a.valid_until, a.ended_on) {
-            (Some(u), Some(e)) => Some(std::cmp::Ord::min(u, e)),
-            (u, e) => u.or(e),
-        }
+        last_day_of(&self.agreement)
     }
 
     /// Confirmed by every party and valid on every day from `from` to `until`.
@@ -111,6 +107,15 @@ impl AgreementView {
             return format!("bestätigt, gilt ab {}", berlin::format_date(a.valid_from));
         }
         "in Kraft".to_owned()
+    }
+}
+
+/// The last day agreement `a` is in force: its agreed end, or the day a party ended it,
+/// whichever is first; `None` while it runs open-ended.
+pub fn last_day_of(a: &Agreement) -> Option<NaiveDate> {
+    match (a.valid_until, a.ended_on) {
+        (Some(u), Some(e)) => Some(std::cmp::Ord::min(u, e)),
+        (u, e) => u.or(e),
     }
 }
 

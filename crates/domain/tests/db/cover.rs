@@ -4,8 +4,8 @@
 use jobboard_domain::accounts::{NewUser, Role, users};
 use jobboard_domain::audit::{self, AuditAction, AuditEntity};
 use jobboard_domain::cover::{
-    CoverStatus, FeedPurpose, OfferStatus, TaskArea, agreements, feed_tokens, ledger, offers,
-    requests, visibility,
+    CoverStatus, DayPart, FeedPurpose, OfferStatus, TaskArea, agreements, feed_tokens, ledger,
+    offers, requests, visibility,
 };
 use jobboard_domain::entities::{agreement, cover_offer, cover_request};
 use jobboard_domain::testing::{sample_agreement, sample_cover_request, sample_offer};
@@ -214,6 +214,109 @@ db_tests! {
         let told = requests::cancel_request(db, r.id, r.version + 1, m.borsdorf, "Urlaub verschoben", &Actor::user(1), now).await.unwrap();
         assert_eq!(told.len(), 1, "Brandis once");
         assert!(cover_offer::Entity::find().all(db).await.unwrap().iter().all(|o| o.status == OfferStatus::Cancelled));
+    }
+
+    async fn offers_are_accepted_only_while_their_agreement_is_in_force_over_their_days(t) {
+        let db = &t.db;
+        let m = three(db).await;
+        let a = in_force(db, &m).await;
+        let now = at("2027-02-01T09:00:00Z");
+        let (r, _) = requests::create_request(db, m.borsdorf, sample_cover_request(day(2027, 3, 1), day(2027, 3, 12)), &Actor::user(1), now).await.unwrap();
+        let (o1, _) = offers::create_offer(db, m.brandis, sample_offer(r.id, day(2027, 3, 1), day(2027, 3, 5), 8), &Actor::user(2), now).await.unwrap();
+        let (o2, _) = offers::create_offer(db, m.brandis, sample_offer(r.id, day(2027, 3, 8), day(2027, 3, 12), 8), &Actor::user(2), now).await.unwrap();
+        let offers_refused = |err: &DomainError, n: usize| matches!(err, DomainError::Validation(e) if e.for_field("offers").count() == n && e.0.len() == n);
+        let untouched = || async move {
+            let all = cover_offer::Entity::find().all(db).await.unwrap();
+            assert!(all.iter().all(|o| o.status == OfferStatus::Offered && o.version == 1), "{all:?}");
+            assert_eq!(cover_request::Entity::find_by_id(r.id).one(db).await.unwrap().unwrap().status, CoverStatus::Open);
+            assert_eq!(audit::history(db, AuditEntity::CoverOffer, o1.id).await.unwrap().len(), 1, "only created");
+        };
+
+        // A new wording clears Brandis's confirmation: nothing is accepted until it confirms again.
+        let mut d = agreements::draft_of(db, &a).await.unwrap();
+        d.hourly_rate_cents = Some(5000);
+        let (a2, _) = agreements::update_agreement(db, a.id, a.version, d, &Actor::user(1), now).await.unwrap();
+        let err = offers::accept_offers(db, r.id, r.version, m.borsdorf, &[o1.id], &Actor::user(1), now).await.unwrap_err();
+        assert!(offers_refused(&err, 1), "{err:?}");
+        untouched().await;
+        agreements::confirm_agreement(db, a.id, a2.version, m.brandis, &Actor::user(2), now).await.unwrap();
+
+        // Brandis ends it on Friday 5 March: the second week can no longer be accepted.
+        agreements::end_agreement(db, a.id, a2.version, m.brandis, Some(day(2027, 3, 5)), &Actor::user(2), now).await.unwrap();
+        let err = offers::accept_offers(db, r.id, r.version, m.borsdorf, &[o1.id, o2.id], &Actor::user(1), now).await.unwrap_err();
+        assert!(offers_refused(&err, 1), "only the second week: {err:?}");
+        untouched().await;
+        offers::accept_offers(db, r.id, r.version, m.borsdorf, &[o1.id], &Actor::user(1), now).await.unwrap();
+        let status = |id| async move { cover_offer::Entity::find_by_id(id).one(db).await.unwrap().unwrap().status };
+        assert_eq!(status(o1.id).await, OfferStatus::Accepted);
+        assert_eq!(status(o2.id).await, OfferStatus::Declined);
+    }
+
+    async fn days_after_an_agreement_ended_drop_out_of_the_ledger_and_the_calendars(t) {
+        let db = &t.db;
+        let m = three(db).await;
+        let a = in_force(db, &m).await;
+        let now = at("2027-02-01T09:00:00Z");
+        let (r, _) = requests::create_request(db, m.borsdorf, sample_cover_request(day(2027, 3, 1), day(2027, 3, 12)), &Actor::user(1), now).await.unwrap();
+        let (o, _) = offers::create_offer(db, m.brandis, sample_offer(r.id, day(2027, 3, 1), day(2027, 3, 12), 8), &Actor::user(2), now).await.unwrap();
+        offers::accept_offers(db, r.id, r.version, m.borsdorf, &[o.id], &Actor::user(1), now).await.unwrap();
+        assert_eq!(ledger::ledger(db, &a).await.unwrap()[0].minutes, 10 * 480);
+        assert_eq!(ledger::calendar_events(db, m.brandis).await.unwrap().len(), 10);
+
+        // Borsdorf ends it on Wednesday 3 March: three days remain, 24 h × 42,50 € = 1.020 €.
+        let (ended, _) = agreements::end_agreement(db, a.id, a.version, m.borsdorf, Some(day(2027, 3, 3)), &Actor::user(1), now).await.unwrap();
+        let rows = ledger::ledger(db, &ended).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].minutes, rows[0].amount_cents), (3 * 480, Some(102_000)));
+        for who in [m.brandis, m.borsdorf] {
+            let days: Vec<_> = ledger::calendar_events(db, who).await.unwrap().into_iter().map(|e| e.day).collect();
+            assert_eq!(days, [day(2027, 3, 1), day(2027, 3, 2), day(2027, 3, 3)]);
+        }
+    }
+
+    async fn the_admin_records_an_agreement_between_two_members_and_every_party_must_confirm_it(t) {
+        let db = &t.db;
+        let m = three(db).await;
+        let now = at("2026-12-01T09:00:00Z");
+        let err = agreements::create_agreement_for_parties(db, sample_agreement(vec![m.brandis], day(2027, 1, 1)), &Actor::user(9), now).await.unwrap_err();
+        let DomainError::Validation(e) = err else { panic!("{err:?}") };
+        assert_eq!(e.for_field("parties").collect::<Vec<_>>(), ["Eine Vereinbarung braucht mindestens zwei beteiligte Kommunen."]);
+        assert_eq!(agreement::Entity::find().count(db).await.unwrap(), 0, "nothing stored");
+
+        let (a, notices) = agreements::create_agreement_for_parties(db, sample_agreement(vec![m.brandis, m.borsdorf], day(2027, 1, 1)), &Actor::user(9), now).await.unwrap();
+        let mut told: Vec<&str> = notices.iter().map(|n| n.to_email.as_str()).collect();
+        told.sort_unstable();
+        assert_eq!(told, ["personal@borsdorf.de", "personal@brandis.de"], "every party is asked");
+        let view = agreements::find_any(db, a.id).await.unwrap().unwrap();
+        assert_eq!(view.confirmed_count(), 0, "nobody confirmed by the admin recording it");
+        assert_eq!(agreements::list_all(db).await.unwrap().len(), 1);
+        let (from, until) = (day(2027, 3, 1), day(2027, 3, 12));
+        agreements::confirm_agreement(db, a.id, a.version, m.brandis, &Actor::user(2), now).await.unwrap();
+        assert!(visibility::partners_for(db, m.borsdorf, TaskArea::Meldewesen, from, until).await.unwrap().is_empty(), "Borsdorf has not confirmed");
+        agreements::confirm_agreement(db, a.id, a.version, m.borsdorf, &Actor::user(1), now).await.unwrap();
+        assert_eq!(visibility::partners_for(db, m.borsdorf, TaskArea::Meldewesen, from, until).await.unwrap(), [(m.brandis, a.id)]);
+        let trail: Vec<AuditAction> = audit::history(db, AuditEntity::Agreement, a.id).await.unwrap().into_iter().map(|e| e.action).collect();
+        assert_eq!(trail, [AuditAction::Created, AuditAction::Confirmed, AuditAction::Confirmed]);
+    }
+
+    async fn a_morning_and_an_afternoon_request_of_the_same_days_do_not_clash(t) {
+        let db = &t.db;
+        let m = three(db).await;
+        in_force(db, &m).await;
+        let now = at("2027-02-01T09:00:00Z");
+        let half = |part, from, until| {
+            let mut d = sample_cover_request(from, until);
+            d.day_part = part;
+            d.minutes_per_day = 4 * 60;
+            d
+        };
+        requests::create_request(db, m.borsdorf, half(DayPart::Morning, day(2027, 3, 1), day(2027, 3, 5)), &Actor::user(1), now).await.unwrap();
+        requests::create_request(db, m.borsdorf, half(DayPart::Afternoon, day(2027, 3, 1), day(2027, 3, 5)), &Actor::user(1), now).await.unwrap();
+        for part in [DayPart::Morning, DayPart::Afternoon, DayPart::Full] {
+            let err = requests::create_request(db, m.borsdorf, half(part, day(2027, 3, 3), day(2027, 3, 4)), &Actor::user(1), now).await.unwrap_err();
+            assert!(matches!(&err, DomainError::Validation(e) if e.for_field("starts_on").count() == 1), "{part:?}: {err:?}");
+        }
+        assert_eq!(cover_request::Entity::find().count(db).await.unwrap(), 2);
     }
 
     async fn a_feed_token_reads_only_its_own_municipality_and_purpose_and_rotation_revokes_it(t) {

@@ -255,6 +255,10 @@ routes! {
     post "/verwaltung/zusammenarbeit/kalender" Officer => cooperation::calendar::rotate_calendar;
     post "/verwaltung/zusammenarbeit/kalender/widerrufen" Officer => cooperation::calendar::revoke_calendar;
     get "/kalender/vertretungen/{file}" Public => cooperation::calendar::cover_ics;
+    get "/verwaltung/admin/vereinbarungen" Admin => cooperation::agreements::show_admin_agreements;
+    get "/verwaltung/admin/vereinbarungen/neu" Admin => cooperation::agreements::new_admin_agreement;
+    post "/verwaltung/admin/vereinbarungen" Admin => cooperation::agreements::create_admin_agreement;
+    get "/verwaltung/admin/vereinbarungen/{agreement_id}" Admin => cooperation::agreements::show_admin_agreement;
     get "/verwaltung/vereinbarungen/neu" Officer => cooperation::agreements::new_agreement;
     post "/verwaltung/vereinbarungen" Officer => cooperation::agreements::create_agreement;
     get "/verwaltung/vereinbarungen/{agreement_id}" Officer => cooperation::agreements::show_agreement;

@@ -58,9 +58,14 @@ const OFFICER: [(NavKey, &str, &str); 10] = [
     (NavKey::Profile, "/verwaltung/profil", "Arbeitgeberprofil"),
     (NavKey::Statistics, "/verwaltung/statistik", "Statistik"),
 ];
-const ADMIN: [(NavKey, &str, &str); 5] = [
+const ADMIN: [(NavKey, &str, &str); 6] = [
     (NavKey::Admin, "/verwaltung/admin", "Kommunen und Zugänge"),
     (NavKey::Overview, "/verwaltung/admin/anzeigen", "Anzeigen"),
+    (
+        NavKey::Cooperation,
+        "/verwaltung/admin/vereinbarungen",
+        "Vereinbarungen",
+    ),
     (
         NavKey::Sources,
         "/verwaltung/admin/quellen",

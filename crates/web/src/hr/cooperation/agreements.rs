@@ -1,6 +1,7 @@
 //! Agreements in the workspace: record one, edit it (its recorder), confirm it and end it (any
 //! party), and the hours ledger with its CSV. A municipality that is not a party gets "not
-//! found" on every address of the agreement.
+//! found" on every address of the agreement. The platform admin records agreements between
+//! any two or more members and reads every agreement (`/verwaltung/admin/vereinbarungen`).
 
 use askama::Template;
 use axum::Form;
@@ -22,9 +23,10 @@ use crate::hr::form::agreement::{self, AgreementForm};
 use crate::hr::form::{Outcome, Submitted, parse_date, version};
 use crate::hr::nav::{HrNav, NavKey, meta};
 use crate::hr::notice::{Notice, NoticeQuery};
-use crate::hr::session::Officer;
+use crate::hr::session::{Admin, Officer};
 use crate::page::{Meta, render_status};
 use crate::{AppError, AppResult, AppState};
+use jobboard_domain::accounts::SignedIn;
 
 #[derive(Template)]
 #[template(path = "hr/agreement_editor.html")]
@@ -36,6 +38,8 @@ struct EditorPage {
     version: i32,
     form: AgreementForm,
     error_links: Vec<(String, String)>,
+    /// Recorded by the platform admin: no party confirms by saving.
+    admin: bool,
 }
 
 pub struct PartyRow {
@@ -77,7 +81,12 @@ struct DetailPage {
     /// File name of the signed document, if one is on file.
     document: Option<String>,
     document_error: String,
+    /// The platform admin's read-only view: no actions, no downloads.
+    admin: bool,
 }
+
+/// The platform admin's list of every agreement.
+const ADMIN_LIST: &str = "/verwaltung/admin/vereinbarungen";
 
 /// Agreement `id` if the officer's municipality is a party.
 pub(super) async fn load(state: &AppState, officer: &Officer, id: i64) -> AppResult<AgreementView> {
@@ -88,17 +97,19 @@ pub(super) async fn load(state: &AppState, officer: &Officer, id: i64) -> AppRes
 
 async fn editor(
     state: &AppState,
-    officer: &Officer,
+    session: &SignedIn,
     status: StatusCode,
     existing: Option<(i64, i32)>,
     form: AgreementForm,
 ) -> AppResult<Response> {
+    let admin = session.user.role == jobboard_domain::accounts::Role::Admin;
     let (heading, action, version) = match existing {
         Some((id, v)) => (
             "Vereinbarung bearbeiten".to_owned(),
             format!("/verwaltung/vereinbarungen/{id}"),
             v,
         ),
+        None if admin => ("Neue Vereinbarung".to_owned(), ADMIN_LIST.to_owned(), 0),
         None => (
             "Neue Vereinbarung".to_owned(),
             "/verwaltung/vereinbarungen".to_owned(),
@@ -107,12 +118,13 @@ async fn editor(
     };
     let page = EditorPage {
         meta: meta(state, &heading),
-        nav: HrNav::new(&officer.session, NavKey::Cooperation),
+        nav: HrNav::new(session, NavKey::Cooperation),
         heading,
         action,
         version,
         error_links: form.error_links(),
         form,
+        admin,
     };
     Ok(render_status(status, &page)?)
 }
@@ -124,10 +136,10 @@ pub async fn new_agreement(State(state): State<AppState>, officer: Officer) -> A
     let form = AgreementForm::new(
         &s,
         &members,
-        officer.municipality_id,
+        Some(officer.municipality_id),
         ValidationErrors::default(),
     );
-    editor(&state, &officer, StatusCode::OK, None, form).await
+    editor(&state, &officer.session, StatusCode::OK, None, form).await
 }
 
 pub async fn create_agreement(
@@ -137,7 +149,7 @@ pub async fn create_agreement(
 ) -> AppResult<Response> {
     let members = state.members().await?;
     let s = Submitted::new(pairs);
-    let (draft, mut errors) = agreement::parse(&s, &members, officer.municipality_id);
+    let (draft, mut errors) = agreement::parse(&s, &members, Some(officer.municipality_id));
     if errors.is_empty() {
         let actor = officer.session.user.actor();
         let created = domain::create_agreement(
@@ -157,10 +169,10 @@ pub async fn create_agreement(
             Outcome::Stale(e) => return Err(e.into()),
         }
     }
-    let form = AgreementForm::new(&s, &members, officer.municipality_id, errors);
+    let form = AgreementForm::new(&s, &members, Some(officer.municipality_id), errors);
     editor(
         &state,
-        &officer,
+        &officer.session,
         StatusCode::UNPROCESSABLE_ENTITY,
         None,
         form,
@@ -190,11 +202,11 @@ pub async fn edit_agreement(
     let form = AgreementForm::new(
         &s,
         &members,
-        officer.municipality_id,
+        Some(officer.municipality_id),
         ValidationErrors::default(),
     );
     let existing = Some((id, view.agreement.version));
-    editor(&state, &officer, StatusCode::OK, existing, form).await
+    editor(&state, &officer.session, StatusCode::OK, existing, form).await
 }
 
 pub async fn update_agreement(
@@ -208,7 +220,7 @@ pub async fn update_agreement(
     let members = state.members().await?;
     let s = Submitted::new(pairs);
     let version = version(&s)?;
-    let (draft, mut errors) = agreement::parse(&s, &members, officer.municipality_id);
+    let (draft, mut errors) = agreement::parse(&s, &members, Some(officer.municipality_id));
     if errors.is_empty() {
         let actor = officer.session.user.actor();
         let saved =
@@ -222,9 +234,9 @@ pub async fn update_agreement(
             Outcome::Stale(e) => return Err(e.into()),
         }
     }
-    let form = AgreementForm::new(&s, &members, officer.municipality_id, errors);
+    let form = AgreementForm::new(&s, &members, Some(officer.municipality_id), errors);
     let status = StatusCode::UNPROCESSABLE_ENTITY;
-    editor(&state, &officer, status, Some((id, version)), form).await
+    editor(&state, &officer.session, status, Some((id, version)), form).await
 }
 
 pub(super) async fn detail_page(
@@ -235,8 +247,22 @@ pub(super) async fn detail_page(
     notice: String,
     errors: ValidationErrors,
 ) -> AppResult<Response> {
+    let own = Some(officer.municipality_id);
+    render_detail(state, &officer.session, own, view, status, notice, errors).await
+}
+
+/// The page of an agreement for the officer of party `own`, or (`None`) the platform admin.
+async fn render_detail(
+    state: &AppState,
+    session: &SignedIn,
+    own: Option<i64>,
+    view: AgreementView,
+    status: StatusCode,
+    notice: String,
+    errors: ValidationErrors,
+) -> AppResult<Response> {
     let members = state.members().await?;
-    let own = officer.municipality_id;
+    let party = own.is_some();
     let a = &view.agreement;
     let today = berlin::today(Utc::now());
     let ledger = ledger::ledger(&state.db, a)
@@ -255,7 +281,7 @@ pub(super) async fn detail_page(
         .collect();
     let page = DetailPage {
         meta: meta(state, &a.title),
-        nav: HrNav::new(&officer.session, NavKey::Cooperation),
+        nav: HrNav::new(session, NavKey::Cooperation),
         notice,
         id: a.id,
         version: a.version,
@@ -292,9 +318,9 @@ pub(super) async fn detail_page(
                     .unwrap_or_else(|| "noch nicht bestätigt".to_owned()),
             })
             .collect(),
-        can_confirm: a.ended_on.is_none() && !view.has_confirmed(own),
-        can_edit: a.ended_on.is_none() && a.municipality_id == own,
-        can_end: a.ended_on.is_none(),
+        can_confirm: a.ended_on.is_none() && own.is_some_and(|m| !view.has_confirmed(m)),
+        can_edit: a.ended_on.is_none() && Some(a.municipality_id) == own,
+        can_end: party && a.ended_on.is_none(),
         ended_on: a.ended_on.map(berlin::format_date).unwrap_or_default(),
         ledger,
         end_error: errors.for_field("ended_on").collect::<Vec<_>>().join(" "),
@@ -307,6 +333,7 @@ pub(super) async fn detail_page(
             .collect::<Vec<_>>()
             .join(" "),
         error_links: crate::hr::form::error_links(&errors, |_| None),
+        admin: !party,
     };
     Ok(render_status(status, &page)?)
 }
@@ -417,9 +444,10 @@ pub async fn ledger_csv(
         sheet.row(&[
             cell(&a.title),
             r.month,
-            name_of(&members, r.provider),
-            name_of(&members, r.receiver),
-            decimal(r.minutes * 100 / 60),
+            cell(&name_of(&members, r.provider)),
+            cell(&name_of(&members, r.receiver)),
+            // Hours to the hundredth, rounded half up as the amount is.
+            decimal((r.minutes * 100 + 30) / 60),
             r.rate_cents
                 .map(|c| decimal(i64::from(c)))
                 .unwrap_or_default(),
@@ -427,4 +455,90 @@ pub async fn ledger_csv(
         ])?;
     }
     sheet.into_response(&format!("stunden-vereinbarung-{id}.csv"))
+}
+
+#[derive(Template)]
+#[template(path = "hr/admin_agreements.html")]
+struct AdminListPage {
+    meta: Meta,
+    nav: HrNav,
+    notice: String,
+    agreements: Vec<super::AgreementRow>,
+}
+
+/// The platform admin: every agreement of the region.
+pub async fn show_admin_agreements(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let members = state.members().await?;
+    let today = berlin::today(Utc::now());
+    let agreements = domain::list_all(&state.db)
+        .await?
+        .iter()
+        .map(|v| super::agreement_row(v, &members, None, today))
+        .collect();
+    let page = AdminListPage {
+        meta: meta(&state, "Vereinbarungen"),
+        nav: HrNav::new(&session, NavKey::Cooperation),
+        notice: q.text().to_owned(),
+        agreements,
+    };
+    Ok(render_status(StatusCode::OK, &page)?)
+}
+
+/// The platform admin's form for an agreement between any two or more members.
+pub async fn new_admin_agreement(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+) -> AppResult<Response> {
+    let members = state.members().await?;
+    let mut s = Submitted::default();
+    s.set("valid_from", berlin::today(Utc::now()).to_string());
+    let form = AgreementForm::new(&s, &members, None, ValidationErrors::default());
+    editor(&state, &session, StatusCode::OK, None, form).await
+}
+
+/// The platform admin records an agreement: nobody has confirmed it yet, every party is asked.
+pub async fn create_admin_agreement(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let members = state.members().await?;
+    let s = Submitted::new(pairs);
+    let (draft, mut errors) = agreement::parse(&s, &members, None);
+    if errors.is_empty() {
+        let actor = session.user.actor();
+        let created =
+            domain::create_agreement_for_parties(&state.db, draft, &actor, Utc::now()).await;
+        match Outcome::of(created)? {
+            Outcome::Saved((a, notices)) => {
+                send_notices(&state, notices).await;
+                return Ok(Notice::Saved.redirect(&format!("{ADMIN_LIST}/{}", a.id)));
+            }
+            Outcome::Invalid(e) => errors = e,
+            Outcome::Stale(e) => return Err(e.into()),
+        }
+    }
+    let form = AgreementForm::new(&s, &members, None, errors);
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    editor(&state, &session, status, None, form).await
+}
+
+/// The platform admin reads an agreement (its parties act on it).
+pub async fn show_admin_agreement(
+    State(state): State<AppState>,
+    Admin(session): Admin,
+    PathId(id): PathId,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let view = domain::find_any(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let notice = q.text().to_owned();
+    let status = StatusCode::OK;
+    let errors = ValidationErrors::default();
+    render_detail(&state, &session, None, view, status, notice, errors).await
 }

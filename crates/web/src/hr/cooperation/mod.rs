@@ -77,6 +77,33 @@ pub fn period(from: chrono::NaiveDate, until: chrono::NaiveDate) -> String {
     }
 }
 
+/// A line of a list of agreements; `own`: the officer's municipality (`None`: the admin).
+pub fn agreement_row(
+    v: &visibility::AgreementView,
+    members: &[Municipality],
+    own: Option<i64>,
+    today: chrono::NaiveDate,
+) -> AgreementRow {
+    AgreementRow {
+        id: v.agreement.id,
+        title: v.agreement.title.clone(),
+        parties: v
+            .party_ids()
+            .into_iter()
+            .map(|m| name_of(members, m))
+            .collect::<Vec<_>>()
+            .join(", "),
+        areas: v
+            .areas
+            .iter()
+            .map(|a| a.label())
+            .collect::<Vec<_>>()
+            .join(", "),
+        status: v.status_label(today),
+        needs_me: own.is_some_and(|m| !v.has_confirmed(m)) && v.agreement.ended_on.is_none(),
+    }
+}
+
 pub fn request_row(r: &CoverRequest, members: &[Municipality]) -> RequestRow {
     RequestRow {
         id: r.id,
@@ -108,25 +135,8 @@ pub(super) async fn overview(
     let today = berlin::today(Utc::now());
     let agreements = domain_agreements::list_for(&state.db, own_id)
         .await?
-        .into_iter()
-        .map(|v| AgreementRow {
-            id: v.agreement.id,
-            title: v.agreement.title.clone(),
-            parties: v
-                .party_ids()
-                .into_iter()
-                .map(|m| name_of(&members, m))
-                .collect::<Vec<_>>()
-                .join(", "),
-            areas: v
-                .areas
-                .iter()
-                .map(|a| a.label())
-                .collect::<Vec<_>>()
-                .join(", "),
-            status: v.status_label(today),
-            needs_me: !v.has_confirmed(own_id) && v.agreement.ended_on.is_none(),
-        })
+        .iter()
+        .map(|v| agreement_row(v, &members, Some(own_id), today))
         .collect();
     let own = domain_requests::list_own(&state.db, own_id)
         .await?

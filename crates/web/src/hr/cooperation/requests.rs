@@ -49,6 +49,10 @@ pub struct OfferRow {
     pub live: bool,
     pub mine: bool,
     pub cancel_reason: String,
+    /// Why cancelling this offer failed (its reason field), after a 422.
+    pub reason_error: String,
+    /// The reason as it was submitted, after a 422.
+    pub reason_value: String,
 }
 
 #[derive(Template)]
@@ -76,6 +80,17 @@ struct DetailPage {
     offer_form: CoverForm,
     error_links: Vec<(String, String)>,
     action_error: String,
+    /// The error and submitted value of the reason for calling the request off, after a 422.
+    reason_error: String,
+    reason_value: String,
+}
+
+/// Which action of the page failed its rules: its errors go beside its own field.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Accept,
+    CancelRequest,
+    CancelOffer(i64),
 }
 
 async fn load(state: &AppState, officer: &Officer, id: i64) -> AppResult<CoverRequest> {
@@ -173,6 +188,36 @@ fn offer_row(
         live: matches!(o.status, OfferStatus::Offered | OfferStatus::Accepted),
         mine: o.municipality_id == own,
         cancel_reason: o.cancel_reason.clone().unwrap_or_default(),
+        reason_error: String::new(),
+        reason_value: String::new(),
+    }
+}
+
+/// The errors of a failed action, with the action and the reason as submitted.
+struct Failed {
+    action: Action,
+    errors: ValidationErrors,
+    reason: String,
+}
+
+impl Failed {
+    fn none() -> Self {
+        Self {
+            action: Action::Accept,
+            errors: ValidationErrors::default(),
+            reason: String::new(),
+        }
+    }
+
+    /// The errors of the reason field of `action`, if that action failed.
+    fn reason_error(&self, action: Action) -> String {
+        if self.action != action {
+            return String::new();
+        }
+        self.errors
+            .for_field("reason")
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -183,7 +228,7 @@ async fn detail(
     status: StatusCode,
     notice: String,
     offer_form: CoverForm,
-    action_errors: ValidationErrors,
+    failed: Failed,
 ) -> AppResult<Response> {
     let members = state.members().await?;
     let own = officer.municipality_id;
@@ -193,14 +238,37 @@ async fn detail(
         .iter()
         // Partners see their own offers only, not each other's.
         .filter(|o| is_requester || o.municipality_id == own)
-        .map(|o| offer_row(o, &members, own))
+        .map(|o| {
+            let mut row = offer_row(o, &members, own);
+            row.reason_error = failed.reason_error(Action::CancelOffer(o.id));
+            if !row.reason_error.is_empty() {
+                row.reason_value.clone_from(&failed.reason);
+            }
+            row
+        })
         .collect();
     let requester = name_of(&members, r.municipality_id);
     let mut error_links = offer_form.error_links();
-    error_links.extend(crate::hr::form::error_links(&action_errors, |f| match f {
-        "offers" => Some("f-offers"),
-        _ => Some("f-cancel"),
+    // A reason error links to the reason field of the form that was sent.
+    let reason_anchor = match failed.action {
+        Action::CancelOffer(id) => format!("reason-{id}"),
+        _ => "f-reason".to_owned(),
+    };
+    error_links.extend(failed.errors.0.iter().map(|e| {
+        let target = match e.field {
+            "reason" => reason_anchor.clone(),
+            "offers" => "f-offers".to_owned(),
+            _ => "f-cancel".to_owned(),
+        };
+        (target, e.message.clone())
     }));
+    let reason_error = failed.reason_error(Action::CancelRequest);
+    let reason_value = if reason_error.is_empty() {
+        String::new()
+    } else {
+        failed.reason.clone()
+    };
+    let action_errors = failed.errors;
     let page = DetailPage {
         meta: meta(state, "Vertretungsanfrage"),
         nav: HrNav::new(&officer.session, NavKey::Cooperation),
@@ -223,12 +291,16 @@ async fn detail(
         offers,
         offer_form,
         error_links,
+        // Errors that belong to no field of their own (the choice of offers).
         action_error: action_errors
             .0
             .iter()
+            .filter(|e| e.field != "reason")
             .map(|e| e.message.as_str())
             .collect::<Vec<_>>()
             .join(" "),
+        reason_error,
+        reason_value,
     };
     Ok(render_status(status, &page)?)
 }
@@ -253,7 +325,7 @@ pub async fn show_request(
         StatusCode::OK,
         notice,
         form,
-        ValidationErrors::default(),
+        Failed::none(),
     )
     .await
 }
@@ -298,7 +370,7 @@ pub async fn create_offer(
         status,
         String::new(),
         form,
-        ValidationErrors::default(),
+        Failed::none(),
     )
     .await
 }
@@ -308,7 +380,7 @@ async fn action_failed(
     state: &AppState,
     officer: &Officer,
     r: CoverRequest,
-    errors: ValidationErrors,
+    failed: Failed,
 ) -> AppResult<Response> {
     let mut s = Submitted::default();
     s.set("starts_on", r.starts_on.to_string());
@@ -322,7 +394,7 @@ async fn action_failed(
         StatusCode::UNPROCESSABLE_ENTITY,
         String::new(),
         form,
-        errors,
+        failed,
     )
     .await
 }
@@ -353,7 +425,14 @@ pub async fn accept_offers(
             send_notices(&state, notices).await;
             Ok(to_detail(id, Notice::Accepted))
         }
-        Outcome::Invalid(e) => action_failed(&state, &officer, r, e).await,
+        Outcome::Invalid(errors) => {
+            let failed = Failed {
+                action: Action::Accept,
+                errors,
+                reason: String::new(),
+            };
+            action_failed(&state, &officer, r, failed).await
+        }
         Outcome::Stale(e) => Err(e.into()),
     }
 }
@@ -388,7 +467,14 @@ pub async fn cancel_request(
             send_notices(&state, notices).await;
             Ok(to_detail(id, Notice::CoverCancelled))
         }
-        Outcome::Invalid(e) => action_failed(&state, &officer, r, e).await,
+        Outcome::Invalid(errors) => {
+            let failed = Failed {
+                action: Action::CancelRequest,
+                errors,
+                reason: form.reason,
+            };
+            action_failed(&state, &officer, r, failed).await
+        }
         Outcome::Stale(e) => Err(e.into()),
     }
 }
@@ -419,7 +505,14 @@ pub async fn cancel_offer(
             send_notices(&state, notices).await;
             Ok(to_detail(r.id, Notice::CoverCancelled))
         }
-        Outcome::Invalid(e) => action_failed(&state, &officer, r, e).await,
+        Outcome::Invalid(errors) => {
+            let failed = Failed {
+                action: Action::CancelOffer(offer_id),
+                errors,
+                reason: form.reason,
+            };
+            action_failed(&state, &officer, r, failed).await
+        }
         Outcome::Stale(e) => Err(e.into()),
     }
 }

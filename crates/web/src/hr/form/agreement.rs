@@ -77,10 +77,11 @@ pub struct AgreementForm {
 }
 
 impl AgreementForm {
+    /// `own`: the officer's municipality, always a party; `None` for the platform admin.
     pub fn new(
         s: &Submitted,
         members: &[Municipality],
-        own: i64,
+        own: Option<i64>,
         errors: ValidationErrors,
     ) -> Self {
         let areas = s.repeated_values("area");
@@ -101,8 +102,8 @@ impl AgreementForm {
                 .map(|m| Choice {
                     value: m.id.to_string(),
                     label: m.name.clone(),
-                    checked: m.id == own || parties.contains(&m.id),
-                    fixed: m.id == own,
+                    checked: Some(m.id) == own || parties.contains(&m.id),
+                    fixed: Some(m.id) == own,
                 })
                 .collect(),
             errors,
@@ -146,11 +147,11 @@ pub fn euros(cents: i32) -> String {
     format!("{},{:02}", cents / 100, cents % 100)
 }
 
-/// The draft and every problem with it.
+/// The draft and every problem with it; `own` as for [`AgreementForm::new`].
 pub fn parse(
     s: &Submitted,
     members: &[Municipality],
-    own: i64,
+    own: Option<i64>,
 ) -> (AgreementDraft, ValidationErrors) {
     let mut p = Parser::new(s);
     let legal_form = p.choice(
@@ -175,7 +176,7 @@ pub fn parse(
         .into_iter()
         .filter(|id| members.iter().any(|m| m.id == *id))
         .collect();
-    parties.push(own);
+    parties.extend(own);
     let note = s.get("note").trim().to_owned();
     let draft = AgreementDraft {
         title: s.get("title").trim().to_owned(),
