@@ -28,20 +28,62 @@ fn csv_row(csv: &str, first: &str) -> Vec<String> {
         .collect()
 }
 
+/// An officer's mail, municipality and the cells it fills in.
+type Answer<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+
 /// Round 2030 (VFA, Gärtner, Motorsäge) answered by Brandis (hosts all, leads), Naunhof and
 /// Machern (some stations): the signed-in admin and the round's path.
 async fn answered_round(app: &jobboard_e2e::TestApp) -> (Hr, i64) {
     account(app, "admin@partheland.de", None).await;
     let admin = sign_in(app, "admin@partheland.de").await;
     let deadline = today_plus(10);
-    let resp = post(app, Some(&admin), "/verwaltung/admin/bedarf", &[("csrf", &admin.csrf), ("year", "2030"), ("deadline", &deadline), ("occupations", "vfa"), ("occupations", "gaertner"), ("course_types", "motorsaege")], None).await;
+    let resp = post(
+        app,
+        Some(&admin),
+        "/verwaltung/admin/bedarf",
+        &[
+            ("csrf", &admin.csrf),
+            ("year", "2030"),
+            ("deadline", &deadline),
+            ("occupations", "vfa"),
+            ("occupations", "gaertner"),
+            ("course_types", "motorsaege"),
+        ],
+        None,
+    )
+    .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let round = rounds::list(&app.db).await.unwrap().remove(0);
     let path = format!("/verwaltung/bedarf/{}", round.id);
-    let answers: [(&str, &str, &[(&str, &str)]); 3] = [
-        ("personal@brandis.de", "brandis", &[("o.vfa.s1", "1"), ("o.vfa.all", "1"), ("o.vfa.lead", "1"), ("c.motorsaege.n", "3")]),
-        ("personal@naunhof.de", "naunhof", &[("o.vfa.s1", "0,5"), ("o.vfa.stations", "Standesamt"), ("c.motorsaege.n", "2")]),
-        ("personal@machern.de", "machern", &[("o.vfa.s1", "0,5"), ("o.vfa.stations", "Bauhof"), ("c.motorsaege.n", "1")]),
+    let answers: [Answer; 3] = [
+        (
+            "personal@brandis.de",
+            "brandis",
+            &[
+                ("o.vfa.s1", "1"),
+                ("o.vfa.all", "1"),
+                ("o.vfa.lead", "1"),
+                ("c.motorsaege.n", "3"),
+            ],
+        ),
+        (
+            "personal@naunhof.de",
+            "naunhof",
+            &[
+                ("o.vfa.s1", "0,5"),
+                ("o.vfa.stations", "Standesamt"),
+                ("c.motorsaege.n", "2"),
+            ],
+        ),
+        (
+            "personal@machern.de",
+            "machern",
+            &[
+                ("o.vfa.s1", "0,5"),
+                ("o.vfa.stations", "Bauhof"),
+                ("c.motorsaege.n", "1"),
+            ],
+        ),
     ];
     for (mail, slug, cells) in answers {
         account(app, mail, Some(slug)).await;
@@ -49,14 +91,23 @@ async fn answered_round(app: &jobboard_e2e::TestApp) -> (Hr, i64) {
         let mut fields = vec![("csrf", hr.csrf.as_str()), ("version", "0")];
         fields.extend_from_slice(cells);
         let resp = post(app, Some(&hr), &path, &fields, None).await;
-        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{}", resp.text().await.unwrap());
+        assert_eq!(
+            resp.status(),
+            StatusCode::SEE_OTHER,
+            "{}",
+            resp.text().await.unwrap()
+        );
     }
     (admin, round.id)
 }
 
 /// Close round `id` a minute ago.
 async fn close(app: &jobboard_e2e::TestApp, id: i64) {
-    let r = survey_round::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
+    let r = survey_round::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     let mut am = r.into_active_model();
     am.closes_at = Set(Utc::now() - chrono::Duration::minutes(1));
     am.update(&app.db).await.unwrap();
@@ -130,6 +181,12 @@ e2e_tests! {
         let page = get_as(&app, &admin, &format!("/verwaltung/bedarf/{}/planung", next.id)).await.text().await.unwrap();
         assert!(page.contains("2030 wurden 1 Ausbildungsplätze im Verbund vorgeschlagen; 1 davon wurden als Anzeige angelegt, 1 davon sind besetzt, von den übrigen 0 veröffentlicht und 0 abgelaufen."), "{page}");
         assert!(!page.contains("noch nicht als besetzt markieren"));
+        // The comparison as CSV: VFA wanted 2 places then (1 + 0,5 + 0,5), none asked yet now.
+        let csv = get_as(&app, &admin, &format!("/verwaltung/bedarf/{}/vergleich.csv", next.id)).await.text().await.unwrap();
+        assert_eq!(csv_row(csv.trim_start_matches('\u{feff}'), "Beruf"), ["Beruf", "2030", "2031"]);
+        assert_eq!(csv_row(&csv, "Verwaltungsfachangestellte;"), ["Verwaltungsfachangestellte", "2", "0"]);
+        // The first round has nothing to compare with.
+        assert_eq!(get_as(&app, &admin, &format!("/verwaltung/bedarf/{id}/vergleich.csv")).await.status(), StatusCode::NOT_FOUND);
     }
 
     async fn a_joint_course_with_a_bad_provider_or_day_is_sent_back_with_german_field_errors(app) {

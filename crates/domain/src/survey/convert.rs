@@ -225,7 +225,13 @@ pub fn capped(quotas: &[(i64, i32)], max: i32) -> (i32, Vec<(i64, i32)>) {
     for &i in order.iter().take((max64 - given).max(0) as usize) {
         shares[i].1 += 1;
     }
-    (max, shares.into_iter().map(|(id, seats, _)| (id, seats)).collect())
+    (
+        max,
+        shares
+            .into_iter()
+            .map(|(id, seats, _)| (id, seats))
+            .collect(),
+    )
 }
 
 fn no_proposal() -> DomainError {

@@ -134,7 +134,10 @@ mod tests {
         };
         let note = station_note(&n).unwrap();
         assert_eq!(note.chars().count(), NOTE_MAX);
-        assert!(note.starts_with("Stationen: Bäöü, ") && note.ends_with('…'), "{note}");
+        assert!(
+            note.starts_with("Stationen: Bäöü, ") && note.ends_with('…'),
+            "{note}"
+        );
         let short = PlaceNeed {
             stations: vec!["Bauhof".into()],
             ..n

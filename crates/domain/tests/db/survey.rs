@@ -5,15 +5,15 @@
 use jobboard_domain::audit::{self, AuditAction, AuditEntity};
 use jobboard_domain::courses::{CourseStatus, mutations::draft_of};
 use jobboard_domain::entities::{survey_answer, survey_answer_occupation};
+use jobboard_domain::postings::mutations;
+use jobboard_domain::postings::publishing::{Request, transition};
 use jobboard_domain::postings::{PostingStatus, queries};
+use jobboard_domain::stats::filling::mark_filled;
 use jobboard_domain::survey::planning::{self, Taken};
 use jobboard_domain::survey::rounds::{self, RoundDraft};
 use jobboard_domain::survey::{
     AnswerDraft, CourseAnswer, GroupAnswer, OccupationAnswer, Priority, answers, convert,
 };
-use jobboard_domain::postings::mutations;
-use jobboard_domain::postings::publishing::{Request, transition};
-use jobboard_domain::stats::filling::mark_filled;
 use jobboard_domain::{Actor, DomainError, municipalities};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 

@@ -10,8 +10,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use jobboard_domain::accounts::Role;
-use jobboard_domain::survey::planning::{self, Comparison, Planning, Taken};
 use jobboard_domain::berlin;
+use jobboard_domain::survey::planning::{self, Comparison, Planning, Taken};
 use jobboard_domain::survey::{format_halves, rounds};
 use sea_orm::DatabaseConnection;
 
@@ -69,7 +69,11 @@ impl CourseForm {
         if !self.day_error.is_empty() {
             links.push((format!("day-{code}"), self.day_error.clone()));
         }
-        links.extend(self.other.iter().map(|m| (format!("joint-{code}"), m.clone())));
+        links.extend(
+            self.other
+                .iter()
+                .map(|m| (format!("joint-{code}"), m.clone())),
+        );
         links
     }
 }
@@ -145,11 +149,7 @@ pub async fn with_course_errors(
 ) -> AppResult<Response> {
     let plan = planning_for(&state.db, round_id, user).await?;
     let html = render(state, &plan, user, "", form).await?;
-    Ok((
-        StatusCode::UNPROCESSABLE_ENTITY,
-        axum::response::Html(html),
-    )
-        .into_response())
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(html)).into_response())
 }
 
 /// The page as HTML (also what the benchmark measures).
@@ -191,9 +191,7 @@ fn name_of(plan: &Planning, id: i64) -> String {
 
 /// What a proposal became as `(link, status)`: the link only where `viewer` may open it.
 pub fn taken_view(t: &Taken, viewer: Option<Viewer>) -> (String, String) {
-    let own = |owner: i64| {
-        matches!(viewer, Some(Viewer::Officer { municipality_id }) if municipality_id == owner)
-    };
+    let own = |owner: i64| matches!(viewer, Some(Viewer::Officer { municipality_id }) if municipality_id == owner);
     match t {
         Taken::Posting {
             id,
@@ -203,7 +201,10 @@ pub fn taken_view(t: &Taken, viewer: Option<Viewer>) -> (String, String) {
             filled_on,
         } => {
             let label = match filled_on {
-                Some(day) => format!("Anzeige angelegt (besetzt am {})", berlin::format_date(*day)),
+                Some(day) => format!(
+                    "Anzeige angelegt (besetzt am {})",
+                    berlin::format_date(*day)
+                ),
                 None => format!("Anzeige angelegt ({})", status.label()),
             };
             let href = match viewer {
@@ -494,4 +495,32 @@ pub async fn courses_csv(
         })
         .collect();
     csv(format!("lehrgaenge-{}.csv", plan.round.year), head, rows)
+}
+
+/// The year-over-year table: starts wanted per occupation over three years, the previous
+/// round against this one (404 for the first round, which has nothing to compare with).
+pub async fn comparison_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    let plan = planning_for(&state.db, id, &user).await?;
+    let Some(before) = rounds::previous(&state.db, &plan.round).await? else {
+        return Err(AppError::NotFound);
+    };
+    let c = planning::compare(
+        &plan,
+        &planning::plan(&planning::load(&state.db, before.id).await?),
+    );
+    let head = vec![
+        "Beruf".to_owned(),
+        c.previous_year.to_string(),
+        plan.round.year.to_string(),
+    ];
+    let rows = c
+        .starts
+        .iter()
+        .map(|(name, then, now)| vec![name.clone(), format_halves(*then), format_halves(*now)])
+        .collect();
+    csv(format!("vergleich-{}.csv", plan.round.year), head, rows)
 }
