@@ -10,7 +10,7 @@ use super::draft::AnswerDraft;
 use super::record::{RoundAnswer, load_rows};
 use super::{Answer, catalog, rounds};
 use crate::actor::Actor;
-use crate::audit::AuditAction;
+use crate::audit::{AuditAction, AuditEntity};
 use crate::berlin;
 use crate::entities::survey_answer;
 use crate::error::{DomainError, DomainResult};
@@ -89,10 +89,32 @@ where
                 actor,
                 now,
             )
-            .await?;
+            .await
+            .map_err(|e| first_answer_taken(e, expected_version))?;
             Saved { row, changed: true }
         }
     };
     txn.commit().await?;
     Ok(saved)
+}
+
+/// A colleague's first answer committed between our look and our insert (PostgreSQL lets both
+/// look at once; the unique index on round and member stops the second): the same conflict
+/// as a stale form, nothing written.
+fn first_answer_taken(e: DomainError, expected_version: i32) -> DomainError {
+    match &e {
+        DomainError::Db(db)
+            if matches!(
+                db.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            DomainError::Conflict {
+                entity: AuditEntity::SurveyAnswer,
+                expected: expected_version,
+                current: expected_version + 1,
+            }
+        }
+        _ => e,
+    }
 }

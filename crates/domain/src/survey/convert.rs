@@ -13,13 +13,16 @@ use serde_json::json;
 use super::planning::{self, Planning, course_key, place_key};
 use crate::actor::Actor;
 use crate::audit::{self, AuditAction, AuditEntity, AuditRecord};
+use crate::courses::draft::SEATS_MAX;
 use crate::courses::{Course, CourseDraft, QuotaDraft, SessionDraft};
-use crate::entities::survey_conversion;
+use crate::entities::{posting, survey_conversion};
 use crate::error::{DomainError, DomainResult};
 use crate::municipalities::Municipality;
 use crate::postings::draft::{PartnerDraft, PostingDraft};
 use crate::postings::queries::Posting;
 use crate::postings::types::Contract;
+use crate::postings::validation::REFERENCE_MAX;
+use crate::survey::Round;
 use crate::{berlin, courses, postings};
 
 /// Turn the shared-place proposal for `occupation` in `year` of round `round_id` into a draft
@@ -36,6 +39,8 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     let txn = crate::db::begin_write(db).await?;
+    // One conversion of a round at a time: a second click waits, then finds the proposal taken.
+    crate::record::lock::<Round>(&txn, round_id).await?;
     let data = planning::load(&txn, round_id).await?;
     let plan = planning::plan(&data);
     let key = place_key(occupation, year);
@@ -54,7 +59,12 @@ where
     d.kind = occ.kind;
     d.category = occ.category;
     d.title = format!("Ausbildung im Verbund: {} ({year})", occ.name);
-    d.reference_number = format!("VERBUND-{year}-{}", occ.code.to_ascii_uppercase());
+    d.reference_number = free_reference(
+        &txn,
+        lead.id,
+        &format!("VERBUND-{year}-{}", occ.code.to_ascii_uppercase()),
+    )
+    .await?;
     d.contract = Contract::FixedTerm;
     d.start_date = NaiveDate::from_ymd_opt(year, 8, 1);
     d.contract_end_date = NaiveDate::from_ymd_opt(year + 3, 7, 31);
@@ -92,6 +102,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     let txn = crate::db::begin_write(db).await?;
+    crate::record::lock::<Round>(&txn, round_id).await?;
     let data = planning::load(&txn, round_id).await?;
     let plan = planning::plan(&data);
     let key = course_key(course_type);
@@ -111,6 +122,15 @@ where
         .checked_sub_days(Days::new(14))
         .filter(|d| *d >= today)
         .unwrap_or(today);
+    let (seats, quotas) = capped(&p.course.quotas, SEATS_MAX);
+    let total = p.course.seats;
+    let share = if seats < total {
+        format!(
+            "Gemeldet wurden {total} Plätze; ein Lehrgang hat höchstens {SEATS_MAX} Plätze. Dieser Entwurf hat daher {seats} Plätze, und die Kontingente sind anteilig gekürzt. Für den übrigen Bedarf bitte weitere Lehrgänge anlegen."
+        )
+    } else {
+        "Jede Kommune hat ein Kontingent in Höhe ihres gemeldeten Bedarfs.".to_owned()
+    };
     let d = CourseDraft {
         title: format!("{} – gemeinsamer Lehrgang {}", kind.name, plan.round.year),
         category: kind.category,
@@ -119,13 +139,13 @@ where
             plan.round.year
         ),
         description: format!(
-            "Gemeinsamer Lehrgang aus der Bedarfsabfrage {}: {} Beschäftigte aus {} Kommunen brauchen „{}“. Jede Kommune hat ein Kontingent in Höhe ihres gemeldeten Bedarfs.",
+            "Gemeinsamer Lehrgang aus der Bedarfsabfrage {}: {} Beschäftigte aus {} Kommunen brauchen „{}“. {share}",
             plan.round.year,
-            p.course.seats,
+            total,
             p.course.quotas.len(),
             kind.name
         ),
-        seats: p.course.seats,
+        seats,
         registration_deadline: deadline,
         cost_cents: 0,
         contact_email: Some(provider.contact_email.clone()),
@@ -136,11 +156,9 @@ where
             .map(|q| q.0)
             .filter(|id| *id != provider_id)
             .collect(),
-        quotas: p
-            .course
-            .quotas
-            .iter()
-            .map(|&(municipality_id, seats)| QuotaDraft {
+        quotas: quotas
+            .into_iter()
+            .map(|(municipality_id, seats)| QuotaDraft {
                 municipality_id,
                 seats,
             })
@@ -158,6 +176,62 @@ where
     remember(&txn, round_id, &key, None, Some(course.id), actor, now).await?;
     txn.commit().await?;
     Ok(course)
+}
+
+/// `stem` if the member `municipality_id` has no posting with that reference yet, else
+/// `stem-2`, `stem-3`, … (references are unique per member; rounds and years repeat stems).
+async fn free_reference(
+    db: &impl ConnectionTrait,
+    municipality_id: i64,
+    stem: &str,
+) -> DomainResult<String> {
+    use sea_orm::{EntityTrait, PaginatorTrait, QueryFilter};
+    let stem: String = stem.chars().take(REFERENCE_MAX - 6).collect();
+    let mut candidate = stem.clone();
+    for n in 2.. {
+        let taken = posting::Entity::find()
+            .filter(posting::Column::MunicipalityId.eq(municipality_id))
+            .filter(posting::Column::ReferenceNumber.eq(candidate.as_str()))
+            .count(db)
+            .await?;
+        if taken == 0 {
+            break;
+        }
+        candidate = format!("{stem}-{n}");
+    }
+    Ok(candidate)
+}
+
+/// Seats and quotas for `quotas` (member, demand) within `max` seats: as demanded when the
+/// total fits, else `max` seats shared in proportion to demand (largest remainders first, at
+/// least one seat each).
+pub fn capped(quotas: &[(i64, i32)], max: i32) -> (i32, Vec<(i64, i32)>) {
+    let total: i64 = quotas.iter().map(|q| i64::from(q.1)).sum();
+    if total <= i64::from(max) {
+        return (total as i32, quotas.to_vec());
+    }
+    let max64 = i64::from(max);
+    let mut shares: Vec<(i64, i32, i64)> = quotas
+        .iter()
+        .map(|&(id, demand)| {
+            let exact = i64::from(demand) * max64;
+            let seats = (exact / total).max(1);
+            (id, seats as i32, exact % total)
+        })
+        .collect();
+    let given: i64 = shares.iter().map(|s| i64::from(s.1)).sum();
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(shares[i].2), shares[i].0));
+    for &i in order.iter().take((max64 - given).max(0) as usize) {
+        shares[i].1 += 1;
+    }
+    (
+        max,
+        shares
+            .into_iter()
+            .map(|(id, seats, _)| (id, seats))
+            .collect(),
+    )
 }
 
 fn no_proposal() -> DomainError {
@@ -263,4 +337,27 @@ async fn remember(
     };
     audit::record(db, record, now).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demand_within_the_seats_of_a_course_keeps_its_quotas() {
+        assert_eq!(capped(&[(1, 3), (2, 2)], 500), (5, vec![(1, 3), (2, 2)]));
+        assert_eq!(capped(&[(1, 500)], 500), (500, vec![(1, 500)]));
+    }
+
+    #[test]
+    fn demand_beyond_the_seats_of_a_course_is_shared_in_proportion() {
+        // 1000 + 400 + 1 = 1401 for 500 seats: 356,9 / 142,8 / 0,36 → at least one each.
+        let (seats, quotas) = capped(&[(1, 1000), (2, 400), (3, 1)], 500);
+        assert_eq!(seats, 500);
+        assert_eq!(quotas, [(1, 357), (2, 142), (3, 1)]);
+        assert_eq!(quotas.iter().map(|q| q.1).sum::<i32>(), 500);
+        assert!(quotas.iter().all(|q| (1..=500).contains(&q.1)));
+        // Ties: the lower id first.
+        assert_eq!(capped(&[(2, 1000), (1, 1000)], 501).1, [(2, 250), (1, 251)]);
+    }
 }

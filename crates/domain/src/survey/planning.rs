@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, prelude::*};
 
 use super::catalog::{self, Catalog};
@@ -23,10 +24,17 @@ use crate::postings::types::PostingStatus;
 pub enum Taken {
     Posting {
         id: i64,
+        /// The member that owns it (whose officers may open it).
+        owner: i64,
+        reference: String,
         status: PostingStatus,
+        /// The day it was marked filled („besetzt“; it is archived then).
+        filled_on: Option<NaiveDate>,
     },
     Course {
         id: i64,
+        /// The member that provides it (whose officers may open it).
+        owner: i64,
         status: CourseStatus,
     },
     /// Its posting or course was deleted since.
@@ -77,32 +85,42 @@ async fn taken(db: &impl ConnectionTrait, round_id: i64) -> DomainResult<HashMap
         .await?;
     let posting_ids: Vec<i64> = conversions.iter().filter_map(|c| c.posting_id).collect();
     let course_ids: Vec<i64> = conversions.iter().filter_map(|c| c.course_id).collect();
-    let postings: HashMap<i64, PostingStatus> = posting::Entity::find()
+    let postings: HashMap<i64, Taken> = posting::Entity::find()
         .filter(posting::Column::Id.is_in(posting_ids))
         .all(db)
         .await?
         .into_iter()
-        .map(|p| (p.id, p.status))
+        .map(|p| {
+            let t = Taken::Posting {
+                id: p.id,
+                owner: p.municipality_id,
+                reference: p.reference_number,
+                status: p.status,
+                filled_on: p.filled_on,
+            };
+            (p.id, t)
+        })
         .collect();
-    let courses: HashMap<i64, CourseStatus> = course::Entity::find()
+    let courses: HashMap<i64, Taken> = course::Entity::find()
         .filter(course::Column::Id.is_in(course_ids))
         .all(db)
         .await?
         .into_iter()
-        .map(|c| (c.id, c.status))
+        .map(|c| {
+            let t = Taken::Course {
+                id: c.id,
+                owner: c.municipality_id,
+                status: c.status,
+            };
+            (c.id, t)
+        })
         .collect();
     Ok(conversions
         .into_iter()
         .map(|c| {
             let t = match (c.posting_id, c.course_id) {
-                (Some(id), _) if postings.contains_key(&id) => Taken::Posting {
-                    id,
-                    status: postings[&id],
-                },
-                (_, Some(id)) if courses.contains_key(&id) => Taken::Course {
-                    id,
-                    status: courses[&id],
-                },
+                (Some(id), _) if postings.contains_key(&id) => postings[&id].clone(),
+                (_, Some(id)) if courses.contains_key(&id) => courses[&id].clone(),
                 _ => Taken::Gone,
             };
             (c.proposal_key, t)
@@ -383,9 +401,11 @@ pub struct Comparison {
     /// `(occupation, starts wanted over three years then, now)` in half places.
     pub starts: Vec<(String, i32, i32)>,
     /// Shared places the previous round proposed, how many became postings, and of those how
-    /// many are published now and how many expired (postings cannot be marked filled yet).
+    /// many were marked filled („besetzt“, archived with the day) and how many of the others
+    /// are published now and how many expired.
     pub proposed: usize,
     pub posted: usize,
+    pub filled: usize,
     pub published: usize,
     pub expired: usize,
 }
@@ -405,11 +425,20 @@ pub fn compare(now: &Planning, before: &Planning) -> Comparison {
             names.push((s.occupation.clone(), s.name.clone()));
         }
     }
-    let posting_status = |p: &PlaceProposal| match p.taken {
-        Some(Taken::Posting { status, .. }) => Some(status),
+    let posting_status = |p: &PlaceProposal| match &p.taken {
+        Some(Taken::Posting {
+            status, filled_on, ..
+        }) => Some((*status, filled_on.is_some())),
         _ => None,
     };
-    let statuses: Vec<PostingStatus> = before.places.iter().filter_map(posting_status).collect();
+    let statuses: Vec<(PostingStatus, bool)> =
+        before.places.iter().filter_map(posting_status).collect();
+    let open_in = |wanted: PostingStatus| {
+        statuses
+            .iter()
+            .filter(|(status, filled)| *status == wanted && !filled)
+            .count()
+    };
     Comparison {
         previous_year: before.round.year,
         starts: names
@@ -418,13 +447,8 @@ pub fn compare(now: &Planning, before: &Planning) -> Comparison {
             .collect(),
         proposed: before.places.len(),
         posted: statuses.len(),
-        published: statuses
-            .iter()
-            .filter(|s| **s == PostingStatus::Published)
-            .count(),
-        expired: statuses
-            .iter()
-            .filter(|s| **s == PostingStatus::Expired)
-            .count(),
+        filled: statuses.iter().filter(|(_, filled)| *filled).count(),
+        published: open_in(PostingStatus::Published),
+        expired: open_in(PostingStatus::Expired),
     }
 }

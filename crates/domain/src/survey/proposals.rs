@@ -12,6 +12,8 @@
 
 use std::cmp::Reverse;
 
+use crate::postings::validation::NOTE_MAX;
+
 /// What one member answered for one occupation and year.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlaceNeed {
@@ -75,14 +77,21 @@ fn station_score(n: &PlaceNeed) -> usize {
     }
 }
 
-/// „Stationen: Bürgerbüro, Kämmerei“, „alle Stationen“, or nothing when it names none.
+/// „Stationen: Bürgerbüro, Kämmerei“, „alle Stationen“, or nothing when it names none; at
+/// most a partner note's [`NOTE_MAX`] characters (a long list ends in „…“).
 pub fn station_note(n: &PlaceNeed) -> Option<String> {
     if n.hosts_all {
         Some("alle Stationen".to_owned())
     } else if n.stations.is_empty() {
         None
     } else {
-        Some(format!("Stationen: {}", n.stations.join(", ")))
+        let note = format!("Stationen: {}", n.stations.join(", "));
+        if note.chars().count() <= NOTE_MAX {
+            return Some(note);
+        }
+        let mut short: String = note.chars().take(NOTE_MAX - 1).collect();
+        short.push('…');
+        Some(short)
     }
 }
 
@@ -111,6 +120,30 @@ pub fn joint_course(demand: &[(i64, i32)]) -> Option<JointCourse> {
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_station_list_is_cut_to_a_partner_note_at_a_character_boundary() {
+        // 500 characters of stations (the answer's limit), with umlauts at the cut.
+        let stations: Vec<String> = (0..100).map(|_| "Bäöü".to_owned()).collect();
+        let n = PlaceNeed {
+            municipality_id: 1,
+            halves: 1,
+            hosts_all: false,
+            stations,
+            offers_lead: false,
+        };
+        let note = station_note(&n).unwrap();
+        assert_eq!(note.chars().count(), NOTE_MAX);
+        assert!(
+            note.starts_with("Stationen: Bäöü, ") && note.ends_with('…'),
+            "{note}"
+        );
+        let short = PlaceNeed {
+            stations: vec!["Bauhof".into()],
+            ..n
+        };
+        assert_eq!(station_note(&short).unwrap(), "Stationen: Bauhof");
+    }
 
     fn need(id: i64, halves: i32, hosts_all: bool, stations: &[&str], lead: bool) -> PlaceNeed {
         PlaceNeed {

@@ -5,13 +5,16 @@
 use jobboard_domain::audit::{self, AuditAction, AuditEntity};
 use jobboard_domain::courses::{CourseStatus, mutations::draft_of};
 use jobboard_domain::entities::{survey_answer, survey_answer_occupation};
+use jobboard_domain::postings::mutations;
+use jobboard_domain::postings::publishing::{Request, transition};
 use jobboard_domain::postings::{PostingStatus, queries};
+use jobboard_domain::stats::filling::mark_filled;
 use jobboard_domain::survey::planning::{self, Taken};
 use jobboard_domain::survey::rounds::{self, RoundDraft};
 use jobboard_domain::survey::{
     AnswerDraft, CourseAnswer, GroupAnswer, OccupationAnswer, Priority, answers, convert,
 };
-use jobboard_domain::{Actor, DomainError};
+use jobboard_domain::{Actor, DomainError, municipalities};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use crate::fixtures::*;
@@ -172,9 +175,9 @@ db_tests! {
         assert!(!d.partners.contains(&naunhof));
 
         let plan = planning::plan(&planning::load(db, round.id).await.unwrap());
-        assert_eq!(plan.places[0].taken, Some(Taken::Posting { id: posting.id, status: PostingStatus::Draft }));
+        assert_eq!(plan.places[0].taken, Some(Taken::Posting { id: posting.id, owner: brandis, reference: "VERBUND-2027-VFA".into(), status: PostingStatus::Draft, filled_on: None }));
         let saw = plan.joint_courses.iter().find(|p| p.course_type == "motorsaege").unwrap();
-        assert_eq!(saw.taken, Some(Taken::Course { id: c.id, status: CourseStatus::Draft }));
+        assert_eq!(saw.taken, Some(Taken::Course { id: c.id, owner: naunhof, status: CourseStatus::Draft }));
         let trail = audit::history(db, AuditEntity::SurveyRound, round.id).await.unwrap();
         assert_eq!(trail.iter().map(|e| e.action).collect::<Vec<_>>(), [AuditAction::Created, AuditAction::ProposalTaken, AuditAction::ProposalTaken]);
     }
@@ -251,5 +254,107 @@ db_tests! {
         let DomainError::Validation(e) = err else { panic!("{err:?}") };
         assert_eq!(e.0.iter().map(|f| f.field).collect::<Vec<_>>(), ["year", "deadline", "occupations"]);
         assert_eq!(rounds::list(db).await.unwrap().len(), 1);
+    }
+
+    async fn the_comparison_counts_shared_places_whose_postings_were_filled(t) {
+        let db = &t.db;
+        let before = open_round(db).await;
+        answer_all(db, before.id).await;
+        let actor = Actor::user(1);
+        let p = convert::to_posting(db, before.id, "vfa", 2027, &actor, at(NOW)).await.unwrap();
+        let p = transition(db, p.id, p.version, Request::Publish, &actor, at(NOW)).await.unwrap();
+        let later = at("2026-12-20T10:00:00Z");
+        mark_filled(db, p.id, p.version, day(2026, 12, 18), &actor, later).await.unwrap();
+        let draft = RoundDraft { year: 2028, deadline: day(2027, 12, 31), occupations: vec!["vfa".into()], course_types: vec![] };
+        let now = rounds::open_round(db, draft, &actor, later).await.unwrap();
+        let previous = planning::plan(&planning::load(db, before.id).await.unwrap());
+        let Some(Taken::Posting { status, filled_on, .. }) = &previous.places[0].taken else { panic!("{:?}", previous.places[0]) };
+        assert_eq!((*status, *filled_on), (PostingStatus::Archived, Some(day(2026, 12, 18))));
+        let c = planning::compare(&planning::plan(&planning::load(db, now.id).await.unwrap()), &previous);
+        assert_eq!((c.previous_year, c.proposed, c.posted, c.filled, c.published, c.expired), (2027, 1, 1, 1, 0, 0));
+    }
+
+    async fn a_taken_reference_a_long_station_list_and_demand_beyond_a_course_still_become_drafts(t) {
+        let db = &t.db;
+        let round = open_round(db).await;
+        let brandis = municipality_id(db, "brandis").await;
+        let naunhof = municipality_id(db, "naunhof").await;
+        let machern = municipality_id(db, "machern").await;
+        let actor = Actor::user(1);
+        // A posting of an earlier round (or made by hand) holds the reference already.
+        mutations::create_posting(db, brandis, draft("VERBUND-2027-VFA", day(2027, 3, 31)), &actor, at(NOW)).await.unwrap();
+        // Naunhof names 83 stations: 496 characters, within the answer's 500, but with
+        // „Stationen: “ longer than a partner note may be.
+        let stations = vec!["Bäöü"; 83].join(", ");
+        assert_eq!(stations.chars().count(), 496);
+        let mut three = answers_of_three();
+        three[0].1.courses = vec![course("motorsaege", 1000)];
+        three[1].1.occupations[0].stations = stations;
+        three[1].1.courses = vec![course("motorsaege", 400)];
+        for (slug, d) in three {
+            let m = municipality_id(db, slug).await;
+            answers::save_answer(db, round.id, m, 0, d, &Actor::user(2), at(NOW)).await.unwrap();
+        }
+        let posting = convert::to_posting(db, round.id, "vfa", 2027, &actor, at(NOW)).await.unwrap();
+        assert_eq!((posting.municipality_id, posting.reference_number.as_str()), (brandis, "VERBUND-2027-VFA-2"));
+        let note = queries::partners_of(db, posting.id).await.unwrap().into_iter().find(|p| p.municipality_id == naunhof).unwrap().note.unwrap();
+        assert_eq!(note.chars().count(), 500);
+        assert!(note.starts_with("Stationen: Bäöü, Bäöü") && note.ends_with('…'), "{note}");
+
+        // 1,401 staff need the course; a course has at most 500 seats.
+        let c = convert::to_course(db, round.id, "motorsaege", naunhof, day(2027, 3, 15), &actor, at(NOW)).await.unwrap();
+        assert_eq!(c.seats, 500);
+        assert!(c.description.contains("Gemeldet wurden 1401 Plätze; ein Lehrgang hat höchstens 500 Plätze"), "{}", c.description);
+        let mut quotas: Vec<_> = draft_of(db, &c).await.unwrap().quotas.iter().map(|q| (q.municipality_id, q.seats)).collect();
+        quotas.sort();
+        let mut expected = vec![(brandis, 357), (naunhof, 142), (machern, 1)];
+        expected.sort();
+        assert_eq!(quotas, expected);
+    }
+
+    async fn first_answers_saved_at_the_same_time_end_in_one_answer_and_one_conflict(t) {
+        let db = &t.db;
+        let round = open_round(db).await;
+        let members = municipalities::list(db).await.unwrap();
+        let (one, other) = (Actor::user(2), Actor::user(3));
+        for m in &members {
+            let mine = AnswerDraft { courses: vec![course("motorsaege", 1)], ..Default::default() };
+            let theirs = AnswerDraft { courses: vec![course("motorsaege", 2)], ..Default::default() };
+            let (a, b) = tokio::join!(
+                answers::save_answer(db, round.id, m.id, 0, mine, &one, at(NOW)),
+                answers::save_answer(db, round.id, m.id, 0, theirs, &other, at(NOW)),
+            );
+            let (saved, refused) = match (a, b) {
+                (Ok(s), Err(e)) | (Err(e), Ok(s)) => (s, e),
+                other => panic!("{}: one save, one conflict expected: {other:?}", m.name),
+            };
+            assert_eq!(saved.row.version, 1);
+            assert!(matches!(refused, DomainError::Conflict { entity: AuditEntity::SurveyAnswer, expected: 0, current: 1 }), "{refused:?}");
+        }
+        assert_eq!(survey_answer::Entity::find().count(db).await.unwrap(), members.len() as u64);
+    }
+
+    async fn a_double_click_on_a_proposal_makes_one_draft_and_refuses_the_second(t) {
+        let db = &t.db;
+        let round = open_round(db).await;
+        answer_all(db, round.id).await;
+        let naunhof = municipality_id(db, "naunhof").await;
+        let actor = Actor::user(1);
+        let (a, b) = tokio::join!(
+            convert::to_posting(db, round.id, "vfa", 2027, &actor, at(NOW)),
+            convert::to_posting(db, round.id, "vfa", 2027, &actor, at(NOW)),
+        );
+        assert!(a.is_ok() != b.is_ok(), "{a:?} {b:?}");
+        let err = a.err().or(b.err()).unwrap();
+        assert!(matches!(err, DomainError::Refused(_)), "{err:?}");
+        let (a, b) = tokio::join!(
+            convert::to_course(db, round.id, "motorsaege", naunhof, day(2027, 3, 15), &actor, at(NOW)),
+            convert::to_course(db, round.id, "motorsaege", naunhof, day(2027, 3, 15), &actor, at(NOW)),
+        );
+        assert!(a.is_ok() != b.is_ok(), "{a:?} {b:?}");
+        let err = a.err().or(b.err()).unwrap();
+        assert!(matches!(err, DomainError::Refused(_)), "{err:?}");
+        let trail = audit::history(db, AuditEntity::SurveyRound, round.id).await.unwrap();
+        assert_eq!(trail.iter().filter(|e| e.action == AuditAction::ProposalTaken).count(), 2);
     }
 }

@@ -249,6 +249,7 @@ routes! {
     get "/verwaltung/bedarf/{round_id}/ausbildung.csv" SignedIn => survey::planning::starts_csv;
     get "/verwaltung/bedarf/{round_id}/abgaenge.csv" SignedIn => survey::planning::groups_csv;
     get "/verwaltung/bedarf/{round_id}/lehrgaenge.csv" SignedIn => survey::planning::courses_csv;
+    get "/verwaltung/bedarf/{round_id}/vergleich.csv" SignedIn => survey::planning::comparison_csv;
     get "/verwaltung/profil" Officer => profile::show_profile;
     post "/verwaltung/profil" Officer => profile::update_profile;
     get "/verwaltung/zusammenarbeit" Officer => cooperation::show_cooperation;

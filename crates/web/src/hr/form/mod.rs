@@ -47,6 +47,11 @@ impl Submitted {
         self.values.get(name).map_or("", String::as_str)
     }
 
+    /// Every submitted name, in no particular order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.values.keys().map(String::as_str)
+    }
+
     pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.values.insert(name.into(), value.into());
     }

@@ -218,7 +218,64 @@ pub fn parse(
             priority,
         });
     }
+    unknown_codes(&mut r, catalog);
     (d, r.errors, r.order)
+}
+
+/// The longest code an error message repeats.
+const CODE_SHOWN_MAX: usize = 40;
+
+/// Every submitted row the round does not ask about, once per code, as an error in the
+/// summary (linked to its section): reading only the round's codes would drop it silently.
+fn unknown_codes(r: &mut Reader, catalog: &Catalog) {
+    let mut names: Vec<&str> = r.s.names().collect();
+    names.sort_unstable();
+    let mut reported: Vec<(&str, &str)> = Vec::new();
+    for name in names {
+        let Some((section, rest)) = name.split_once('.') else {
+            continue;
+        };
+        let code = rest.rsplit_once('.').map_or(rest, |(code, _)| code);
+        let (known, what, anchor) = match section {
+            "o" => (
+                catalog.occupation(code).is_some(),
+                "Den Ausbildungsberuf",
+                if catalog.occupations.is_empty() {
+                    "antwort"
+                } else {
+                    "berufe"
+                },
+            ),
+            "g" => (
+                catalog.group(code).is_some(),
+                "Die Beschäftigtengruppe",
+                "abgaenge",
+            ),
+            "c" => (
+                catalog.course_type(code).is_some(),
+                "Die Lehrgangsart",
+                if catalog.course_types.is_empty() {
+                    "antwort"
+                } else {
+                    "lehrgangsbedarf"
+                },
+            ),
+            _ => continue,
+        };
+        if known || reported.contains(&(section, code)) {
+            continue;
+        }
+        reported.push((section, code));
+        let mut shown: String = code.chars().take(CODE_SHOWN_MAX).collect();
+        if shown.len() < code.len() {
+            shown.push('…');
+        }
+        let message = format!(
+            "{what} „{shown}“ fragt diese Bedarfsabfrage nicht ab. Bitte laden Sie das Formular neu; es wurde nichts gespeichert."
+        );
+        r.order.push((anchor.to_owned(), message.clone()));
+        r.errors.insert(name.to_owned(), message);
+    }
 }
 
 /// The form for `catalog` showing `s` with `errors` beside their cells.

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use jobboard_domain::accounts::Role;
+use jobboard_domain::berlin;
 use jobboard_domain::survey::planning::{self, Comparison, Planning, Taken};
 use jobboard_domain::survey::{format_halves, rounds};
 use sea_orm::DatabaseConnection;
@@ -32,8 +33,58 @@ pub struct ProposalView {
     pub year: i32,
     pub summary: String,
     pub detail: Vec<String>,
-    /// Link and status of what it became, if anything.
+    /// Link (empty where the viewer may not open it) and status of what it became, if anything.
     pub taken: Option<(String, String)>,
+    /// The joint-course form as sent back with problems, if it was this proposal's.
+    pub form: CourseForm,
+}
+
+impl ProposalView {
+    pub fn is_selected(&self, provider: &i64) -> bool {
+        self.form.provider == Some(*provider)
+    }
+}
+
+/// The admin's joint-course form of one proposal: what was typed and the German problems,
+/// beside the fields and in the summary at the top. Empty for a fresh page.
+#[derive(Clone, Debug, Default)]
+pub struct CourseForm {
+    pub course_type: String,
+    pub provider: Option<i64>,
+    pub day: String,
+    pub provider_error: String,
+    pub day_error: String,
+    /// Problems of the course draft that belong to neither field.
+    pub other: Vec<String>,
+}
+
+impl CourseForm {
+    /// `(anchor, message)` of every problem, for the error summary.
+    fn error_links(&self) -> Vec<(String, String)> {
+        let code = &self.course_type;
+        let mut links = Vec::new();
+        if !self.provider_error.is_empty() {
+            links.push((format!("prov-{code}"), self.provider_error.clone()));
+        }
+        if !self.day_error.is_empty() {
+            links.push((format!("day-{code}"), self.day_error.clone()));
+        }
+        links.extend(
+            self.other
+                .iter()
+                .map(|m| (format!("joint-{code}"), m.clone())),
+        );
+        links
+    }
+}
+
+/// Who looks at the page, for the links to what a proposal became: the posting's or course's
+/// own pages open only to its owner's officers; the admin finds a posting in the overview of
+/// every municipality (courses have no admin page); everyone else reads the status.
+#[derive(Clone, Copy, Debug)]
+pub enum Viewer<'a> {
+    Admin { slugs: &'a [(i64, String)] },
+    Officer { municipality_id: i64 },
 }
 
 #[derive(Template)]
@@ -56,6 +107,7 @@ struct PlanningPage {
     joint: Vec<ProposalView>,
     providers: Vec<(i64, String)>,
     comparison: Option<Comparison>,
+    error_links: Vec<(String, String)>,
 }
 
 impl PlanningPage {
@@ -84,8 +136,20 @@ pub async fn show_planning(
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let plan = planning_for(&state.db, id, &user).await?;
-    let html = render(&state, &plan, &user, q.text()).await?;
+    let html = render(&state, &plan, &user, q.text(), CourseForm::default()).await?;
     Ok((StatusCode::OK, axum::response::Html(html)).into_response())
+}
+
+/// The page sent back with the problems of a joint-course form (422), nothing created.
+pub async fn with_course_errors(
+    state: &AppState,
+    round_id: i64,
+    user: &CurrentUser,
+    form: CourseForm,
+) -> AppResult<Response> {
+    let plan = planning_for(&state.db, round_id, user).await?;
+    let html = render(state, &plan, user, "", form).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(html)).into_response())
 }
 
 /// The page as HTML (also what the benchmark measures).
@@ -94,6 +158,7 @@ pub async fn render(
     plan: &Planning,
     user: &CurrentUser,
     notice: &'static str,
+    form: CourseForm,
 ) -> AppResult<String> {
     let previous = match rounds::previous(&state.db, &plan.round).await? {
         Some(r) => Some(planning::compare(
@@ -102,7 +167,18 @@ pub async fn render(
         )),
         None => None,
     };
-    let page = build(state, plan, user, notice, previous);
+    let slugs: Vec<(i64, String)> = state
+        .members()
+        .await?
+        .iter()
+        .map(|m| (m.id, m.slug.clone()))
+        .collect();
+    let viewer = match (user.0.user.role, user.0.user.municipality_id) {
+        (Role::Officer, Some(municipality_id)) => Some(Viewer::Officer { municipality_id }),
+        (Role::Admin, _) => Some(Viewer::Admin { slugs: &slugs }),
+        _ => None,
+    };
+    let page = build(state, plan, user, notice, previous, viewer, form);
     page.render().map_err(|e| AppError::Internal(e.to_string()))
 }
 
@@ -113,14 +189,44 @@ fn name_of(plan: &Planning, id: i64) -> String {
         .map_or_else(String::new, |m| m.1.clone())
 }
 
-fn taken_view(t: &Taken) -> (String, String) {
+/// What a proposal became as `(link, status)`: the link only where `viewer` may open it.
+pub fn taken_view(t: &Taken, viewer: Option<Viewer>) -> (String, String) {
+    let own = |owner: i64| matches!(viewer, Some(Viewer::Officer { municipality_id }) if municipality_id == owner);
     match t {
-        Taken::Posting { id, status } => (
-            format!("/verwaltung/anzeigen/{id}/vorschau"),
-            format!("Anzeige angelegt ({})", status.label()),
-        ),
-        Taken::Course { id, status } => (
-            format!("/verwaltung/lehrgaenge/{id}/teilnehmende"),
+        Taken::Posting {
+            id,
+            owner,
+            reference,
+            status,
+            filled_on,
+        } => {
+            let label = match filled_on {
+                Some(day) => format!(
+                    "Anzeige angelegt (besetzt am {})",
+                    berlin::format_date(*day)
+                ),
+                None => format!("Anzeige angelegt ({})", status.label()),
+            };
+            let href = match viewer {
+                _ if own(*owner) => format!("/verwaltung/anzeigen/{id}/vorschau"),
+                Some(Viewer::Admin { slugs }) => {
+                    let mut q = url::form_urlencoded::Serializer::new(String::new());
+                    q.append_pair("suche", reference);
+                    if let Some((_, slug)) = slugs.iter().find(|m| m.0 == *owner) {
+                        q.append_pair("kommune", slug);
+                    }
+                    format!("/verwaltung/admin/anzeigen?{}", q.finish())
+                }
+                _ => String::new(),
+            };
+            (href, label)
+        }
+        Taken::Course { id, owner, status } => (
+            if own(*owner) {
+                format!("/verwaltung/lehrgaenge/{id}/teilnehmende")
+            } else {
+                String::new()
+            },
             format!("Lehrgang angelegt ({})", status.label()),
         ),
         Taken::Gone => (String::new(), "Entwurf gelöscht".into()),
@@ -133,6 +239,8 @@ fn build(
     user: &CurrentUser,
     notice: &'static str,
     comparison: Option<Comparison>,
+    viewer: Option<Viewer>,
+    form: CourseForm,
 ) -> PlanningPage {
     let n = plan.members.len();
     let mut member_totals = vec![0; n];
@@ -163,7 +271,8 @@ fn build(
                     None => name_of(plan, *id),
                 })
                 .collect(),
-            taken: p.taken.as_ref().map(taken_view),
+            taken: p.taken.as_ref().map(|t| taken_view(t, viewer)),
+            form: CourseForm::default(),
         })
         .collect();
     let joint = plan
@@ -181,10 +290,16 @@ fn build(
                 .iter()
                 .map(|(id, q)| format!("{}: {q}", name_of(plan, *id)))
                 .collect(),
-            taken: p.taken.as_ref().map(taken_view),
+            taken: p.taken.as_ref().map(|t| taken_view(t, viewer)),
+            form: if form.course_type == p.course_type {
+                form.clone()
+            } else {
+                CourseForm::default()
+            },
         })
         .collect();
     PlanningPage {
+        error_links: form.error_links(),
         meta: meta(state, &format!("Planung {}", plan.round.year)),
         nav: HrNav::new(&user.0, NavKey::Survey),
         round: RoundRow::of(&plan.round, Utc::now()),
@@ -380,4 +495,32 @@ pub async fn courses_csv(
         })
         .collect();
     csv(format!("lehrgaenge-{}.csv", plan.round.year), head, rows)
+}
+
+/// The year-over-year table: starts wanted per occupation over three years, the previous
+/// round against this one (404 for the first round, which has nothing to compare with).
+pub async fn comparison_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    let plan = planning_for(&state.db, id, &user).await?;
+    let Some(before) = rounds::previous(&state.db, &plan.round).await? else {
+        return Err(AppError::NotFound);
+    };
+    let c = planning::compare(
+        &plan,
+        &planning::plan(&planning::load(&state.db, before.id).await?),
+    );
+    let head = vec![
+        "Beruf".to_owned(),
+        c.previous_year.to_string(),
+        plan.round.year.to_string(),
+    ];
+    let rows = c
+        .starts
+        .iter()
+        .map(|(name, then, now)| vec![name.clone(), format_halves(*then), format_halves(*now)])
+        .collect();
+    csv(format!("vergleich-{}.csv", plan.round.year), head, rows)
 }

@@ -15,11 +15,12 @@ use jobboard_domain::survey::rounds::{self, RoundDraft};
 use jobboard_domain::{DomainError, berlin};
 
 use super::RoundRow;
+use super::planning::{self, CourseForm};
 use crate::hr::PathId;
 use crate::hr::form::{Outcome, Parser, Submitted, error_links};
 use crate::hr::nav::{HrNav, NavKey, meta};
 use crate::hr::notice::{Notice, NoticeQuery};
-use crate::hr::session::Admin;
+use crate::hr::session::{Admin, CurrentUser};
 use crate::page::{Meta, render_status};
 use crate::{AppError, AppResult, AppState};
 
@@ -220,25 +221,71 @@ pub async fn take_course(
 ) -> AppResult<Response> {
     let s = Submitted::new(pairs);
     rounds::find(&state.db, id).await?;
-    let provider: i64 = s
+    let members = state.members().await?;
+    let mut form = CourseForm {
+        course_type: s.get("course_type").to_owned(),
+        ..CourseForm::default()
+    };
+    form.provider = s
         .get("provider")
         .trim()
-        .parse()
-        .map_err(|_| AppError::NotFound)?;
+        .parse::<i64>()
+        .ok()
+        .filter(|p| members.iter().any(|m| m.id == *p));
+    if form.provider.is_none() {
+        form.provider_error = "Bitte eine anbietende Kommune aus der Liste wählen.".into();
+    }
     let mut p = Parser::new(&s);
-    let Some(day) = p.required_date("day", "Bitte den Tag des Lehrgangs angeben.") else {
-        return Err(DomainError::Validation(p.finish(Ok(()))).into());
+    let day = p.required_date("day", "Bitte den Tag des Lehrgangs angeben.");
+    match day {
+        Some(d) if d < berlin::today(Utc::now()) => {
+            form.day = d.to_string();
+            form.day_error = "Der Tag des Lehrgangs darf nicht in der Vergangenheit liegen.".into();
+        }
+        Some(d) => form.day = d.to_string(),
+        None => {
+            form.day_error = p
+                .finish(Ok(()))
+                .for_field("day")
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
+    }
+    let user = CurrentUser(admin.0.clone());
+    let (Some(provider), Some(day), true) = (form.provider, day, form.day_error.is_empty()) else {
+        return planning::with_course_errors(&state, id, &user, form).await;
     };
-    let key = s.get("course_type");
-    convert::to_course(
+    let created = convert::to_course(
         &state.db,
         id,
-        key,
+        &form.course_type,
         provider,
         day,
         &admin.0.user.actor(),
         Utc::now(),
     )
-    .await?;
-    Ok(Notice::Saved.redirect(&planning_path(id)))
+    .await;
+    match created {
+        Ok(_) => Ok(Notice::Saved.redirect(&planning_path(id))),
+        Err(DomainError::Validation(e)) => {
+            for f in e.0 {
+                match f.field {
+                    "sessions" | "registration_deadline" => {
+                        form.day_error = join(&form.day_error, &f.message);
+                    }
+                    _ => form.other.push(f.message),
+                }
+            }
+            planning::with_course_errors(&state, id, &user, form).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn join(a: &str, b: &str) -> String {
+    if a.is_empty() {
+        b.to_owned()
+    } else {
+        format!("{a} {b}")
+    }
 }
