@@ -53,11 +53,12 @@ fn phrase(sentence: &str) -> Option<(usize, usize)> {
         .max_by_key(|(_, end)| *end)
 }
 
-/// The deadline `text` names, the nearest from `today` on.
+/// The deadline `text` names: the nearest from `today` on; when the text names only past
+/// deadlines, the latest of them (the item's time is over: it is skipped as expired rather than
+/// given a fresh default deadline).
 pub fn deadline(text: &str, today: NaiveDate) -> Option<NaiveDate> {
-    find_dates(text)
+    let named: Vec<NaiveDate> = find_dates(text)
         .into_iter()
-        .filter(|f| f.date >= today)
         .filter(|f| {
             let sentence = sentence_before(text, f.start).to_lowercase();
             phrase(&sentence).is_some_and(|(start, end)| {
@@ -66,5 +67,7 @@ pub fn deadline(text: &str, today: NaiveDate) -> Option<NaiveDate> {
             })
         })
         .map(|f| f.date)
-        .min()
+        .collect();
+    let future = named.iter().copied().filter(|d| *d >= today).min();
+    future.or_else(|| named.iter().copied().max())
 }
