@@ -22,8 +22,9 @@ const PHRASES: [&str; 9] = [
     "einreichen bis",
 ];
 
-/// Words after the phrase that make the date something else.
-const OTHER_DATES: [&str; 9] = [
+/// Words after the phrase that make the date something else („ab“ as a word, „ab sofort“ aside:
+/// „Bewerbungen bis …, die Stelle ist ab 01.02.2027 zu besetzen“).
+const OTHER_DATES: [&str; 10] = [
     "besetz",
     "einstell",
     "beginn",
@@ -32,8 +33,15 @@ const OTHER_DATES: [&str; 9] = [
     "vertrag",
     "gespräch",
     "ab dem",
+    " ab ",
     "veröffentl",
 ];
+
+/// Whether `after_phrase` (lower case) says its date is another one than the deadline.
+fn names_other_date(after_phrase: &str) -> bool {
+    let text = after_phrase.replace("ab sofort", "").replace("(ab ", "( ab ");
+    OTHER_DATES.iter().any(|w| text.contains(w))
+}
 
 /// Where the last deadline phrase in `sentence` (lower case) starts and ends, if any.
 fn phrase(sentence: &str) -> Option<(usize, usize)> {
@@ -63,7 +71,7 @@ pub fn deadline(text: &str, today: NaiveDate) -> Option<NaiveDate> {
             let sentence = sentence_before(text, f.start).to_lowercase();
             phrase(&sentence).is_some_and(|(start, end)| {
                 sentence[end..].chars().count() <= 60
-                    && !OTHER_DATES.iter().any(|w| sentence[start..].contains(w))
+                    && !names_other_date(&sentence[start..])
             })
         })
         .map(|f| f.date)

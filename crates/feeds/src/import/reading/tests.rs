@@ -248,3 +248,88 @@ fn fixed_term_and_start() {
     assert_eq!(start("Bewerbungen bis zum 15.12.2026", today()), None);
     assert_eq!(start("zum 01.02.2025 zu besetzen", today()), None);
 }
+
+/// A day `days` from today written out („10. Januar 2027“).
+fn named_from_today(days: i64) -> (NaiveDate, String) {
+    use chrono::Datelike;
+    const MONTHS: [&str; 12] = [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ];
+    let d = real_today() + chrono::Duration::days(days);
+    let name = MONTHS[d.month0() as usize];
+    (d, format!("{}. {name} {}", d.day(), d.year()))
+}
+
+#[test]
+fn a_date_ending_a_sentence_ends_the_sentence() {
+    let (past, past_text) = from_today(-1);
+    let (starts, start_text) = from_today(60);
+    let text =
+        format!("Bewerbungsfrist: {past_text}. Die Stelle ist ab {start_text} zu besetzen.");
+    assert_eq!(
+        deadline(&text, real_today()),
+        Some(past),
+        "the start date in the next sentence is not the deadline: {text}"
+    );
+    assert_eq!(start(&text, real_today()), Some(Some(starts)), "{text}");
+    // The same with a written-out date and a two-digit year.
+    let (_, named_past) = named_from_today(-1);
+    let text = format!("Bewerbungen bis zum {named_past}. Ab {start_text} sind Sie bei uns.");
+    assert_eq!(deadline(&text, real_today()), Some(past), "{text}");
+    let short = past.format("%d.%m.%y").to_string();
+    let text = format!("Bewerbungsschluss {short}. Eintritt zum {start_text}.");
+    assert_eq!(deadline(&text, real_today()), Some(past), "{text}");
+    assert_eq!(start(&text, real_today()), Some(Some(starts)), "{text}");
+    // What does not end a sentence: the day of a written-out date, „Std.“, „z. B.“.
+    let (due, named_due) = named_from_today(20);
+    assert_eq!(
+        deadline(
+            &format!("Bewerbungsfrist ist z. B. der {named_due}"),
+            real_today()
+        ),
+        Some(due)
+    );
+}
+
+#[test]
+fn the_start_after_a_deadline_sentence_is_read() {
+    let (_, due_text) = from_today(14);
+    let (starts, start_text) = from_today(60);
+    let text = format!("Bewerbungen bis {due_text}. Die Stelle ist ab {start_text} zu besetzen.");
+    assert_eq!(start(&text, real_today()), Some(Some(starts)), "{text}");
+    let mut items = vec![HarvestedItem {
+        guid: "a".into(),
+        title: "Erzieher (m/w/d)".into(),
+        description: text,
+        ..Default::default()
+    }];
+    read_items(&mut items, real_today());
+    assert_eq!(items[0].start_date, Some(starts));
+}
+
+#[test]
+fn a_date_after_ab_is_no_deadline() {
+    let (past, past_text) = from_today(-1);
+    let (_, start_text) = from_today(60);
+    let text = format!("Bewerbungen bis {past_text}, die Stelle ist ab {start_text} zu besetzen.");
+    assert_eq!(
+        deadline(&text, real_today()),
+        Some(past),
+        "„ab“ names the start: {text}"
+    );
+    // „ab sofort“ is no other date.
+    let (due, due_text) = from_today(14);
+    let text = format!("Bewerbungen nehmen wir ab sofort bis {due_text} entgegen.");
+    assert_eq!(deadline(&text, real_today()), Some(due), "{text}");
+}
