@@ -111,12 +111,11 @@ pub async fn run_source(
     let reading = if format == ImportFormat::JobboardApi {
         sources::ReadingCounts::default()
     } else {
-        thin::prepare(
-            fetcher,
-            &mut items,
-            jobboard_domain::berlin::today(Utc::now()),
-        )
-        .await
+        let today = jobboard_domain::berlin::today(Utc::now());
+        match thin::prepare(fetcher, &mut guard, &mut items, today).await {
+            Ok(counts) => counts,
+            Err(e) => return stop_run(db, guard.lease(), e.into()).await,
+        }
     };
     if let Err(e) = guard.keep().await {
         return stop_run(db, guard.lease(), e.into()).await;
