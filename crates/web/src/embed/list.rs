@@ -129,7 +129,8 @@ fn without_page_and_text(raw: &str) -> String {
     let dropped = [SearchParam::Page.name(), SearchParam::Text.name()];
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(
-            url::form_urlencoded::parse(raw.as_bytes()).filter(|(k, _)| !dropped.contains(&k.as_ref())),
+            url::form_urlencoded::parse(raw.as_bytes())
+                .filter(|(k, _)| !dropped.contains(&k.as_ref())),
         )
         .finish()
 }

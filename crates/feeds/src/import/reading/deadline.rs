@@ -39,7 +39,9 @@ const OTHER_DATES: [&str; 10] = [
 
 /// Whether `after_phrase` (lower case) says its date is another one than the deadline.
 fn names_other_date(after_phrase: &str) -> bool {
-    let text = after_phrase.replace("ab sofort", "").replace("(ab ", "( ab ");
+    let text = after_phrase
+        .replace("ab sofort", "")
+        .replace("(ab ", "( ab ");
     OTHER_DATES.iter().any(|w| text.contains(w))
 }
 
@@ -70,8 +72,7 @@ pub fn deadline(text: &str, today: NaiveDate) -> Option<NaiveDate> {
         .filter(|f| {
             let sentence = sentence_before(text, f.start).to_lowercase();
             phrase(&sentence).is_some_and(|(start, end)| {
-                sentence[end..].chars().count() <= 60
-                    && !names_other_date(&sentence[start..])
+                sentence[end..].chars().count() <= 60 && !names_other_date(&sentence[start..])
             })
         })
         .map(|f| f.date)

@@ -56,7 +56,11 @@ fn a_text_naming_only_past_deadlines_passes_the_latest_on_so_the_item_expires() 
         description: format!("Wir suchen Verstärkung. Bewerbungsfrist: {written}"),
         ..Default::default()
     }];
-    assert_eq!(read_items(&mut items, real_today()), 0, "no default deadline");
+    assert_eq!(
+        read_items(&mut items, real_today()),
+        0,
+        "no default deadline"
+    );
     assert_eq!(items[0].deadline, Some(past));
 }
 
@@ -275,8 +279,7 @@ fn named_from_today(days: i64) -> (NaiveDate, String) {
 fn a_date_ending_a_sentence_ends_the_sentence() {
     let (past, past_text) = from_today(-1);
     let (starts, start_text) = from_today(60);
-    let text =
-        format!("Bewerbungsfrist: {past_text}. Die Stelle ist ab {start_text} zu besetzen.");
+    let text = format!("Bewerbungsfrist: {past_text}. Die Stelle ist ab {start_text} zu besetzen.");
     assert_eq!(
         deadline(&text, real_today()),
         Some(past),
