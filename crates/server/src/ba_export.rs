@@ -56,6 +56,9 @@ pub struct Exported {
     pub postings: usize,
     pub deletions: usize,
     pub uploaded: bool,
+    /// Written for a look only: an upload is configured but this run did not upload, so
+    /// nothing was recorded as sent and the next delta carries the same changes.
+    pub preview: bool,
 }
 
 /// An error file fetched now, and what it says.
@@ -96,7 +99,8 @@ impl Exporter {
     }
 
     /// Export (and upload, when `upload`) the file of the municipality `slug`, by hand: fails
-    /// when another process is transferring its file right now.
+    /// when another process is transferring its file right now. Without `upload` where an
+    /// upload is configured, the file is a preview: nothing is recorded as sent.
     pub async fn run_by_hand(
         &self,
         db: &DatabaseConnection,
@@ -209,6 +213,13 @@ impl Exporter {
     ) -> anyhow::Result<Option<Exported>> {
         let result = self.export_and_send(db, account, m, &run, now).await;
         match &result {
+            Ok(Some(done)) if done.preview => {
+                release(db, lease).await?;
+                tracing::info!(
+                    municipality = %m.slug, file = %file_name(&done.path), full = run.full,
+                    "BA export preview written; nothing recorded as sent"
+                );
+            }
             Ok(Some(done)) => {
                 let name = file_name(&done.path);
                 ba_export::finish_ok(db, lease, Some(&name), now).await?;
@@ -290,12 +301,19 @@ impl Exporter {
                 kept.display()
             )));
         }
-        ba_export::record_sent(db, m.id, &plan, now).await?;
+        // Where the board uploads, only an upload counts as sent: a file written without one
+        // (`ba-export --out` to look at it) must not advance the delta. Without an upload
+        // configured, the file written is the delivery (it is sent by hand).
+        let preview = transfer.is_none() && self.transfer.is_some();
+        if !preview {
+            ba_export::record_sent(db, m.id, &plan, now).await?;
+        }
         Ok(Some(Exported {
             path,
             postings: plan.postings.len(),
             deletions: plan.deletions.len(),
             uploaded: transfer.is_some(),
+            preview,
         }))
     }
 
@@ -365,6 +383,20 @@ impl Exporter {
     }
 }
 
+/// Free the municipality after a preview, leaving its transfer state (last file, last success,
+/// a pending retry or error) as the last real delivery left it.
+async fn release(db: &DatabaseConnection, lease: &RunLease) -> Result<(), sea_orm::DbErr> {
+    use jobboard_domain::entities::ba_export_run::{Column as C, Entity};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    Entity::update_many()
+        .col_expr(C::ClaimedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(C::MunicipalityId.eq(lease.municipality_id))
+        .filter(C::ClaimedUntil.eq(lease.until))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -372,7 +404,8 @@ fn file_name(path: &Path) -> String {
 }
 
 /// `jobboard ba-export`: write (and with `upload` send) the files of every configured
-/// municipality (or of `only`); print the path of each. With `errors_only`, only fetch the
+/// municipality (or of `only`); print the path of each. A municipality that fails is reported
+/// and the others go on; the command then fails at the end. With `errors_only`, only fetch the
 /// error files.
 pub async fn run(
     config: &Config,
@@ -388,6 +421,9 @@ pub async fn run(
             "Das Hochladen zur BA ist nicht eingerichtet (JOBBOARD_BA_UPLOAD_URL, JOBBOARD_BA_CLIENT_CERT, JOBBOARD_BA_CLIENT_KEY)."
         );
     }
+    // The municipalities whose file failed: reported after the others' files and the error
+    // files, then the command exits non-zero.
+    let mut failures = None;
     if !errors_only {
         let slugs: Vec<&str> = config
             .ba_accounts
@@ -406,22 +442,46 @@ pub async fn run(
         }
         if !upload && exporter.can_upload() {
             eprintln!(
-                "Hinweis: ohne --upload wird die Datei nur geschrieben; sie gilt trotzdem als gesendet und muss von Hand übermittelt werden."
+                "Hinweis: ohne --upload wird die Datei nur zur Ansicht geschrieben; sie gilt nicht als gesendet, die nächste Lieferung enthält dieselben Änderungen."
             );
         }
         let db = crate::commands::open(config).await?;
-        for slug in slugs {
-            let done = exporter
+        // One municipality's failure does not keep the others' files back.
+        let mut failed: Vec<&str> = Vec::new();
+        for slug in &slugs {
+            let done = match exporter
                 .run_by_hand(&db, slug, full, out.as_deref(), upload, Utc::now())
-                .await?;
+                .await
+            {
+                Ok(done) => done,
+                Err(e) => {
+                    eprintln!("{slug}: fehlgeschlagen: {e:#}");
+                    failed.push(*slug);
+                    continue;
+                }
+            };
             eprintln!(
                 "{slug}: {} {} Stellen, {} Löschungen{}",
                 if full { "Vollabzug" } else { "Änderungen" },
                 done.postings,
                 done.deletions,
-                if done.uploaded { ", hochgeladen" } else { "" }
+                if done.uploaded {
+                    ", hochgeladen"
+                } else if done.preview {
+                    ", nur zur Ansicht (nicht als gesendet vermerkt)"
+                } else {
+                    ""
+                }
             );
             println!("{}", done.path.display());
+        }
+        if !failed.is_empty() {
+            failures = Some(format!(
+                "Der BA-Export ist für {} von {} Kommunen fehlgeschlagen: {}",
+                failed.len(),
+                slugs.len(),
+                failed.join(", ")
+            ));
         }
     }
     if upload || errors_only {
@@ -449,5 +509,8 @@ pub async fn run(
             );
         }
     }
-    Ok(())
+    match failures {
+        Some(message) => Err(anyhow::anyhow!(message)),
+        None => Ok(()),
+    }
 }

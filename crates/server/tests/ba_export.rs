@@ -138,3 +138,41 @@ async fn full_load_then_delta_with_a_deletion_for_an_ended_posting() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("kein BA-Partnerkonto"));
 }
+
+/// A municipality whose file fails does not keep the others' files back: it is reported, the
+/// others are written, and the command exits non-zero at the end.
+#[test]
+fn one_failing_municipality_does_not_stop_the_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, out) = (tmp.path().join("data"), tmp.path().join("ba"));
+    run(jobboard(&data).args(["seed", "--demo", "20"]));
+    let o = jobboard(&data)
+        .env(
+            "JOBBOARD_BA_PARTNERS",
+            format!("gibtsnicht:V111111111:P0001:A111111111,{PARTNERS}"),
+        )
+        .args(["ba-export", "--full", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("gibtsnicht: fehlgeschlagen"), "{stderr}");
+    assert!(
+        stderr.contains("Der BA-Export ist für 1 von 2 Kommunen fehlgeschlagen: gibtsnicht"),
+        "{stderr}"
+    );
+    let written = PathBuf::from(String::from_utf8(o.stdout).unwrap().trim());
+    assert!(
+        written.starts_with(&out) && written.exists(),
+        "Naunhof's file is written all the same: {written:?}"
+    );
+    assert!(
+        file_name_of(&written).starts_with("DSV123456789_"),
+        "{written:?}"
+    );
+}
+
+fn file_name_of(path: &Path) -> String {
+    path.file_name().unwrap().to_string_lossy().into_owned()
+}

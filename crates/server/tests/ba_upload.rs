@@ -343,6 +343,38 @@ jobboard_domain::db_tests! {
         assert_eq!((recorded[0].name.as_str(), recorded[0].error_elements, recorded[0].first_message.as_deref()), (ERROR_FILE, 1, Some("P0042-1")));
     }
 
+    async fn a_file_written_without_upload_where_one_is_configured_is_a_preview_and_does_not_advance_the_delta(t) {
+        let db = &t.db;
+        let tmp = tempfile::tempdir().unwrap();
+        let pki = pki();
+        let (addr, ba) = start_ba(&pki).await;
+        let (a, _) = published(db, "BA-6").await;
+        let (b, _) = published(db, "BA-7").await;
+        let exporter = Exporter::from_config(&config(tmp.path(), &pki, &pki.client, addr, &[])).unwrap();
+        let out = tmp.path().join("vorschau");
+
+        // `ba-export --out DIR` without `--upload`: a file to look at.
+        let preview = exporter.run_by_hand(db, "naunhof", false, Some(&out), false, Utc::now()).await.unwrap();
+        assert!(preview.preview && !preview.uploaded, "{preview:?}");
+        assert_eq!((preview.postings, preview.deletions), (2, 0));
+        assert!(preview.path.starts_with(&out) && preview.path.exists());
+        assert!(uploads(&ba).is_empty(), "nothing uploaded");
+        // Nothing counted as sent: the delta still carries both, the state shows no delivery.
+        let plan = ba_export::plan(db, naunhof(db).await, false, Utc::now()).await.unwrap();
+        let mut due: Vec<i64> = plan.postings.iter().map(|p| p.id).collect();
+        due.sort_unstable();
+        assert_eq!(due, vec![a.min(b), a.max(b)], "the preview did not advance the delta");
+        let run = &ba_export::runs(db).await.unwrap()[0];
+        assert_eq!((run.last_file.clone(), run.last_success_at, run.claimed_until), (None, None, None), "no delivery recorded, the municipality free");
+
+        // The real upload afterwards delivers both and advances the delta.
+        let done = exporter.run_by_hand(db, "naunhof", false, None, true, Utc::now()).await.unwrap();
+        assert!(done.uploaded && !done.preview);
+        assert_eq!((done.postings, done.deletions), (2, 0));
+        let plan = ba_export::plan(db, naunhof(db).await, false, Utc::now()).await.unwrap();
+        assert!(plan.postings.is_empty() && plan.deletions.is_empty());
+    }
+
     async fn a_refused_certificate_fails_clearly_and_the_next_delta_still_carries_changes_and_deletions(t) {
         let db = &t.db;
         let tmp = tempfile::tempdir().unwrap();

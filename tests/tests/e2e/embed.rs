@@ -59,11 +59,27 @@ e2e_tests! {
         assert!(!ancestors.contains("'none'") && !ancestors.contains('*'), "{ancestors}");
         assert_eq!(header(&r, "x-frame-options"), "", "X-Frame-Options would refuse every frame");
         assert!(r.headers().get("set-cookie").is_none(), "the list sets no cookie");
-        for path in ["/stellen", "/einbinden", "/kommunen/naunhof", "/verwaltung/anmelden", "/einbetten/stellen?seite=abc"] {
+        for path in ["/stellen", "/einbinden", "/kommunen/naunhof", "/verwaltung/anmelden"] {
             let r = app.get(path).await;
             assert!(header(&r, "content-security-policy").ends_with("frame-ancestors 'none'"), "{path}");
             assert_eq!(header(&r, "x-frame-options"), "DENY", "{path}");
         }
+        // A search the list cannot serve (a page „abc“) used to answer with the site's error page,
+        // which may not be framed, so the host page showed a refused frame: the list now shows
+        // the search without the page (its municipality kept), framable like any list, as a
+        // nonsensical option keeps its default.
+        for path in ["/einbetten/stellen?seite=abc&kommune=naunhof", "/einbetten/ausbildung?seite=abc"] {
+            let r = app.get(path).await;
+            assert_eq!(r.status(), 200, "{path}");
+            let csp = header(&r, "content-security-policy");
+            let ancestors = csp.split("; ").find(|d| d.starts_with("frame-ancestors")).unwrap();
+            assert!(ancestors.contains("https://www.naunhof.de") && !ancestors.contains("'none'"), "{path}: {csp}");
+            assert_eq!(header(&r, "x-frame-options"), "", "{path}");
+            let body = r.text().await.unwrap();
+            assert!(!body.contains("Hauptnavigation"), "{path}: the list, not the site's error page");
+        }
+        let body = app.get("/einbetten/stellen?seite=abc&kommune=naunhof").await.text().await.unwrap();
+        assert!(body.contains("<h1>Stellenangebote von Naunhof</h1>"), "the municipality is kept: {body}");
     }
 
     async fn generator_writes_the_frame_code_for_the_current_search(app) {
@@ -89,6 +105,18 @@ e2e_tests! {
         // Options stay chosen.
         assert!(page.contains("value=\"5\"") && page.contains("value=\"kompakt\" checked") && page.contains("value=\"ja\" checked"));
         assert_eq!(app.get("/einbinden?seite=abc").await.status(), 400);
+
+        // The training list: the API knows no training list, so its address names the kinds.
+        let training = unescape(&app.get("/einbinden?liste=ausbildung&kommune=naunhof").await.text().await.unwrap());
+        assert!(training.contains(&format!("{a}/ausbildung/feed.rss?kommune=naunhof")), "{training}");
+        assert!(training.contains(&format!("{a}/api/v1/postings?kommune=naunhof&art=apprenticeship&art=dual_study&art=internship&art=volunteer_service\"")), "{training}");
+        app.publish(draft("E-5", "Sachbearbeiter Kasse (m/w/d)", PostingKind::Job), "naunhof").await;
+        app.publish(draft("E-6", "Ausbildung Gärtner Bauhof (m/w/d)", PostingKind::Apprenticeship), "naunhof").await;
+        let api = app.wait_for("/api/v1/postings?kommune=naunhof&art=apprenticeship&art=dual_study&art=internship&art=volunteer_service", "Ausbildung Gärtner").await;
+        assert!(!api.contains("Sachbearbeiter Kasse"), "the training list's API address lists no job: {api}");
+        // A kind chosen stays the only one.
+        let chosen = unescape(&app.get("/einbinden?liste=ausbildung&art=internship").await.text().await.unwrap());
+        assert!(chosen.contains(&format!("{a}/api/v1/postings?art=internship\"")), "{chosen}");
     }
 
     async fn embedded_list_shows_the_search_without_the_site_and_links_out(app) {

@@ -58,8 +58,9 @@ pub struct PayDetails {
 }
 
 impl HarvestedItem {
-    /// The draft for this item. `existing_deadline` is the deadline the posting already has
-    /// (kept when the item names none); `default_deadline` applies to new postings.
+    /// The draft for this item. From `existing`, the posting's current draft, it keeps the
+    /// deadline (when the item names none) and the audience (`internal`, `public_from`);
+    /// `default_deadline` applies to new postings.
     pub fn to_draft(
         &self,
         source_id: i64,
@@ -123,6 +124,10 @@ impl HarvestedItem {
                 .clone()
                 .or_else(|| self.url.clone().filter(|_| self.apply_email.is_none())),
             apply_email: self.apply_email.clone(),
+            // Feeds do not carry the audience: an officer's choice to offer the posting
+            // internally first stays, as with the push API.
+            internal: existing.is_some_and(|d| d.internal),
+            public_from: existing.and_then(|d| d.public_from),
             ..defaults
         }
         .normalized()

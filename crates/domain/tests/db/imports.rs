@@ -159,6 +159,37 @@ db_tests! {
         assert_eq!(queries::count_all(db).await.unwrap(), 2, "never a duplicate");
     }
 
+    async fn an_imported_posting_an_officer_made_internal_stays_internal_after_the_next_harvest(t) {
+        let db = &t.db;
+        let s = source(db).await;
+        let items = vec![item("a", "Sachbearbeiter Bauamt")];
+        run(db, &s, items.clone(), NOW).await;
+        // An officer offers it to the members' staff first, public from 10 December.
+        let p = by_guid(db, &s, "a").await;
+        let mut d = jobboard_domain::postings::PostingDraft::from_model(&p, Vec::new());
+        d.internal = true;
+        d.public_from = Some(day(2026, 12, 10));
+        jobboard_domain::postings::mutations::update_posting(db, p.id, p.version, d, &Actor::user(1), at(NOW)).await.unwrap();
+        let before = writes(db).await;
+        // The unchanged item comes again: nothing is written, the audience stays.
+        let report = run(db, &s, items, "2026-11-22T09:00:00Z").await;
+        assert_eq!((report.updated, report.unchanged), (0, 1), "{report:?}");
+        assert_eq!(writes(db).await, before, "no audit entry, no outbox row, no version bump");
+        let a = by_guid(db, &s, "a").await;
+        assert!(a.internal, "still internal");
+        assert_eq!(a.public_from, Some(day(2026, 12, 10)));
+        assert!(!queries::is_publicly_visible(&a, at("2026-11-22T09:00:00Z")));
+        // A changed item updates the text, not the audience.
+        let mut changed = item("a", "Sachbearbeiter Bauamt");
+        changed.description = "Neue Beschreibung.".into();
+        let report = run(db, &s, vec![changed], "2026-11-23T09:00:00Z").await;
+        assert_eq!(report.updated, 1, "{report:?}");
+        let a = by_guid(db, &s, "a").await;
+        assert_eq!(a.description, "Neue Beschreibung.");
+        assert!(a.internal, "still internal after an update");
+        assert_eq!(a.public_from, Some(day(2026, 12, 10)));
+    }
+
     async fn an_item_without_deadline_keeps_the_deadline_it_got_first(t) {
         let db = &t.db;
         let s = source(db).await;

@@ -99,6 +99,16 @@ impl<'a> Guard<'a> {
         }
     }
 
+    /// Renew the lease when half of it has gone by (between many small requests, where
+    /// renewing before each would cost a write each).
+    pub async fn keep_when_half_gone(&mut self) -> Result<(), GuardError> {
+        if self.lease.until - Utc::now() < self.length / 2 {
+            self.keep().await
+        } else {
+            Ok(())
+        }
+    }
+
     /// The lease for saving, which renews it in each write transaction.
     pub fn held(&mut self) -> Held<'_> {
         Held {

@@ -111,12 +111,11 @@ pub async fn run_source(
     let reading = if format == ImportFormat::JobboardApi {
         sources::ReadingCounts::default()
     } else {
-        thin::prepare(
-            fetcher,
-            &mut items,
-            jobboard_domain::berlin::today(Utc::now()),
-        )
-        .await
+        let today = jobboard_domain::berlin::today(Utc::now());
+        match thin::prepare(fetcher, &mut guard, &mut items, today).await {
+            Ok(counts) => counts,
+            Err(e) => return stop_run(db, guard.lease(), e.into()).await,
+        }
     };
     if let Err(e) = guard.keep().await {
         return stop_run(db, guard.lease(), e.into()).await;
@@ -218,8 +217,8 @@ async fn stop_run(db: &DatabaseConnection, lease: &Lease, stop: Stop) -> DomainR
     }
 }
 
-/// The same document as at the last read: its items are all unchanged, and the items that could
-/// not be read then still cannot.
+/// The same document as at the last read: its items are all unchanged, the items that could
+/// not be read then still cannot, and what was read from their texts and pages still holds.
 async fn finish_not_modified(
     db: &DatabaseConnection,
     lease: &Lease,
@@ -232,6 +231,12 @@ async fn finish_not_modified(
             + count(source.last_unchanged),
         failed: count(source.last_failed),
         failing_item: source.last_failing_item.clone(),
+        // What was read from the document then still holds: the status page keeps it.
+        reading: sources::ReadingCounts {
+            defaulted_deadlines: count(source.last_defaulted_deadlines),
+            completed_from_page: count(source.last_completed_from_page),
+            pointer_only: count(source.last_pointer_only),
+        },
         ..RunOutcome::default()
     };
     record(db, lease, outcome).await?;

@@ -8,6 +8,7 @@ use jobboard_domain::imports::sources::ReadingCounts;
 use jobboard_domain::imports::{HarvestedItem, ImportFormat};
 
 use super::fetch::{Fetched, Fetcher};
+use super::guard::{Guard, GuardError};
 use super::parse;
 
 /// Fewer characters than this is no usable description („Mehr lesen“, „Stellenangebot“); a
@@ -15,6 +16,9 @@ use super::parse;
 pub const MIN_DESCRIPTION_CHARS: usize = 25;
 /// Linked pages fetched at most in one run (the rest get the pointer).
 pub const MAX_PAGES_PER_RUN: usize = 100;
+/// The run's lease is renewed before every this many linked pages (and whenever half of it
+/// has gone by).
+const RENEW_EVERY_PAGES: usize = 5;
 /// A description taken from a page is cut here (the posting's Markdown limit is 20,000).
 const MAX_TEXT_CHARS: usize = 15_000;
 
@@ -30,23 +34,42 @@ pub fn is_thin(item: &HarvestedItem) -> bool {
     item.url.is_some() && item.description.trim().chars().count() < MIN_DESCRIPTION_CHARS
 }
 
-/// Complete every thin item of `items` (see the module doc).
-pub async fn complete(fetcher: &Fetcher, items: &mut [HarvestedItem]) -> Completion {
+/// Complete every thin item of `items` (see the module doc). The pages are fetched through the
+/// run's `guard`: within its lease, which is renewed every few pages, and out of its byte budget
+/// (when that is spent, the remaining thin items get the pointer). An error only when the run
+/// must stop: its lease was lost, or the database failed while renewing it.
+pub async fn complete(
+    fetcher: &Fetcher,
+    guard: &mut Guard<'_>,
+    items: &mut [HarvestedItem],
+) -> Result<Completion, GuardError> {
     let mut done = Completion::default();
     let mut fetched = 0;
+    let mut budget_spent = false;
     for item in items.iter_mut().filter(|i| is_thin(i)) {
         let Some(url) = item.url.clone() else {
             continue;
         };
-        let page = if fetched < MAX_PAGES_PER_RUN {
+        let page = if !budget_spent && fetched < MAX_PAGES_PER_RUN {
+            if fetched % RENEW_EVERY_PAGES == 0 {
+                guard.keep().await?;
+            } else {
+                guard.keep_when_half_gone().await?;
+            }
             fetched += 1;
-            match fetcher.fetch(&url, None, None).await {
+            match guard.fetch(fetcher, &url, (None, None)).await {
                 Ok(Fetched::Body(body)) => Some(body),
                 Ok(Fetched::NotModified) => None,
-                Err(e) => {
+                Err(GuardError::Fetch(e)) => {
                     tracing::info!(%url, error = %e, "linked page of a thin item not fetched");
                     None
                 }
+                Err(GuardError::TooManyBytes(_)) => {
+                    tracing::info!(%url, "run's byte budget spent; the remaining thin items point to their pages");
+                    budget_spent = true;
+                    None
+                }
+                Err(e) => return Err(e),
             }
         } else {
             None
@@ -58,7 +81,7 @@ pub async fn complete(fetcher: &Fetcher, items: &mut [HarvestedItem]) -> Complet
             done.pointer_only += 1;
         }
     }
-    done
+    Ok(done)
 }
 
 /// The short description of an item whose page gave nothing: what the feed had, and where the
@@ -129,18 +152,20 @@ fn merge(item: &mut HarvestedItem, page: HarvestedItem) {
     }
 }
 
-/// Before saving a harvest: thin items completed from their pages, then every item's text read
-/// for what its feed has no field for (see `reading`); the counts for the source's status.
+/// Before saving a harvest: thin items completed from their pages (through the run's `guard`,
+/// see [`complete`]), then every item's text read for what its feed has no field for (see
+/// `reading`); the counts for the source's status.
 pub async fn prepare(
     fetcher: &Fetcher,
+    guard: &mut Guard<'_>,
     items: &mut [HarvestedItem],
     today: chrono::NaiveDate,
-) -> ReadingCounts {
-    let completion = complete(fetcher, items).await;
+) -> Result<ReadingCounts, GuardError> {
+    let completion = complete(fetcher, guard, items).await?;
     let defaulted = super::reading::read_items(items, today);
-    ReadingCounts {
+    Ok(ReadingCounts {
         defaulted_deadlines: defaulted,
         completed_from_page: completion.from_page,
         pointer_only: completion.pointer_only,
-    }
+    })
 }

@@ -127,9 +127,16 @@ db_tests! {
         let source = add(db, s.url("/etag.xml")).await;
         run(db, source.id).await;
         let before = counts(db).await;
+        let reading = |s: &jobboard_domain::imports::ImportSource| (s.last_defaulted_deadlines, s.last_completed_from_page, s.last_pointer_only);
+        let first = sources::find(db, source.id).await.unwrap().unwrap();
+        assert_eq!(reading(&first), (3, 0, 0), "no item names a deadline");
         assert!(matches!(run(db, source.id).await, RunResult::NotModified));
         assert_eq!(counts(db).await, before);
-        assert_eq!(sources::find(db, source.id).await.unwrap().unwrap().etag.as_deref(), Some("\"v1\""));
+        let status = sources::find(db, source.id).await.unwrap().unwrap();
+        assert_eq!(status.etag.as_deref(), Some("\"v1\""));
+        // The same document: the status page keeps what was read from it.
+        assert_eq!(reading(&status), reading(&first), "the reading counts carried over");
+        assert_eq!(status.last_unchanged, 3);
     }
 
     async fn vanished_items_are_archived_and_a_broken_feed_archives_nothing(t) {

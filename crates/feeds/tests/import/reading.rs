@@ -14,7 +14,11 @@ use jobboard_domain::db_tests;
 use jobboard_domain::imports::sources::{self, NewSource};
 use jobboard_domain::imports::{HarvestedItem, ImportFormat};
 use jobboard_domain::postings::{Contract, Employment, PayScheme, PostingKind};
-use jobboard_feeds::import::{AddressPolicy, HarvestOptions, RunResult, reading, run_source, thin};
+use jobboard_feeds::import::guard::Guard;
+use jobboard_feeds::import::{
+    AddressPolicy, HarvestOptions, RunLimits, RunResult, reading, run_source, thin,
+};
+use sea_orm::DatabaseConnection;
 
 use super::{fetcher, read};
 
@@ -177,6 +181,26 @@ async fn site() -> String {
     base
 }
 
+/// A run's guard on a source of Machern at `url`, as `run_source` holds it.
+async fn guard<'a>(db: &'a DatabaseConnection, url: &str, limits: RunLimits) -> Guard<'a> {
+    let machern = jobboard_domain::municipalities::find_by_slug(db, "machern")
+        .await
+        .unwrap()
+        .unwrap();
+    let new = NewSource {
+        municipality_id: machern.id,
+        url: url.into(),
+        format: ImportFormat::Auto,
+    };
+    let source = sources::add(db, new, Utc::now()).await.unwrap();
+    let length = chrono::Duration::minutes(10);
+    let lease = sources::claim(db, source.id, length, Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
+    Guard::new(db, lease, length, limits)
+}
+
 async fn items(url: &str) -> Vec<HarvestedItem> {
     let (_, parsed) = read(url).await.unwrap();
     assert!(parsed.failures.is_empty(), "{:?}", parsed.failures);
@@ -237,50 +261,51 @@ async fn latin1_news_feed_items_are_read_as_job_ads() {
     );
 }
 
-#[tokio::test]
-async fn thin_items_are_completed_from_their_pages_or_point_to_them() {
-    let base = site().await;
-    let mut items = items(&format!("{base}/thin.xml")).await;
-    assert!(items.iter().all(thin::is_thin));
-    let done = thin::complete(&fetcher(AddressPolicy::loopback()), &mut items).await;
-    assert_eq!((done.from_page, done.pointer_only), (2, 1));
-    assert_eq!(
-        reading::read_items(&mut items, today()),
-        1,
-        "the gone page named no deadline"
-    );
-    let (jsonld, text, gone) = (&items[0], &items[1], &items[2]);
-    assert!(
-        jsonld.description.contains("Schulgebäude"),
-        "{}",
-        jsonld.description
-    );
-    assert_eq!(jsonld.deadline, Some(in_days(30)));
-    assert_eq!(
-        jsonld.labels,
-        ["part-time"],
-        "the page's employment type, for the draft's guess"
-    );
-    assert_eq!(jsonld.location_postcode.as_deref(), Some("04827"));
-    assert!(
-        text.description
-            .starts_with("Sachgebietsleiter/in Ordnungsamt"),
-        "main text, no navigation: {}",
-        text.description
-    );
-    assert!(!text.description.contains("Impressum") && !text.description.contains("Startseite"));
-    assert_eq!(text.deadline, Some(in_days(25)));
-    assert_eq!(grade(text), (PayScheme::BesoldungA, Some("10")));
-    assert_eq!(
-        gone.description,
-        format!(
-            "Die vollständige Ausschreibung steht auf der Website der Kommune: <{base}/seite/fehlt>"
-        )
-    );
-    assert_eq!(gone.deadline, None);
-}
-
 db_tests! {
+    async fn thin_items_are_completed_from_their_pages_or_point_to_them(t) {
+        let db = &t.db;
+        let base = site().await;
+        let mut items = items(&format!("{base}/thin.xml")).await;
+        assert!(items.iter().all(thin::is_thin));
+        let mut guard = guard(db, &format!("{base}/thin.xml"), RunLimits::default()).await;
+        let done = thin::complete(&fetcher(AddressPolicy::loopback()), &mut guard, &mut items).await.unwrap();
+        assert_eq!((done.from_page, done.pointer_only), (2, 1));
+        assert_eq!(
+            reading::read_items(&mut items, today()),
+            1,
+            "the gone page named no deadline"
+        );
+        let (jsonld, text, gone) = (&items[0], &items[1], &items[2]);
+        assert!(
+            jsonld.description.contains("Schulgebäude"),
+            "{}",
+            jsonld.description
+        );
+        assert_eq!(jsonld.deadline, Some(in_days(30)));
+        assert_eq!(
+            jsonld.labels,
+            ["part-time"],
+            "the page's employment type, for the draft's guess"
+        );
+        assert_eq!(jsonld.location_postcode.as_deref(), Some("04827"));
+        assert!(
+            text.description
+                .starts_with("Sachgebietsleiter/in Ordnungsamt"),
+            "main text, no navigation: {}",
+            text.description
+        );
+        assert!(!text.description.contains("Impressum") && !text.description.contains("Startseite"));
+        assert_eq!(text.deadline, Some(in_days(25)));
+        assert_eq!(grade(text), (PayScheme::BesoldungA, Some("10")));
+        assert_eq!(
+            gone.description,
+            format!(
+                "Die vollständige Ausschreibung steht auf der Website der Kommune: <{base}/seite/fehlt>"
+            )
+        );
+        assert_eq!(gone.deadline, None);
+    }
+
     async fn a_harvest_reports_what_it_read_and_completed_on_the_source(t) {
         let db = &t.db;
         let base = site().await;
@@ -296,5 +321,73 @@ db_tests! {
         assert_eq!(hausmeister.0.application_deadline, in_days(30));
         assert_eq!(hausmeister.0.kind, PostingKind::Job);
         assert_eq!(hausmeister.0.employment, Employment::PartTime);
+    }
+
+    async fn thin_pages_share_the_runs_byte_budget_and_the_rest_point_to_their_pages(t) {
+        let db = &t.db;
+        let base = site().await;
+        let size = |path: &'static str| {
+            let url = format!("{base}{path}");
+            async move { reqwest::get(url).await.unwrap().bytes().await.unwrap().len() as u64 }
+        };
+        // The feed and the first linked page fit; the second page does not.
+        let budget = size("/thin.xml").await + size("/seite/jsonld").await + 10;
+        assert!(size("/seite/text").await > 10);
+        let machern = jobboard_domain::municipalities::find_by_slug(db, "machern").await.unwrap().unwrap();
+        let source = sources::add(db, NewSource { municipality_id: machern.id, url: format!("{base}/thin.xml"), format: ImportFormat::Auto }, Utc::now()).await.unwrap();
+        let options = HarvestOptions { limits: RunLimits { max_bytes: budget, max_items: 10_000 }, ..HarvestOptions::default() };
+        let result = run_source(db, &fetcher(AddressPolicy::loopback()), source.id, options, |_| {}).await.unwrap();
+        let RunResult::Imported { report, .. } = result else { panic!("{result:?}") };
+        assert_eq!(report.new, 3, "a spent budget costs the pages, not the items: {report:?}");
+        let s = sources::find(db, source.id).await.unwrap().unwrap();
+        assert_eq!((s.last_completed_from_page, s.last_pointer_only), (1, 2), "one page within the budget");
+        let postings = jobboard_domain::postings::queries::list_published(db, Utc::now(), 10, 0).await.unwrap();
+        let text = postings.iter().find(|(p, _)| p.title.starts_with("Sachgebietsleiter")).unwrap();
+        assert_eq!(text.0.description, format!("Die vollständige Ausschreibung steht auf der Website der Kommune: <{base}/seite/text>"));
+    }
+
+    async fn completing_thin_items_renews_the_runs_lease_so_no_other_process_takes_the_source(t) {
+        let db = &t.db;
+        // Five thin items whose pages take 600 ms each: 3 s, well over the 2 s lease.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let feed = {
+            let items: String = (1..=5).map(|n| format!("<item><title>Stelle {n}</title><link>{base}/langsam/{n}</link><guid>slow-{n}</guid></item>")).collect();
+            format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>Machern</title><link>{base}</link><description>Stellen</description>{items}</channel></rss>\n")
+        };
+        let app = Router::new()
+            .route("/feed.xml", get(move || async move { ([(header::CONTENT_TYPE, "application/rss+xml")], feed) }))
+            .route("/langsam/{n}", get(|| async {
+                tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+                ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], text_page())
+            }));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let machern = jobboard_domain::municipalities::find_by_slug(db, "machern").await.unwrap().unwrap();
+        let source = sources::add(db, NewSource { municipality_id: machern.id, url: format!("{base}/feed.xml"), format: ImportFormat::Auto }, Utc::now()).await.unwrap();
+        let options = HarvestOptions {
+            lease: chrono::Duration::seconds(2),
+            apply: jobboard_domain::imports::ApplyOptions { batch_size: 25, ..Default::default() },
+            ..HarvestOptions::default()
+        };
+        let started = std::time::Instant::now();
+        let fetcher = fetcher(AddressPolicy::loopback());
+        let run = run_source(db, &fetcher, source.id, options, |_| {});
+        // Another process tries to take the source every 50 ms until it gets it.
+        let other = async {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                if sources::claim(db, source.id, chrono::Duration::seconds(1), Utc::now()).await.unwrap().is_some() {
+                    let row = sources::find(db, source.id).await.unwrap().unwrap();
+                    assert!(row.last_success_at.is_some(), "another process took the source after {:?}, while the run still ran", started.elapsed());
+                    return;
+                }
+            }
+        };
+        let (result, ()) = tokio::join!(run, other);
+        assert!(started.elapsed() > std::time::Duration::from_secs(3), "the pages took longer than the lease");
+        let RunResult::Imported { report, .. } = result.unwrap() else { panic!("the run stopped") };
+        assert_eq!(report.new, 5, "{report:?}");
+        let s = sources::find(db, source.id).await.unwrap().unwrap();
+        assert_eq!(s.last_completed_from_page, 5);
     }
 }

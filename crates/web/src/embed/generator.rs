@@ -9,7 +9,7 @@ use jobboard_feeds::export::Format;
 
 use super::{EmbedOptions, MAX_COUNT, frame_ancestors, list_title};
 use crate::page::{Meta, Section, render};
-use crate::search_params::{PER_PAGE, parse};
+use crate::search_params::{PER_PAGE, Params, SearchParam, TRAINING, parse};
 use crate::{AppError, AppResult, AppState};
 
 /// An address to copy, with what it is.
@@ -37,6 +37,22 @@ struct GeneratorPage {
     addresses: Vec<Address>,
     /// Sites allowed to frame the list.
     allowed: Vec<String>,
+}
+
+/// The search for the JSON API, which knows no training list: a training search that names no
+/// kind names the training kinds (`art=apprenticeship&art=dual_study&…`), else the API would
+/// answer with every posting.
+fn api_query(params: &Params, training: bool) -> String {
+    if !training || params.get(SearchParam::Kind).is_some() {
+        return params.query();
+    }
+    let mut params = params.clone();
+    params.kept.extend(
+        TRAINING
+            .iter()
+            .map(|k| (SearchParam::Kind, k.code().to_owned())),
+    );
+    params.query()
 }
 
 pub async fn show_generator(
@@ -75,7 +91,7 @@ pub async fn show_generator(
         .collect();
     addresses.push(Address {
         label: "JSON-API (OpenAPI-Beschreibung unter /api/openapi.json)".into(),
-        href: site.url(&format!("/api/v1/postings{query}")),
+        href: site.url(&format!("/api/v1/postings{}", api_query(&params, training))),
     });
     let page = GeneratorPage {
         meta: Meta::new(

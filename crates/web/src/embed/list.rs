@@ -65,8 +65,20 @@ async fn embedded_list(
 ) -> AppResult<Response> {
     let members = state.members().await?;
     let options = EmbedOptions::read(raw.as_deref());
-    let (query, params) = parse(raw.as_deref(), &members, training, options.count)
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    // A search that cannot be served (a page number „abc“, a text too long) shows the list
+    // without the page and text (still of its municipality), or else the default list, rather
+    // than the site's error page, which may not be framed: like the options, a pasted address
+    // never breaks the host page.
+    let (query, params) = match parse(raw.as_deref(), &members, training, options.count) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            tracing::debug!(error = %e, "embedded list: unusable search, served without it");
+            let filters = without_page_and_text(raw.as_deref().unwrap_or_default());
+            parse(Some(&filters), &members, training, options.count)
+                .or_else(|_| parse(None, &members, training, options.count))
+                .map_err(|e| AppError::BadRequest(e.to_string()))?
+        }
+    };
     let results = state.search.search(&query).await.map_err(search_error)?;
     if counted {
         let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
@@ -110,4 +122,15 @@ async fn embedded_list(
         .into_response();
     response.extensions_mut().insert(ancestors);
     Ok(response)
+}
+
+/// `raw` without the page number and the search text: the filters that are left.
+fn without_page_and_text(raw: &str) -> String {
+    let dropped = [SearchParam::Page.name(), SearchParam::Text.name()];
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(
+            url::form_urlencoded::parse(raw.as_bytes())
+                .filter(|(k, _)| !dropped.contains(&k.as_ref())),
+        )
+        .finish()
 }

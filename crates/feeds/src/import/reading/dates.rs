@@ -96,11 +96,15 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
 }
 
 /// The part of `text` before byte `at` that belongs to the same sentence (at most ~160 bytes):
-/// cut at a line break or at a full stop, `!` or `?` after a word of four or more letters that
-/// is followed by a capital (so „Std.“, „z. B.“ and dates do not end a sentence).
+/// cut at a line break, or at a full stop, `!` or `?` followed by a capital after a word of
+/// four or more letters or after a whole date („… 30.11.2026. Die Stelle …“, „… 10. Januar
+/// 2027. Ab …“); so „Std.“, „z. B.“ and the day of „10. Januar“ do not end a sentence.
 pub fn sentence_before(text: &str, at: usize) -> &str {
     static END: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:\n|\p{L}{4,}[.!?]\s+\p{Lu}|[!?]\s)").expect("valid pattern")
+        Regex::new(
+            r"(?:\n|\p{L}{4,}[.!?]\s+\p{Lu}|\b\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{4}|\d{2})[.!?]\s+\p{Lu}|\p{L}\.?\s+\d{4}[.!?]\s+\p{Lu}|[!?]\s)",
+        )
+        .expect("valid pattern")
     });
     let mut from = at.saturating_sub(160);
     while !text.is_char_boundary(from) {

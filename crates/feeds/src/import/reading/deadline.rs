@@ -22,8 +22,9 @@ const PHRASES: [&str; 9] = [
     "einreichen bis",
 ];
 
-/// Words after the phrase that make the date something else.
-const OTHER_DATES: [&str; 9] = [
+/// Words after the phrase that make the date something else („ab“ as a word, „ab sofort“ aside:
+/// „Bewerbungen bis …, die Stelle ist ab 01.02.2027 zu besetzen“).
+const OTHER_DATES: [&str; 10] = [
     "besetz",
     "einstell",
     "beginn",
@@ -32,8 +33,17 @@ const OTHER_DATES: [&str; 9] = [
     "vertrag",
     "gespräch",
     "ab dem",
+    " ab ",
     "veröffentl",
 ];
+
+/// Whether `after_phrase` (lower case) says its date is another one than the deadline.
+fn names_other_date(after_phrase: &str) -> bool {
+    let text = after_phrase
+        .replace("ab sofort", "")
+        .replace("(ab ", "( ab ");
+    OTHER_DATES.iter().any(|w| text.contains(w))
+}
 
 /// Where the last deadline phrase in `sentence` (lower case) starts and ends, if any.
 fn phrase(sentence: &str) -> Option<(usize, usize)> {
@@ -53,18 +63,20 @@ fn phrase(sentence: &str) -> Option<(usize, usize)> {
         .max_by_key(|(_, end)| *end)
 }
 
-/// The deadline `text` names, the nearest from `today` on.
+/// The deadline `text` names: the nearest from `today` on; when the text names only past
+/// deadlines, the latest of them (the item's time is over: it is skipped as expired rather than
+/// given a fresh default deadline).
 pub fn deadline(text: &str, today: NaiveDate) -> Option<NaiveDate> {
-    find_dates(text)
+    let named: Vec<NaiveDate> = find_dates(text)
         .into_iter()
-        .filter(|f| f.date >= today)
         .filter(|f| {
             let sentence = sentence_before(text, f.start).to_lowercase();
             phrase(&sentence).is_some_and(|(start, end)| {
-                sentence[end..].chars().count() <= 60
-                    && !OTHER_DATES.iter().any(|w| sentence[start..].contains(w))
+                sentence[end..].chars().count() <= 60 && !names_other_date(&sentence[start..])
             })
         })
         .map(|f| f.date)
-        .min()
+        .collect();
+    let future = named.iter().copied().filter(|d| *d >= today).min();
+    future.or_else(|| named.iter().copied().max())
 }

@@ -11,6 +11,59 @@ fn today() -> NaiveDate {
     day(2026, 12, 1)
 }
 
+/// Today's date in Berlin, and a day `days` from it written as German texts do (TT.MM.JJJJ):
+/// tests with these do not rot as the calendar moves on.
+fn real_today() -> NaiveDate {
+    jobboard_domain::berlin::today(chrono::Utc::now())
+}
+
+fn from_today(days: i64) -> (NaiveDate, String) {
+    let d = real_today() + chrono::Duration::days(days);
+    (d, d.format("%d.%m.%Y").to_string())
+}
+
+#[test]
+fn a_text_naming_only_past_deadlines_passes_the_latest_on_so_the_item_expires() {
+    let (past, written) = from_today(-1);
+    let (_, written_earlier) = from_today(-20);
+    assert_eq!(
+        deadline(&format!("Bewerbungsfrist: {written}"), real_today()),
+        Some(past),
+        "a past deadline is not dropped (the item would get a fresh default)"
+    );
+    assert_eq!(
+        deadline(
+            &format!("Bewerbungsfrist: {written_earlier}, verlängert bis {written}"),
+            real_today()
+        ),
+        Some(past),
+        "the latest of several past deadlines"
+    );
+    let (future, written_future) = from_today(14);
+    assert_eq!(
+        deadline(
+            &format!("Bewerbungsfrist: {written} (verlängert bis {written_future})"),
+            real_today()
+        ),
+        Some(future),
+        "a future date still wins over past ones"
+    );
+    // Through the reader: the item keeps its past deadline and is not counted as defaulted,
+    // so the import skips it as expired instead of publishing it for another 30 days.
+    let mut items = vec![HarvestedItem {
+        guid: "a".into(),
+        title: "Sachbearbeiter Bauamt (m/w/d)".into(),
+        description: format!("Wir suchen Verstärkung. Bewerbungsfrist: {written}"),
+        ..Default::default()
+    }];
+    assert_eq!(
+        read_items(&mut items, real_today()),
+        0,
+        "no default deadline"
+    );
+    assert_eq!(items[0].deadline, Some(past));
+}
+
 #[test]
 fn dates_in_every_written_form() {
     let found: Vec<NaiveDate> = find_dates("am 15.12.2026, am 31.01.27, am 10. Januar 2027, am 3. Sept. 2027, nicht am 31.02.2027 und nicht 1.2.345")
@@ -86,8 +139,6 @@ fn dates_that_are_no_deadline_do_not_match() {
         "Wir freuen uns auf Ihre Bewerbung. Beginn: 01.03.2027",
         // The end of a fixed term in the deadline's sentence.
         "Bewerbungen sind bis dahin willkommen, die Stelle ist befristet bis 31.12.2028",
-        // A deadline in the past.
-        "Bewerbungsfrist: 15.11.2026",
         // A date without a deadline phrase.
         "Veröffentlicht am 20.12.2026. Vorstellungsgespräche finden am 10.01.2027 statt.",
     ] {
@@ -200,4 +251,88 @@ fn fixed_term_and_start() {
     // Not the start: a deadline „bis zum“, a date in the past.
     assert_eq!(start("Bewerbungen bis zum 15.12.2026", today()), None);
     assert_eq!(start("zum 01.02.2025 zu besetzen", today()), None);
+}
+
+/// A day `days` from today written out („10. Januar 2027“).
+fn named_from_today(days: i64) -> (NaiveDate, String) {
+    use chrono::Datelike;
+    const MONTHS: [&str; 12] = [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ];
+    let d = real_today() + chrono::Duration::days(days);
+    let name = MONTHS[d.month0() as usize];
+    (d, format!("{}. {name} {}", d.day(), d.year()))
+}
+
+#[test]
+fn a_date_ending_a_sentence_ends_the_sentence() {
+    let (past, past_text) = from_today(-1);
+    let (starts, start_text) = from_today(60);
+    let text = format!("Bewerbungsfrist: {past_text}. Die Stelle ist ab {start_text} zu besetzen.");
+    assert_eq!(
+        deadline(&text, real_today()),
+        Some(past),
+        "the start date in the next sentence is not the deadline: {text}"
+    );
+    assert_eq!(start(&text, real_today()), Some(Some(starts)), "{text}");
+    // The same with a written-out date and a two-digit year.
+    let (_, named_past) = named_from_today(-1);
+    let text = format!("Bewerbungen bis zum {named_past}. Ab {start_text} sind Sie bei uns.");
+    assert_eq!(deadline(&text, real_today()), Some(past), "{text}");
+    let short = past.format("%d.%m.%y").to_string();
+    let text = format!("Bewerbungsschluss {short}. Eintritt zum {start_text}.");
+    assert_eq!(deadline(&text, real_today()), Some(past), "{text}");
+    assert_eq!(start(&text, real_today()), Some(Some(starts)), "{text}");
+    // What does not end a sentence: the day of a written-out date, „Std.“, „z. B.“.
+    let (due, named_due) = named_from_today(20);
+    assert_eq!(
+        deadline(
+            &format!("Bewerbungsfrist ist z. B. der {named_due}"),
+            real_today()
+        ),
+        Some(due)
+    );
+}
+
+#[test]
+fn the_start_after_a_deadline_sentence_is_read() {
+    let (_, due_text) = from_today(14);
+    let (starts, start_text) = from_today(60);
+    let text = format!("Bewerbungen bis {due_text}. Die Stelle ist ab {start_text} zu besetzen.");
+    assert_eq!(start(&text, real_today()), Some(Some(starts)), "{text}");
+    let mut items = vec![HarvestedItem {
+        guid: "a".into(),
+        title: "Erzieher (m/w/d)".into(),
+        description: text,
+        ..Default::default()
+    }];
+    read_items(&mut items, real_today());
+    assert_eq!(items[0].start_date, Some(starts));
+}
+
+#[test]
+fn a_date_after_ab_is_no_deadline() {
+    let (past, past_text) = from_today(-1);
+    let (_, start_text) = from_today(60);
+    let text = format!("Bewerbungen bis {past_text}, die Stelle ist ab {start_text} zu besetzen.");
+    assert_eq!(
+        deadline(&text, real_today()),
+        Some(past),
+        "„ab“ names the start: {text}"
+    );
+    // „ab sofort“ is no other date.
+    let (due, due_text) = from_today(14);
+    let text = format!("Bewerbungen nehmen wir ab sofort bis {due_text} entgegen.");
+    assert_eq!(deadline(&text, real_today()), Some(due), "{text}");
 }
