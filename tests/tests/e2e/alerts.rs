@@ -483,100 +483,107 @@ jobboard_e2e::e2e_tests! {
     }
 }
 
-/// An SMTP server on loopback that holds the first message until released (a slow mail
-/// server), so a test can change alerts while a run waits in the middle of its batch. Keeps
-/// every message it received.
+/// aiosmtpd with a handler that holds the first message until released (a slow mail server),
+/// so a test can change alerts while a run waits in the middle of its batch. The handler
+/// writes `arrived` into its folder when the first message is there, waits for `release`, and
+/// keeps every message as a numbered file.
+const HOLDING_SMTP: &str = r#"
+import asyncio, os, sys
+from aiosmtpd.smtp import SMTP
+
+port, folder = int(sys.argv[1]), sys.argv[2]
+
+class Hold:
+    received = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        Hold.received += 1
+        n = Hold.received
+        if n == 1:
+            open(os.path.join(folder, 'arrived'), 'w').close()
+            while not os.path.exists(os.path.join(folder, 'release')):
+                await asyncio.sleep(0.02)
+        with open(os.path.join(folder, '%04d.eml' % n), 'wb') as f:
+            f.write(envelope.original_content)
+        return '250 OK'
+
+async def main():
+    handler = Hold()
+    server = await asyncio.get_running_loop().create_server(
+        lambda: SMTP(handler), '127.0.0.1', port)
+    async with server:
+        await server.serve_forever()
+
+asyncio.run(main())
+"#;
+
 struct SlowSmtp {
+    child: Child,
     port: u16,
-    /// Notified when the first message arrived (and waits).
-    arrived: std::sync::Arc<tokio::sync::Notify>,
-    release: std::sync::Arc<tokio::sync::Notify>,
-    messages: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for SlowSmtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 impl SlowSmtp {
     async fn start() -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let smtp = Self {
-            port,
-            arrived: Default::default(),
-            release: Default::default(),
-            messages: Default::default(),
-        };
-        let (arrived, release, messages) = (
-            smtp.arrived.clone(),
-            smtp.release.clone(),
-            smtp.messages.clone(),
-        );
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let (a, r, m) = (arrived.clone(), release.clone(), messages.clone());
-                tokio::spawn(async move {
-                    let _ = Self::session(stream, a, r, m).await;
-                });
-            }
-        });
-        smtp
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("python3")
+            .args(["-c", HOLDING_SMTP, &port.to_string()])
+            .arg(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python3 with aiosmtpd installed");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(Instant::now() < deadline, "aiosmtpd did not start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Self { child, port, dir }
     }
 
-    async fn session(
-        stream: tokio::net::TcpStream,
-        arrived: std::sync::Arc<tokio::sync::Notify>,
-        release: std::sync::Arc<tokio::sync::Notify>,
-        messages: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-    ) -> std::io::Result<()> {
-        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-        let (read, mut write) = stream.into_split();
-        let mut read = BufReader::new(read);
-        write.write_all(b"220 localhost ESMTP\r\n").await?;
-        let mut line = String::new();
-        loop {
-            line.clear();
-            if read.read_line(&mut line).await? == 0 {
-                return Ok(());
-            }
-            let command = line.trim_end().to_ascii_uppercase();
-            if command == "DATA" {
-                write.write_all(b"354 go ahead\r\n").await?;
-                let mut message = String::new();
-                loop {
-                    line.clear();
-                    if read.read_line(&mut line).await? == 0 {
-                        return Ok(());
-                    }
-                    if line == ".\r\n" {
-                        break;
-                    }
-                    message.push_str(&line);
-                }
-                let first = {
-                    let mut all = messages.lock().unwrap();
-                    all.push(message);
-                    all.len() == 1
-                };
-                if first {
-                    arrived.notify_one();
-                    release.notified().await;
-                }
-                write.write_all(b"250 queued\r\n").await?;
-            } else if command == "QUIT" {
-                write.write_all(b"221 bye\r\n").await?;
-                return Ok(());
-            } else {
-                write.write_all(b"250 localhost\r\n").await?;
-            }
+    /// Wait until the first message arrived (and is held).
+    async fn arrived(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !self.dir.path().join("arrived").exists() {
+            assert!(Instant::now() < deadline, "no message arrived");
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
+    }
+
+    /// Let the held message (and every later one) through.
+    fn release(&self) {
+        std::fs::write(self.dir.path().join("release"), b"").unwrap();
     }
 
     /// The recipients of the messages received so far, in order.
     fn recipients(&self) -> Vec<String> {
-        self.messages
-            .lock()
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
             .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
+        files.sort();
+        files
             .iter()
-            .filter_map(|m| {
-                m.lines()
+            .filter_map(|f| {
+                std::fs::read_to_string(f)
+                    .unwrap()
+                    .lines()
                     .find_map(|l| l.strip_prefix("To: "))
                     .map(str::to_owned)
             })
@@ -644,7 +651,7 @@ async fn changed_while_a_run_waits(database: Database) {
     let app = spawn_app_with(database, &[("JOBBOARD_SMTP_URL", url.as_str())]).await;
     let (ids, run) = alerts_with_news(&app, 4).await;
     let a = run_in_background(&app, "A", run);
-    smtp.arrived.notified().await;
+    smtp.arrived().await;
     let now = Utc::now();
     mutations::pause(&app.db, ids[1], now).await.unwrap();
     mutations::delete(
@@ -665,7 +672,7 @@ async fn changed_while_a_run_waits(database: Database) {
     .await
     .unwrap();
     assert_eq!(off, 1);
-    smtp.release.notify_one();
+    smtp.release();
     let report = a
         .await
         .unwrap()
@@ -701,7 +708,7 @@ async fn taken_over_while_a_run_waits(database: Database) {
     let app = spawn_app_with(database, &[("JOBBOARD_SMTP_URL", url.as_str())]).await;
     let (ids, run) = alerts_with_news(&app, 2).await;
     let a = run_in_background(&app, "A", run);
-    smtp.arrived.notified().await;
+    smtp.arrived().await;
     // A's lease (15 minutes from `run`) has run out for a run 16 minutes later.
     let b = jobboard_domain::alerts::runs::claim_due(
         &app.db,
@@ -713,7 +720,7 @@ async fn taken_over_while_a_run_waits(database: Database) {
     .await
     .unwrap();
     assert_eq!(b.iter().map(|x| x.id).collect::<Vec<_>>(), ids);
-    smtp.release.notify_one();
+    smtp.release();
     let report = a.await.unwrap().unwrap();
     // The first mail was on its way (at least once); the second alert is B's now.
     assert_eq!((report.mailed, report.lost), (0, 2), "{report:?}");
