@@ -20,6 +20,30 @@ use serde_json::Value;
 
 use crate::hr::post;
 
+/// `name::on_sqlite` and `name::on_postgres` running `body(database)`, for tests that start
+/// their app themselves (with a mail server of their own).
+macro_rules! on_both_databases {
+    ($name:ident => $body:ident) => {
+        mod $name {
+            use jobboard_e2e::Database;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                super::$body(Database::sqlite().await).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                let Some(database) = Database::postgres().await else {
+                    eprintln!("PostgreSQL tests switched off");
+                    return;
+                };
+                super::$body(database).await;
+            }
+        }
+    };
+}
+
 /// aiosmtpd with its Maildir handler; killed when dropped.
 struct Smtp {
     child: Child,
@@ -356,19 +380,7 @@ async fn full_path(database: Database) {
     app.shutdown().await.unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_full_path_with_a_real_smtp_server_on_sqlite() {
-    full_path(Database::sqlite().await).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_full_path_with_a_real_smtp_server_on_postgres() {
-    let Some(database) = Database::postgres().await else {
-        eprintln!("PostgreSQL tests switched off");
-        return;
-    };
-    full_path(database).await;
-}
+on_both_databases!(the_full_path_with_a_real_smtp_server => full_path);
 
 jobboard_e2e::e2e_tests! {
     async fn bad_input_gets_german_field_errors_and_stores_nothing(app) {
@@ -686,19 +698,7 @@ async fn changed_while_a_run_waits(database: Database) {
     app.shutdown().await.unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn alerts_changed_while_a_run_waits_get_no_mail_on_sqlite() {
-    changed_while_a_run_waits(Database::sqlite().await).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn alerts_changed_while_a_run_waits_get_no_mail_on_postgres() {
-    let Some(database) = Database::postgres().await else {
-        eprintln!("PostgreSQL tests switched off");
-        return;
-    };
-    changed_while_a_run_waits(database).await;
-}
+on_both_databases!(alerts_changed_while_a_run_waits_get_no_mail => changed_while_a_run_waits);
 
 /// A batch that outlives its lease (a slow mail server): another run takes the rest over, and
 /// the first one sends none of them.
@@ -734,19 +734,7 @@ async fn taken_over_while_a_run_waits(database: Database) {
     app.shutdown().await.unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batch_taken_over_after_its_lease_is_not_sent_twice_on_sqlite() {
-    taken_over_while_a_run_waits(Database::sqlite().await).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batch_taken_over_after_its_lease_is_not_sent_twice_on_postgres() {
-    let Some(database) = Database::postgres().await else {
-        eprintln!("PostgreSQL tests switched off");
-        return;
-    };
-    taken_over_while_a_run_waits(database).await;
-}
+on_both_databases!(a_batch_taken_over_after_its_lease_is_not_sent_twice => taken_over_while_a_run_waits);
 
 jobboard_e2e::e2e_tests! {
     async fn a_keep_mail_that_could_not_be_sent_is_sent_by_the_next_run(app) {
