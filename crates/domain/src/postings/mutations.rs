@@ -291,17 +291,30 @@ async fn free_reference(
         .chars()
         .take(super::validation::REFERENCE_MAX - 10)
         .collect();
-    let mut candidate = format!("{stem}-Kopie");
-    for n in 2.. {
+    first_free_reference(
+        db,
+        municipality_id,
+        std::iter::once(format!("{stem}-Kopie")).chain((2..).map(|n| format!("{stem}-Kopie{n}"))),
+    )
+    .await
+}
+
+/// The first of `candidates` that member `municipality_id` does not use as a reference yet
+/// (references are unique per member). `candidates` must not end.
+pub(crate) async fn first_free_reference(
+    db: &impl ConnectionTrait,
+    municipality_id: i64,
+    candidates: impl Iterator<Item = String>,
+) -> DomainResult<String> {
+    for candidate in candidates {
         let taken = posting::Entity::find()
             .filter(posting::Column::MunicipalityId.eq(municipality_id))
             .filter(posting::Column::ReferenceNumber.eq(candidate.as_str()))
             .count(db)
             .await?;
         if taken == 0 {
-            break;
+            return Ok(candidate);
         }
-        candidate = format!("{stem}-Kopie{n}");
     }
-    Ok(candidate)
+    unreachable!("an endless list of candidates")
 }

@@ -15,7 +15,7 @@ use crate::actor::Actor;
 use crate::audit::{self, AuditAction, AuditEntity, AuditRecord};
 use crate::courses::draft::SEATS_MAX;
 use crate::courses::{Course, CourseDraft, QuotaDraft, SessionDraft};
-use crate::entities::{posting, survey_conversion};
+use crate::entities::survey_conversion;
 use crate::error::{DomainError, DomainResult};
 use crate::municipalities::Municipality;
 use crate::postings::draft::{PartnerDraft, PostingDraft};
@@ -185,21 +185,13 @@ async fn free_reference(
     municipality_id: i64,
     stem: &str,
 ) -> DomainResult<String> {
-    use sea_orm::{EntityTrait, PaginatorTrait, QueryFilter};
     let stem: String = stem.chars().take(REFERENCE_MAX - 6).collect();
-    let mut candidate = stem.clone();
-    for n in 2.. {
-        let taken = posting::Entity::find()
-            .filter(posting::Column::MunicipalityId.eq(municipality_id))
-            .filter(posting::Column::ReferenceNumber.eq(candidate.as_str()))
-            .count(db)
-            .await?;
-        if taken == 0 {
-            break;
-        }
-        candidate = format!("{stem}-{n}");
-    }
-    Ok(candidate)
+    crate::postings::mutations::first_free_reference(
+        db,
+        municipality_id,
+        std::iter::once(stem.clone()).chain((2..).map(|n| format!("{stem}-{n}"))),
+    )
+    .await
 }
 
 /// Seats and quotas for `quotas` (member, demand) within `max` seats: as demanded when the
