@@ -59,18 +59,20 @@ impl Drop for Smtp {
     }
 }
 
-async fn start_smtp() -> Smtp {
-    let dir = tempfile::tempdir().unwrap();
-    let maildir = dir.path().join("maildir");
+/// `python3 <args…>` serving SMTP on a free loopback port (`{port}` in `args` stands for it),
+/// once it accepts connections.
+async fn spawn_aiosmtpd(args: &[&str]) -> (Child, u16) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.replace("{port}", &port.to_string()))
+        .collect();
     let child = Command::new("python3")
-        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
-        .args(["-c", "aiosmtpd.handlers.Mailbox"])
-        .arg(&maildir)
+        .args(&args)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
@@ -83,6 +85,24 @@ async fn start_smtp() -> Smtp {
         assert!(Instant::now() < deadline, "aiosmtpd did not start");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    (child, port)
+}
+
+async fn start_smtp() -> Smtp {
+    let dir = tempfile::tempdir().unwrap();
+    let maildir = dir.path().join("maildir");
+    let maildir_arg = maildir.display().to_string();
+    let (child, port) = spawn_aiosmtpd(&[
+        "-m",
+        "aiosmtpd",
+        "-n",
+        "-l",
+        "127.0.0.1:{port}",
+        "-c",
+        "aiosmtpd.handlers.Mailbox",
+        &maildir_arg,
+    ])
+    .await;
     Smtp {
         child,
         port,
@@ -545,26 +565,8 @@ impl Drop for SlowSmtp {
 impl SlowSmtp {
     async fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new("python3")
-            .args(["-c", HOLDING_SMTP, &port.to_string()])
-            .arg(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 with aiosmtpd installed");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_err()
-        {
-            assert!(Instant::now() < deadline, "aiosmtpd did not start");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let folder = dir.path().display().to_string();
+        let (child, port) = spawn_aiosmtpd(&["-c", HOLDING_SMTP, "{port}", &folder]).await;
         Self { child, port, dir }
     }
 
