@@ -458,11 +458,7 @@ pub async fn list_for(
         .order_by_desc(agreement::Column::Id)
         .all(db)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for a in rows {
-        out.push(load_view(db, a).await?);
-    }
-    Ok(out)
+    load_views(db, rows).await
 }
 
 /// Agreement `id` if `municipality_id` is a party; `None` for everyone else.
@@ -471,11 +467,9 @@ pub async fn find_for(
     id: i64,
     municipality_id: i64,
 ) -> DomainResult<Option<AgreementView>> {
-    let Some(a) = agreement::Entity::find_by_id(id).one(db).await? else {
-        return Ok(None);
-    };
-    let view = load_view(db, a).await?;
-    Ok(view.has_party(municipality_id).then_some(view))
+    Ok(find_any(db, id)
+        .await?
+        .filter(|view| view.has_party(municipality_id)))
 }
 
 /// Every agreement of the region, newest first (the platform admin's list).
@@ -484,6 +478,14 @@ pub async fn list_all(db: &impl ConnectionTrait) -> DomainResult<Vec<AgreementVi
         .order_by_desc(agreement::Column::Id)
         .all(db)
         .await?;
+    load_views(db, rows).await
+}
+
+/// The views of `rows`, in their order.
+async fn load_views(
+    db: &impl ConnectionTrait,
+    rows: Vec<agreement::Model>,
+) -> DomainResult<Vec<AgreementView>> {
     let mut out = Vec::with_capacity(rows.len());
     for a in rows {
         out.push(load_view(db, a).await?);
