@@ -39,6 +39,15 @@ try {
   out.steps.push(`change error: ${(await page.textContent("#e-q"))?.trim()}`);
   await check("manage_error");
 
+  await page.fill("#f-q", "Erzieherin");
+  await page.uncheck("#f-kommune-naunhof");
+  await page.check("#f-kommune-machern");
+  await page.check("#f-art-job");
+  await page.selectOption("#f-umkreis", "20");
+  await submit("text=Änderungen speichern");
+  out.steps.push(`changed: ${(await page.textContent("[role=status]"))?.trim()} ${(await page.textContent("dl.facts dd"))?.trim()}`);
+  await check("manage_changed");
+
   await page.goto(`${base}/suchauftrag/${token}`);
   await submit("text=Suchauftrag pausieren");
   out.steps.push(`paused: ${(await page.textContent("[role=status]"))?.trim()}`);

@@ -25,7 +25,7 @@ use chrono::{DateTime, Utc};
 
 pub use document::SearchDocument;
 pub use error::SearchError;
-pub use query::{FacetCount, Facets, Hit, SearchQuery, SearchResults, Sort};
+pub use query::{FacetCount, Facets, Hit, Match, SearchQuery, SearchResults, Sort};
 pub use status::{SearchState, SearchStatus};
 
 /// Documents for a rebuild, batch by batch; an `Err` aborts the rebuild and keeps the old index.
@@ -75,6 +75,17 @@ pub trait SearchIndex: Send + Sync {
         &self,
         query: &SearchQuery,
     ) -> impl Future<Output = Result<SearchResults, SearchError>> + Send;
+    /// For each of `queries`, the postings it matches (text, filters and visibility at its `now`,
+    /// as [`SearchIndex::search`]), at most `limit` each, newest first. Paging and sort are
+    /// ignored, and nothing else is computed: no facets, no highlighting, no stored fields. So many
+    /// saved searches (search alerts) cost little, and few engine calls answer them all. When
+    /// more than `limit` match a text, Meilisearch keeps its best text matches (its ranking rules
+    /// come before the sort), the embedded engine the newest.
+    fn matching(
+        &self,
+        queries: &[SearchQuery],
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Vec<Match>>, SearchError>> + Send;
     /// Number of documents in the index.
     fn count(&self) -> impl Future<Output = Result<u64, SearchError>> + Send;
     /// The state answers at `now` are computed from, for engines that know it exactly; `None`
@@ -126,6 +137,13 @@ impl SearchIndex for AnyIndex {
     }
     async fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
         delegate!(self, i => i.search(query))
+    }
+    async fn matching(
+        &self,
+        queries: &[SearchQuery],
+        limit: usize,
+    ) -> Result<Vec<Vec<Match>>, SearchError> {
+        delegate!(self, i => i.matching(queries, limit))
     }
     async fn count(&self) -> Result<u64, SearchError> {
         delegate!(self, i => i.count())

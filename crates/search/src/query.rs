@@ -239,6 +239,44 @@ pub struct Hit {
     pub published_ts: i64,
 }
 
+/// A posting a query matches, as [`crate::SearchIndex::matching`] gives it: no more than what
+/// telling new from old needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+pub struct Match {
+    pub id: i64,
+    /// Unix seconds.
+    pub published_ts: i64,
+}
+
+impl Hit {
+    /// What a result card shows of a document, without highlighting or snippet: for lists
+    /// built from the database's current rows rather than from a search (the alert mails).
+    pub fn from_document(d: crate::SearchDocument) -> Self {
+        Self {
+            id: d.id,
+            title_html: mark_html(&d.title, "\u{1}", "\u{2}"),
+            snippet_html: String::new(),
+            distance_km: None,
+            slug: d.slug,
+            title: d.title,
+            municipality_ids: d.municipality_ids,
+            kind: d.kind,
+            category: d.category,
+            employment: d.employment,
+            weekly_hours: d.weekly_hours,
+            contract: d.contract,
+            pay_scheme: d.pay_scheme,
+            pay_grade_from: d.pay_grade_from,
+            pay_grade_to: d.pay_grade_to,
+            pay_monthly_min_eur: d.pay_monthly_min_eur,
+            pay_monthly_max_eur: d.pay_monthly_max_eur,
+            deadline: d.deadline,
+            expires_ts: d.expires_ts,
+            published_ts: d.published_ts,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SearchResults {
     pub total: u64,

@@ -6,8 +6,6 @@
 //!
 //! Nothing here logs an address: mail errors are logged by their kind and the alert's id.
 
-use std::collections::{HashMap, HashSet};
-
 use chrono::{DateTime, Duration, Utc};
 use jobboard_domain::alerts::{SearchAlert, mutations, runs, tokens};
 use jobboard_domain::municipalities::{self, Municipality};
@@ -16,7 +14,8 @@ use jobboard_domain::stats::{CountEvent, TrafficSource};
 use jobboard_mail::Mailer;
 use jobboard_search::{AnyIndex, Hit};
 use jobboard_web::Site;
-use jobboard_web::alerts::{mail, matcher};
+use jobboard_web::alerts::mail;
+use jobboard_web::alerts::matcher::RunMatcher;
 use sea_orm::DatabaseConnection;
 
 /// Alerts claimed at once.
@@ -45,42 +44,41 @@ pub struct RunReport {
 
 /// The new postings of each alert of a batch, as mails would list them.
 pub struct Computed {
-    pub hits: HashMap<i64, Hit>,
-    /// Per alert: its new posting ids, newest first (not yet mailed, visible at `now`).
+    /// Per alert: its new posting ids, newest first (not yet mailed, visible at the run's
+    /// instant, each readable through [`RunMatcher::posting`]).
     pub per_alert: Vec<Vec<i64>>,
     pub searches: u64,
 }
 
 /// For each of `alerts`: the postings that match, were published in its window, are visible
-/// now (checked in the database, not only in the index) and were not mailed to it before.
+/// at the run's instant (checked in the database for every batch, not only in the index) and
+/// were not mailed to it before. What the mails show of them is read into `matcher`.
 pub async fn compute(
     db: &DatabaseConnection,
-    index: &AnyIndex,
-    members: &[Municipality],
+    matcher: &mut RunMatcher<'_, AnyIndex>,
     alerts: &[SearchAlert],
-    now: DateTime<Utc>,
 ) -> anyhow::Result<Computed> {
-    let matches = matcher::new_hits(index, members, alerts, now).await?;
-    let ids: Vec<i64> = matches.hits.keys().copied().collect();
-    let visible: HashSet<i64> = queries::find_many(db, &ids)
-        .await?
-        .iter()
-        .filter(|p| queries::is_publicly_visible(p, now))
-        .map(|p| p.id)
-        .collect();
+    let matches = matcher.new_ids(alerts).await?;
+    let ids = matches.ids();
+    let visible = queries::publicly_visible_ids(db, &ids, matcher.now()).await?;
     let alert_ids: Vec<i64> = alerts.iter().map(|a| a.id).collect();
     let sent = runs::already_sent(db, &alert_ids, &ids).await?;
+    let listed: Vec<i64> = ids.into_iter().filter(|id| visible.contains(id)).collect();
+    matcher.load_postings(db, &listed).await?;
     let per_alert = alerts
         .iter()
         .zip(matches.per_alert)
         .map(|(a, ids)| {
             ids.into_iter()
-                .filter(|id| visible.contains(id) && !sent.contains(&(a.id, *id)))
+                .filter(|id| {
+                    visible.contains(id)
+                        && matcher.posting(*id).is_some()
+                        && !sent.contains(&(a.id, *id))
+                })
                 .collect()
         })
         .collect();
     Ok(Computed {
-        hits: matches.hits,
         per_alert,
         searches: matches.searches,
     })
@@ -114,6 +112,7 @@ impl Sender<'_> {
         report.purged = purged.total();
         let members = municipalities::list(self.db).await?;
         report.keep_asked = self.ask_to_keep(&members, now).await?;
+        let mut matcher = RunMatcher::new(self.index, &members, now);
         loop {
             let lease = clock(now) + Duration::minutes(LEASE_MINUTES);
             let batch = runs::claim_due(self.db, &self.worker, BATCH, lease, now).await?;
@@ -121,18 +120,11 @@ impl Sender<'_> {
                 break;
             }
             report.claimed += batch.len() as u64;
-            let computed = compute(self.db, self.index, &members, &batch, now).await?;
+            let computed = compute(self.db, &mut matcher, &batch).await?;
             for (alert, ids) in batch.iter().zip(&computed.per_alert) {
+                let items: Vec<&Hit> = ids.iter().filter_map(|id| matcher.posting(*id)).collect();
                 let shown = self
-                    .send_one(
-                        &members,
-                        alert,
-                        ids,
-                        &computed.hits,
-                        lease,
-                        now,
-                        &mut report,
-                    )
+                    .send_one(&members, alert, ids, &items, lease, now, &mut report)
                     .await?;
                 listed.add_many(&shown, CountEvent::AlertMail, TrafficSource::Alert);
                 progress(
@@ -151,7 +143,8 @@ impl Sender<'_> {
         Ok(report)
     }
 
-    /// `lease`: until when the batch of `alert` was claimed.
+    /// `ids`: the alert's new postings, `items`: what its mail shows of them; `lease`: until
+    /// when the batch of `alert` was claimed.
     #[expect(
         clippy::too_many_arguments,
         reason = "one alert of a batch and its context"
@@ -161,7 +154,7 @@ impl Sender<'_> {
         members: &[Municipality],
         alert: &SearchAlert,
         ids: &[i64],
-        hits: &HashMap<i64, Hit>,
+        items: &[&Hit],
         lease: DateTime<Utc>,
         now: DateTime<Utc>,
         report: &mut RunReport,
@@ -177,7 +170,6 @@ impl Sender<'_> {
                 report.lost += 1;
                 return Ok(Vec::new());
             }
-            let listed: Vec<&Hit> = ids.iter().filter_map(|id| hits.get(id)).collect();
             let token = match tokens::issue(self.db, alert.id, now).await {
                 Ok(token) => token,
                 Err(e) => {
@@ -189,7 +181,7 @@ impl Sender<'_> {
                     return Ok(Vec::new());
                 }
             };
-            let email = mail::new_postings(self.site, members, alert, &token, &listed, now);
+            let email = mail::new_postings(self.site, members, alert, &token, items, now);
             if let Err(e) = self.mailer.send(&email).await {
                 tracing::warn!(
                     alert = alert.id,
@@ -206,7 +198,7 @@ impl Sender<'_> {
                 report.failed += 1;
                 return Ok(Vec::new());
             }
-            shown = listed.iter().take(mail::MAX_ITEMS).map(|h| h.id).collect();
+            shown = items.iter().take(mail::MAX_ITEMS).map(|h| h.id).collect();
         }
         if runs::complete(self.db, alert, &self.worker, ids, now).await? {
             if ids.is_empty() {
@@ -271,13 +263,14 @@ pub async fn dry_run(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<(i64, usize)>> {
     let members = municipalities::list(db).await?;
+    let mut matcher = RunMatcher::new(index, &members, now);
     let mut out = Vec::new();
     let mut after = 0;
     loop {
         let batch = runs::due(db, now, after, BATCH).await?;
         let Some(last) = batch.last() else { break };
         after = last.id;
-        let computed = compute(db, index, &members, &batch, now).await?;
+        let computed = compute(db, &mut matcher, &batch).await?;
         out.extend(
             batch
                 .iter()

@@ -14,6 +14,7 @@ use jobboard_domain::{demo, postings::queries};
 use jobboard_search::Hit;
 use jobboard_web::Site;
 use jobboard_web::alerts::mail;
+use jobboard_web::alerts::matcher::RunMatcher;
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 
 use crate::commands::{bench_config, open, say};
@@ -75,19 +76,20 @@ pub async fn run(config: &Config, alerts: u64, postings: u64, new: u64) -> anyho
     let now = Utc::now();
     let site = Site::new(&config.public_url);
     let (mut due, mut mails, mut listed, mut searches, mut bytes) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    let mut matcher = RunMatcher::new(&index, &members, now);
     let mut after = 0;
     loop {
         let batch = runs::due(&db, now, after, 500).await?;
         let Some(last) = batch.last() else { break };
         after = last.id;
         due += batch.len() as u64;
-        let computed = crate::alerts::compute(&db, &index, &members, &batch, now).await?;
+        let computed = crate::alerts::compute(&db, &mut matcher, &batch).await?;
         searches += computed.searches;
         for (alert, ids) in batch.iter().zip(&computed.per_alert) {
             if ids.is_empty() {
                 continue;
             }
-            let hits: Vec<&Hit> = ids.iter().filter_map(|id| computed.hits.get(id)).collect();
+            let hits: Vec<&Hit> = ids.iter().filter_map(|id| matcher.posting(*id)).collect();
             let email = mail::new_postings(&site, &members, alert, "token", &hits, now);
             mails += 1;
             listed += ids.len() as u64;
@@ -150,13 +152,14 @@ async fn first_day_sent_log(
     members: &[Municipality],
     at: DateTime<Utc>,
 ) -> anyhow::Result<u64> {
+    let mut matcher = RunMatcher::new(index, members, at);
     let mut rows = 0;
     let mut after = 0;
     loop {
         let batch = runs::due(db, at, after, 500).await?;
         let Some(last) = batch.last() else { break };
         after = last.id;
-        let computed = crate::alerts::compute(db, index, members, &batch, at).await?;
+        let computed = crate::alerts::compute(db, &mut matcher, &batch).await?;
         let sent: Vec<search_alert_sent::ActiveModel> = batch
             .iter()
             .zip(&computed.per_alert)

@@ -447,6 +447,68 @@ jobboard_e2e::e2e_tests! {
         assert_eq!(app.get(&format!("/suchauftrag/{wrong}")).await.status(), StatusCode::NOT_FOUND);
     }
 
+    async fn the_management_page_changes_every_filter_and_bad_values_change_nothing(app) {
+        let now = Utc::now();
+        let draft = jobboard_domain::alerts::AlertDraft {
+            email: "jonas@example.de".into(),
+            scope: jobboard_domain::alerts::AlertScope::Jobs,
+            query: "q=Erzieher&kommune=naunhof".into(),
+            frequency: jobboard_domain::alerts::Frequency::Daily,
+            consent: true,
+        };
+        let Requested::Created { alert, token } = mutations::request(&app.db, &draft, now).await.unwrap() else { panic!() };
+        mutations::confirm(&app.db, alert.id, now).await.unwrap();
+        let path = format!("/suchauftrag/{token}");
+        let page = app.get(&path).await.text().await.unwrap();
+        // Every filter of the results page is offered, the alert's own values checked.
+        assert!(page.contains(r#"id="f-kommune-naunhof" name="kommune" value="naunhof" checked>"#), "{page}");
+        assert!(page.contains(r#"id="f-kommune-brandis" name="kommune" value="brandis">"#), "{page}");
+        assert!(page.contains(r#"name="art" value="apprenticeship">"#) && page.contains(r#"name="bereich" value="bauhof_technik">"#), "{page}");
+        assert!(page.contains(r#"<select id="f-umkreis" name="umkreis">"#), "{page}");
+        let version = alerts(&app).await[0].version.to_string();
+
+        // Another text, kind, two municipalities and a radius; the old municipality unchecked.
+        let changed = [
+            ("version", version.as_str()), ("q", "Hausmeister"), ("art", "job"), ("kommune", "brandis"),
+            ("kommune", "machern"), ("ort", "borsdorf"), ("umkreis", "10"), ("frequency", "weekly"),
+        ];
+        let r = post(&app, None, &format!("{path}/aendern"), &changed, None).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let stored = alerts(&app).await.remove(0);
+        assert_eq!(stored.query, "q=Hausmeister&art=job&kommune=brandis&kommune=machern&ort=borsdorf&umkreis=10");
+        assert_eq!(stored.frequency, jobboard_domain::alerts::Frequency::Weekly);
+        let page = app.get(&path).await.text().await.unwrap();
+        assert!(page.contains("Hausmeister, Stelle, Brandis, Machern, 10 km um Borsdorf"), "{page}");
+        assert!(page.contains(r#"name="kommune" value="machern" checked>"#) && !page.contains(r#"value="naunhof" checked"#), "{page}");
+
+        // Unchecking everything and clearing the text: all jobs.
+        let r = post(&app, None, &format!("{path}/aendern"), &[("version", &stored.version.to_string()), ("q", ""), ("ort", ""), ("umkreis", ""), ("frequency", "weekly")], None).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let stored = alerts(&app).await.remove(0);
+        assert_eq!(stored.query, "");
+
+        // A value that names nothing, a text too long, a frequency that does not exist: the form
+        // comes back with German errors beside the fields, and nothing is stored or audited.
+        let audited = audit_entry::Entity::find().count(&app.db).await.unwrap();
+        let v = stored.version.to_string();
+        let r = post(&app, None, &format!("{path}/aendern"), &[("version", &v), ("q", "Bauhof"), ("kommune", "atlantis"), ("frequency", "daily")], None).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("Unbekannter Wert „atlantis“ für „kommune“"), "{page}");
+        assert!(page.contains(r##"href="#f-query""##) && page.contains(r#"value="Bauhof""#), "the summary links to the filters; what was typed is kept: {page}");
+        let long = "x".repeat(201);
+        let r = post(&app, None, &format!("{path}/aendern"), &[("version", &v), ("q", &long), ("art", "job")], None).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = r.text().await.unwrap();
+        assert!(page.contains(r#"id="e-q""#) && page.contains("höchstens 200 Zeichen") && page.contains(r#"name="art" value="job" checked>"#), "{page}");
+        let r = post(&app, None, &format!("{path}/aendern"), &[("version", &v), ("q", ""), ("frequency", "hourly")], None).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("„täglich“ oder „wöchentlich“"));
+        let after = alerts(&app).await.remove(0);
+        assert_eq!((after.query.as_str(), after.frequency, after.version), ("", jobboard_domain::alerts::Frequency::Weekly, stored.version));
+        assert_eq!(audit_entry::Entity::find().count(&app.db).await.unwrap(), audited);
+    }
+
     async fn the_admin_sees_totals_only_and_switches_off_a_bouncing_address(app) {
         let now = Utc::now();
         let draft = |email: &str| jobboard_domain::alerts::AlertDraft {

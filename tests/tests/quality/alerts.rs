@@ -35,6 +35,7 @@ e2e_tests! {
         assert!(steps.contains("requested: Bitte bestätigen Sie Ihren Suchauftrag"), "{steps}");
         assert!(steps.contains("confirmed: Danke!"), "{steps}");
         assert!(steps.contains("change error: Der Suchbegriff ist zu lang"), "{steps}");
+        assert!(steps.contains("changed: Ihre Änderungen sind gespeichert. Erzieherin, Stelle, Machern, Teilzeit, 20 km um Brandis"), "{steps}");
         assert!(steps.contains("paused: Der Suchauftrag ist pausiert"), "{steps}");
         assert!(steps.contains("unsubscribed: Suchauftrag gelöscht"), "{steps}");
         let html = result["html"]["manage_confirmed"].to_string();

@@ -187,6 +187,27 @@ pub async fn find_many(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Pos
         .await
 }
 
+/// Which of `ids` are visible to the public at `now` (reading the ids only).
+pub async fn publicly_visible_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<std::collections::HashSet<i64>, DbErr> {
+    let mut out = std::collections::HashSet::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let visible: Vec<i64> = posting::Entity::find()
+            .select_only()
+            .column(posting::Column::Id)
+            .filter(posting::Column::Id.is_in(chunk.to_vec()))
+            .filter(publicly_visible(now))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(visible);
+    }
+    Ok(out)
+}
+
 /// Confirmed partner municipalities of several postings: posting id → municipality ids.
 pub async fn confirmed_partners(
     db: &impl ConnectionTrait,

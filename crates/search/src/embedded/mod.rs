@@ -19,7 +19,7 @@ use tantivy::schema::TantivyDocument;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
 use crate::document::{SCHEMA_VERSION, SearchDocument};
-use crate::query::{SearchQuery, SearchResults};
+use crate::query::{Match, SearchQuery, SearchResults};
 use crate::{Readiness, SearchError, SearchIndex, Snapshot};
 
 pub use analyzer::tokens as analyze;
@@ -285,6 +285,26 @@ impl SearchIndex for EmbeddedIndex {
         let q = q.clone();
         self.blocking(move |inner| query::run(&inner.reader.searcher(), &inner.fields, &q))
             .await
+    }
+
+    async fn matching(
+        &self,
+        queries: &[SearchQuery],
+        limit: usize,
+    ) -> Result<Vec<Vec<Match>>, SearchError> {
+        for q in queries {
+            q.validate()?;
+        }
+        let queries = queries.to_vec();
+        // One searcher for all: the answers belong to one state of the index.
+        self.blocking(move |inner| {
+            let searcher = inner.reader.searcher();
+            queries
+                .iter()
+                .map(|q| query::matching(&searcher, &inner.fields, q, limit))
+                .collect()
+        })
+        .await
     }
 
     async fn count(&self) -> Result<u64, SearchError> {

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::document::SearchDocument;
-use crate::query::{SearchQuery, SearchResults};
+use crate::query::{Match, SearchQuery, SearchResults};
 use crate::{Readiness, SearchError, SearchIndex};
 use doc::MeiliDoc;
 use settings::{fingerprint, settings};
@@ -39,6 +39,8 @@ pub use keys::ScopedKeys;
 const TASK_TIMEOUT: Duration = Duration::from_secs(120);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const BATCH: usize = 5_000;
+/// Queries in one multi-search of [`SearchIndex::matching`].
+const MATCH_QUERIES: usize = 200;
 
 pub struct MeiliIndex {
     url: String,
@@ -429,6 +431,38 @@ impl SearchIndex for MeiliIndex {
             .await
             .map_err(|e| self.error(e))?;
         search::results(q, response)
+    }
+
+    async fn matching(
+        &self,
+        queries: &[SearchQuery],
+        limit: usize,
+    ) -> Result<Vec<Vec<Match>>, SearchError> {
+        for q in queries {
+            q.validate()?;
+        }
+        let mut out = Vec::with_capacity(queries.len());
+        if limit == 0 {
+            out.resize(queries.len(), Vec::new());
+            return Ok(out);
+        }
+        let http = self.scoped().await?.search.clone();
+        for chunk in queries.chunks(MATCH_QUERIES) {
+            let method = Method::Post {
+                query: (),
+                body: search::matching_request(&self.uid, chunk, limit),
+            };
+            let response = http
+                .request::<(), Value, search::MatchResponse>(
+                    &format!("{}/multi-search", self.url),
+                    method,
+                    200,
+                )
+                .await
+                .map_err(|e| self.error(e))?;
+            out.extend(search::matches(chunk.len(), response)?);
+        }
+        Ok(out)
     }
 
     async fn count(&self) -> Result<u64, SearchError> {

@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use super::doc::{MeiliHit, RETRIEVED};
 use super::settings::LOCALES;
 use crate::query::{
-    Dimension, Facets, Hit, SearchQuery, SearchResults, Sort, day_number, distance_km, mark_html,
+    Dimension, Facets, Hit, Match, SearchQuery, SearchResults, Sort, day_number, distance_km,
+    mark_html,
 };
 use crate::{SearchError, snippet};
 
@@ -35,6 +36,53 @@ pub(super) fn request(uid: &str, q: &SearchQuery) -> Value {
         }));
     }
     json!({ "queries": queries })
+}
+
+/// The body of `POST /multi-search` asking each of `queries` for what it matches: ids and
+/// publication instants, newest first, at most `limit` each, nothing else computed.
+pub(super) fn matching_request(uid: &str, queries: &[SearchQuery], limit: usize) -> Value {
+    let queries: Vec<Value> = queries
+        .iter()
+        .map(|q| {
+            json!({
+                "indexUid": uid,
+                "q": q.text,
+                "filter": filters(q, None),
+                "offset": 0,
+                "limit": limit,
+                "sort": ["published_ts:desc"],
+                "attributesToRetrieve": ["id", "published_ts"],
+                "matchingStrategy": "all",
+                "locales": LOCALES,
+            })
+        })
+        .collect();
+    json!({ "queries": queries })
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct MatchResponse {
+    results: Vec<MatchResult>,
+}
+
+#[derive(Debug, Deserialize)]
+struct MatchResult {
+    #[serde(default)]
+    hits: Vec<Match>,
+}
+
+/// Each query's matches from Meilisearch's answer to [`matching_request`], in the order asked.
+pub(super) fn matches(
+    asked: usize,
+    response: MatchResponse,
+) -> Result<Vec<Vec<Match>>, SearchError> {
+    if response.results.len() != asked {
+        return Err(SearchError::Engine(format!(
+            "multi-search answered {} of {asked} queries",
+            response.results.len()
+        )));
+    }
+    Ok(response.results.into_iter().map(|r| r.hits).collect())
 }
 
 fn active(q: &SearchQuery) -> Vec<Dimension> {

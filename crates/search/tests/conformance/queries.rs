@@ -105,6 +105,63 @@ conformance! {
         assert_eq!(sorted(ids(&find(&engine, q).await)), [2, 10], "text and filter combine");
     }
 
+    async fn matching_finds_what_search_finds_with_ids_and_publication_only(engine) {
+        engine.load(postings()).await;
+        let mut asked = Vec::new();
+        for text in ["", "Erziher", "Verwaltung", "Bibliothek", "Hausmeister", "Kämmerer"] {
+            asked.push(query(text));
+        }
+        let mut q = query("");
+        q.kinds = vec![PostingKind::Apprenticeship, PostingKind::DualStudy];
+        asked.push(q);
+        let mut q = query("Verwaltung");
+        q.municipalities = vec![NAUNHOF.0];
+        asked.push(q);
+        let mut q = query("");
+        q.published_within_days = Some(5);
+        q.categories = vec![Category::KitaErziehung, Category::Verwaltung];
+        asked.push(q);
+        let mut q = query("");
+        q.near = Some(GeoFilter { lat: NAUNHOF.2, lng: NAUNHOF.3, radius_km: Some(3.0) });
+        asked.push(q);
+        let answers = engine.index.matching(&asked, 100).await.unwrap();
+        assert_eq!(answers.len(), asked.len(), "one answer per query, in order");
+        for (q, found) in asked.iter().zip(&answers) {
+            let mut all = q.clone();
+            all.per_page = 100;
+            let results = find(&engine, all).await;
+            let expected: Vec<(i64, i64)> = results.hits.iter().map(|h| (h.id, h.published_ts)).collect();
+            let got: Vec<(i64, i64)> = found.iter().map(|m| (m.id, m.published_ts)).collect();
+            assert_eq!(sorted_pairs(got.clone()), sorted_pairs(expected), "{:?} {:?}", q.text, q.kinds);
+            assert!(got.windows(2).all(|w| w[0].1 >= w[1].1), "newest first: {got:?}");
+        }
+        assert!(answers[4].is_empty() && answers[5].is_empty(), "expired and future postings are not matched");
+        assert_eq!(answers[0].len(), 10);
+
+        // The limit keeps the newest (without text every engine orders by publication alone).
+        let newest = engine.index.matching(&[query("")], 3).await.unwrap();
+        let ids: Vec<i64> = newest[0].iter().map(|m| m.id).collect();
+        assert_eq!(ids, [2, 8, 1]);
+        assert_eq!(engine.index.matching(&[query("")], 0).await.unwrap(), vec![Vec::new()]);
+        assert!(engine.index.matching(&[], 10).await.unwrap().is_empty());
+
+        // What a mail shows of a posting, built from its document, is what a search shows of it.
+        let mut all = query("");
+        all.per_page = 100;
+        let docs = postings();
+        for mut hit in find(&engine, all).await.hits {
+            let doc = docs.iter().find(|d| d.id == hit.id).unwrap().clone();
+            let built = jobboard_search::Hit::from_document(doc);
+            hit.title_html.clone_from(&built.title_html);
+            assert_eq!(built, hit);
+        }
+
+        // A query the results page would refuse is refused here too, and nothing is answered.
+        let mut bad = query("");
+        bad.near = Some(GeoFilter { lat: 95.0, lng: 0.0, radius_km: Some(5.0) });
+        assert!(engine.index.matching(&[query(""), bad], 10).await.is_err());
+    }
+
     async fn geo_radius_and_distance_sort(engine) {
         engine.load(postings()).await;
         let mut q = query("");
@@ -196,4 +253,9 @@ conformance! {
         let plain = find(&engine, query("")).await;
         assert!(plain.hits.iter().all(|h| h.snippet_html.is_empty() && !h.title_html.contains("<mark>")));
     }
+}
+
+fn sorted_pairs(mut pairs: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
+    pairs.sort_unstable();
+    pairs
 }

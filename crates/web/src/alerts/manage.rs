@@ -1,5 +1,6 @@
 //! The management page of a search alert, behind the token of a mail's link: confirm, change
-//! search text or frequency, pause, resume, keep, delete. The token is the only key: no alert
+//! the search (text and every filter of the results page) or the frequency, pause, resume,
+//! keep, delete. The token is the only key: no alert
 //! id is ever read from the address or the form, so one alert's link cannot touch another.
 
 use askama::Template;
@@ -10,13 +11,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use jobboard_domain::alerts::{AlertDraft, AlertStatus, Frequency, SearchAlert, mutations, tokens};
 use jobboard_domain::audit::AuditAction;
+use jobboard_domain::postings::validation::ValidationErrors;
 use jobboard_domain::{Actor, DomainError, berlin};
 
 use super::signup::MessagePage;
-use super::{FeedAnchor, describe, feeds_of};
-use crate::hr::form::{Submitted, error_links};
+use super::{FeedAnchor, describe, feeds_of, stored_query};
+use crate::hr::form::error_links;
 use crate::page::{Meta, Section, render, render_status};
-use crate::search_params::{PER_PAGE, SearchParam, parse};
+use crate::pages::search::{Choice, FacetGroup, FacetOption, places, radii, vocabularies};
+use crate::search_params::{PER_PAGE, ParamError, SearchParam, dimension_param, parse};
 use crate::{AppError, AppResult, AppState};
 
 #[derive(Template)]
@@ -42,9 +45,35 @@ struct ManagePage {
     version: i32,
     text: String,
     text_error: String,
+    /// The filters of the search, every value offered, the alert's (or the sent) ones checked.
+    filters: Vec<FacetGroup>,
+    places: Vec<Choice>,
+    radii: Vec<Choice>,
+    filter_error: String,
     weekly: bool,
     feeds: Vec<FeedAnchor>,
 }
+
+/// What the change form shows after a refused change: what was sent, and why not.
+struct Refused {
+    text: String,
+    /// The filters sent, as a query string.
+    filters: String,
+    weekly: bool,
+    errors: ValidationErrors,
+}
+
+/// The parameters the change form sends that make up a search.
+const FILTERS: [SearchParam; 8] = [
+    SearchParam::Kind,
+    SearchParam::Municipality,
+    SearchParam::Category,
+    SearchParam::Employment,
+    SearchParam::Contract,
+    SearchParam::PayScheme,
+    SearchParam::Place,
+    SearchParam::Radius,
+];
 
 /// The alert of `token`, or the German "no such alert" page.
 pub(crate) async fn alert_of(state: &AppState, token: &str) -> AppResult<SearchAlert> {
@@ -89,15 +118,25 @@ async fn manage_page(
     token: &str,
     a: &SearchAlert,
     notice: &'static str,
-    text_error: Option<(String, String)>,
+    refused: Option<Refused>,
 ) -> AppResult<ManagePage> {
     let members = state.members().await?;
     let training = a.scope == jobboard_domain::alerts::AlertScope::Training;
-    let text = parse(Some(&a.query), &members, training, PER_PAGE)
-        .map(|(q, _)| q.text)
+    let (text, filters, weekly, errors) = match refused {
+        Some(r) => (r.text, r.filters, r.weekly, r.errors),
+        None => {
+            let text = parse(Some(&a.query), &members, training, PER_PAGE)
+                .map(|(q, _)| q.text)
+                .unwrap_or_default();
+            let weekly = a.frequency == Frequency::Weekly;
+            (text, a.query.clone(), weekly, ValidationErrors::default())
+        }
+    };
+    // Values that name nothing (any more) are not offered, so they are not checked either.
+    let params = parse(Some(&filters), &members, training, PER_PAGE)
+        .map(|(_, p)| p)
         .unwrap_or_default();
-    let (text, text_error) = text_error.unwrap_or((text, String::new()));
-    let errors = error_links_of(&text_error);
+    let message = |field: &str| errors.for_field(field).collect::<Vec<_>>().join(" ");
     Ok(ManagePage {
         meta: Meta::new(
             &state.site,
@@ -107,7 +146,7 @@ async fn manage_page(
             Section::Other,
         ),
         notice,
-        error_links: errors,
+        error_links: error_links(&errors, |_| None),
         base: format!("/suchauftrag/{token}"),
         description: describe(a.scope, &a.query, &members),
         scope: a.scope.label(),
@@ -134,18 +173,32 @@ async fn manage_page(
         paused: a.status == AlertStatus::Paused,
         version: a.version,
         text,
-        text_error,
-        weekly: a.frequency == Frequency::Weekly,
+        text_error: message("q"),
+        filters: vocabularies(&members, training)
+            .into_iter()
+            .map(|(dim, legend, values)| {
+                let param = dimension_param(dim);
+                FacetGroup {
+                    param,
+                    legend,
+                    options: values
+                        .into_iter()
+                        .map(|(value, label, _)| FacetOption {
+                            checked: params.has(param, &value),
+                            value,
+                            label,
+                            count: 0,
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+        places: places(&params, &members),
+        radii: radii(&params),
+        filter_error: message("query"),
+        weekly,
         feeds: feeds_of(a.scope, &a.query),
     })
-}
-
-fn error_links_of(text_error: &str) -> Vec<(String, String)> {
-    let mut errors = jobboard_domain::postings::validation::ValidationErrors::default();
-    if !text_error.is_empty() {
-        errors.add("q", text_error.to_owned());
-    }
-    error_links(&errors, |_| None)
 }
 
 fn back_to(token: &str, notice: &str) -> Response {
@@ -188,53 +241,99 @@ pub async fn keep_alert(
     Ok(back_to(&token, "behalten"))
 }
 
-/// Change the search text (the other filters stay) and the frequency.
+/// Change the search (text and filters) and the frequency. Bad values get the form back with
+/// German field errors, and nothing is changed.
 pub async fn change_alert(
     State(state): State<AppState>,
     Path(token): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let alert = alert_of(&state, &token).await?;
-    let s = Submitted::new(pairs);
     let members = state.members().await?;
-    let text = s.get("q").trim().to_owned();
     let training = alert.scope == jobboard_domain::alerts::AlertScope::Training;
-    let Ok((_, params)) = parse(Some(&alert.query), &members, training, PER_PAGE) else {
-        return Err(AppError::NotFound);
-    };
-    let mut pairs: Vec<(String, String)> = params
-        .kept
-        .iter()
-        .filter(|(k, _)| *k != SearchParam::Text)
-        .map(|(k, v)| (k.name().to_owned(), v.clone()))
-        .collect();
-    if !text.is_empty() {
-        pairs.insert(0, (SearchParam::Text.name().to_owned(), text.clone()));
-    }
-    let query: String = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(&pairs)
-        .finish();
-    let text_error = match parse(Some(&query), &members, training, PER_PAGE) {
-        Err(e) => Some(e.to_string()),
-        Ok(_) if query.len() > jobboard_domain::alerts::MAX_QUERY_BYTES => {
-            Some("Der Suchbegriff ist zu lang.".to_owned())
+    let mut text = String::new();
+    let mut chosen: Vec<(&str, &str)> = Vec::new();
+    let mut frequency = None;
+    let mut version = None;
+    for (name, value) in &pairs {
+        let value = value.trim();
+        match name.as_str() {
+            "frequency" => frequency = Some(value.to_owned()),
+            "version" => version = value.parse::<i32>().ok(),
+            n if n == SearchParam::Text.name() => value.clone_into(&mut text),
+            n if !value.is_empty() && FILTERS.iter().any(|p| p.name() == n) => {
+                chosen.push((n, value));
+            }
+            _ => {}
         }
-        Ok(_) => None,
-    };
-    if let Some(e) = text_error {
-        let page = manage_page(&state, &token, &alert, "", Some((text, e))).await?;
-        return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?);
     }
+    let filters = encode(&chosen);
+    let mut errors = ValidationErrors::default();
+    let frequency = match frequency.as_deref().map(Frequency::from_code) {
+        None => alert.frequency,
+        Some(Some(f)) => f,
+        Some(None) => {
+            errors.add(
+                "frequency",
+                "Bitte wählen Sie „täglich“ oder „wöchentlich“.",
+            );
+            alert.frequency
+        }
+    };
+    if !text.is_empty() {
+        chosen.insert(0, (SearchParam::Text.name(), &text));
+    }
+    let raw = encode(&chosen);
+    let query = match parse(Some(&raw), &members, training, PER_PAGE) {
+        Err(e @ ParamError::TextTooLong) => {
+            errors.add("q", e.to_string());
+            None
+        }
+        Err(e) => {
+            errors.add("query", e.to_string());
+            None
+        }
+        Ok((_, params)) => match params.unknown_error(&members, training) {
+            Some(e) => {
+                errors.add("query", e.to_string());
+                None
+            }
+            None => Some(stored_query(&params)),
+        },
+    };
+    let query = query.filter(|q| {
+        let fits = q.len() <= jobboard_domain::alerts::MAX_QUERY_BYTES;
+        if !fits {
+            errors.add("query", ParamError::QueryTooLong.to_string());
+        }
+        fits
+    });
+    let Some(query) = query.filter(|_| errors.0.is_empty()) else {
+        let refused = Refused {
+            text,
+            filters,
+            weekly: frequency == Frequency::Weekly,
+            errors,
+        };
+        let page = manage_page(&state, &token, &alert, "", Some(refused)).await?;
+        return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?);
+    };
     let draft = AlertDraft {
         email: String::new(),
         scope: alert.scope,
         query,
-        frequency: Frequency::from_code(s.get("frequency")).unwrap_or(alert.frequency),
+        frequency,
         consent: true,
     };
-    let version = s.get("version").trim().parse().unwrap_or(alert.version);
+    let version = version.unwrap_or(alert.version);
     mutations::update(&state.db, alert.id, version, &draft, Utc::now()).await?;
     Ok(back_to(&token, "geaendert"))
+}
+
+fn encode(pairs: &[(&str, &str)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
 }
 
 pub async fn delete_alert(

@@ -230,7 +230,7 @@ fn alert_form(params: &Params, members: &[Municipality], training: bool) -> Aler
 }
 
 /// The choices of `ort`: none, or one of the members.
-fn places(params: &Params, members: &[Municipality]) -> Vec<Choice> {
+pub(crate) fn places(params: &Params, members: &[Municipality]) -> Vec<Choice> {
     std::iter::once(Choice {
         value: String::new(),
         label: "keine Angabe".into(),
@@ -245,7 +245,7 @@ fn places(params: &Params, members: &[Municipality]) -> Vec<Choice> {
 }
 
 /// The choices of `umkreis`: any, or one of [`RADII`].
-fn radii(params: &Params) -> Vec<Choice> {
+pub(crate) fn radii(params: &Params) -> Vec<Choice> {
     std::iter::once(Choice {
         value: String::new(),
         label: "beliebig".into(),
@@ -335,7 +335,18 @@ fn facet_groups(
     members: &[Municipality],
     training: bool,
 ) -> Vec<FacetGroup> {
-    // (value in the link, label, value counted by the index)
+    vocabularies(members, training)
+        .into_iter()
+        .map(|(dim, legend, values)| group(results, params, dim, legend, values))
+        .collect()
+}
+
+/// Every filter dimension with its legend and values as (value in the link, label, value
+/// counted by the index): what the results page and an alert's management page offer.
+pub(crate) fn vocabularies(
+    members: &[Municipality],
+    training: bool,
+) -> Vec<(Dimension, &'static str, Vec<(String, String, String)>)> {
     macro_rules! vocab {
         ($all:expr) => {
             $all.iter()
@@ -360,48 +371,16 @@ fn facet_groups(
         .map(|m| (m.slug.clone(), m.name.clone(), m.id.to_string()))
         .collect();
     vec![
-        group(
-            results,
-            params,
-            Dimension::Kind,
-            "Art des Angebots",
-            vocab!(kinds),
-        ),
-        group(
-            results,
-            params,
-            Dimension::Municipality,
-            "Kommune",
-            municipalities,
-        ),
-        group(
-            results,
-            params,
-            Dimension::Category,
-            "Bereich",
-            vocab!(Category::ALL),
-        ),
-        group(
-            results,
-            params,
+        (Dimension::Kind, "Art des Angebots", vocab!(kinds)),
+        (Dimension::Municipality, "Kommune", municipalities),
+        (Dimension::Category, "Bereich", vocab!(Category::ALL)),
+        (
             Dimension::Employment,
             "Arbeitszeit",
             vocab!(Employment::ALL),
         ),
-        group(
-            results,
-            params,
-            Dimension::Contract,
-            "Vertrag",
-            vocab!(Contract::ALL),
-        ),
-        group(
-            results,
-            params,
-            Dimension::PayScheme,
-            "Vergütung",
-            vocab!(PayScheme::ALL),
-        ),
+        (Dimension::Contract, "Vertrag", vocab!(Contract::ALL)),
+        (Dimension::PayScheme, "Vergütung", vocab!(PayScheme::ALL)),
     ]
 }
 

@@ -4,15 +4,19 @@ mod filters;
 mod hits;
 mod text;
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use jobboard_domain::postings::{Category, Contract, Employment, PayScheme, PostingKind};
 use tantivy::collector::{Count, TopDocs};
+use tantivy::columnar::Column;
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query};
 use tantivy::{DocAddress, Order, Searcher};
 
 use super::facets::DimensionCounts;
 use super::schema::Fields;
 use crate::SearchError;
-use crate::query::{Dimension, Facets, SearchQuery, SearchResults, Sort, distance_km};
+use crate::query::{Dimension, Facets, Match, SearchQuery, SearchResults, Sort, distance_km};
 use filters::filters;
 
 pub use crate::query::day_number;
@@ -38,6 +42,45 @@ pub fn run(searcher: &Searcher, f: &Fields, q: &SearchQuery) -> Result<SearchRes
         hits,
         facets,
     })
+}
+
+/// What `q` matches, newest first, at most `limit`: the same query as [`run`]'s, collected
+/// from the fast fields alone (no facets, no stored documents, no snippets).
+pub fn matching(
+    searcher: &Searcher,
+    f: &Fields,
+    q: &SearchQuery,
+    limit: usize,
+) -> Result<Vec<Match>, SearchError> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let text = text::text_query(f, &q.text);
+    let main = combine(text.as_deref(), filters(f, q, None));
+    let newest = TopDocs::with_limit(limit).order_by_fast_field::<i64>("published", Order::Desc);
+    let found = searcher.search(&main, &newest)?;
+    let mut ids: HashMap<u32, Column<i64>> = HashMap::new();
+    let mut out = Vec::with_capacity(found.len());
+    for (published_ts, address) in found {
+        // Every indexed posting has one; a document without cannot be new for anybody.
+        let Some(published_ts) = published_ts else {
+            continue;
+        };
+        let column = match ids.entry(address.segment_ord) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(v) => v.insert(
+                searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .i64("id")?,
+            ),
+        };
+        let id = column
+            .first(address.doc_id)
+            .ok_or_else(|| SearchError::Engine("indexed posting without id".into()))?;
+        out.push(Match { id, published_ts });
+    }
+    Ok(out)
 }
 
 type Counted = <DimensionCounts as tantivy::collector::Collector>::Fruit;
