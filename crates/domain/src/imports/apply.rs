@@ -183,7 +183,13 @@ where
                 continue;
             }
             let before = existing.get(&item.guid);
-            let current = before.map(|p| PostingDraft::from_model(p, Vec::new()).normalized());
+            let current = match before {
+                Some(p) => Some(
+                    PostingDraft::from_model(p, mutations::partner_drafts(&txn, p.id).await?)
+                        .normalized(),
+                ),
+                None => None,
+            };
             let mut draft = item.to_draft(source.id, &owner, current.as_ref(), default_deadline);
             drop_unsafe_addresses(&mut draft, item, &mut report.skipped_fields);
             let outcome = match (before, current) {

@@ -59,8 +59,9 @@ pub struct PayDetails {
 
 impl HarvestedItem {
     /// The draft for this item. From `existing`, the posting's current draft, it keeps the
-    /// deadline (when the item names none) and the audience (`internal`, `public_from`);
-    /// `default_deadline` applies to new postings.
+    /// deadline (when the item names none), the audience (`internal`, `public_from`) and the
+    /// partners (feeds do not carry them; an officer adds them); `default_deadline` applies to
+    /// new postings.
     pub fn to_draft(
         &self,
         source_id: i64,
@@ -128,6 +129,7 @@ impl HarvestedItem {
             // internally first stays, as with the push API.
             internal: existing.is_some_and(|d| d.internal),
             public_from: existing.and_then(|d| d.public_from),
+            partners: existing.map(|d| d.partners.clone()).unwrap_or_default(),
             ..defaults
         }
         .normalized()

@@ -268,7 +268,8 @@ where
     Ok(())
 }
 
-async fn partner_drafts(
+/// The partners of posting `posting_id` as a draft names them.
+pub(crate) async fn partner_drafts(
     db: &impl ConnectionTrait,
     posting_id: i64,
 ) -> DomainResult<Vec<super::PartnerDraft>> {

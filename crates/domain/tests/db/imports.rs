@@ -190,6 +190,31 @@ db_tests! {
         assert_eq!(a.public_from, Some(day(2026, 12, 10)));
     }
 
+    async fn partners_an_officer_added_to_an_imported_posting_stay_through_later_harvests(t) {
+        let db = &t.db;
+        let s = source(db).await;
+        run(db, &s, vec![item("a", "Ausbildung Verwaltung")], NOW).await;
+        // The owner's officer shares it with Naunhof (Ausbildung im Verbund), with a note.
+        let p = by_guid(db, &s, "a").await;
+        let partner = municipality_id(db, "naunhof").await;
+        let mut d = jobboard_domain::postings::PostingDraft::from_model(&p, Vec::new());
+        d.partners = vec![jobboard_domain::postings::PartnerDraft { municipality_id: partner, note: Some("Bürgerbüro".into()) }];
+        jobboard_domain::postings::mutations::update_posting(db, p.id, p.version, d, &Actor::user(1), at(NOW)).await.unwrap();
+        let partners = |id| async move { queries::partners_of(db, id).await.unwrap().into_iter().map(|x| (x.municipality_id, x.note)).collect::<Vec<_>>() };
+        assert_eq!(partners(p.id).await, [(partner, Some("Bürgerbüro".to_owned()))]);
+        // The unchanged item: nothing written, the partner stays.
+        let report = run(db, &s, vec![item("a", "Ausbildung Verwaltung")], "2026-11-22T09:00:00Z").await;
+        assert_eq!((report.updated, report.unchanged), (0, 1), "{report:?}");
+        // A changed item updates its text and keeps the partner and its note.
+        let mut changed = item("a", "Ausbildung Verwaltung");
+        changed.description = "Neue Beschreibung.".into();
+        let report = run(db, &s, vec![changed], "2026-11-23T09:00:00Z").await;
+        assert_eq!(report.updated, 1, "{report:?}");
+        let a = by_guid(db, &s, "a").await;
+        assert_eq!(a.description, "Neue Beschreibung.");
+        assert_eq!(partners(a.id).await, [(partner, Some("Bürgerbüro".to_owned()))], "the officer's partner survives the harvest");
+    }
+
     async fn an_item_without_deadline_keeps_the_deadline_it_got_first(t) {
         let db = &t.db;
         let s = source(db).await;
