@@ -137,6 +137,9 @@ e2e_tests! {
             assert!(r.headers().get("set-cookie").is_none());
             assert!(r.text().await.unwrap().contains("Erzieher"), "quelle= does not change the search");
         }
+        // The lists of the start page and of a member's page are result lists too.
+        let r = app.client.get(format!("{}/kommunen/borsdorf", app.address)).header("user-agent", FIREFOX).header("referer", "https://www.google.de/").send().await.unwrap();
+        assert!(r.text().await.unwrap().contains(&p.slug));
         let embed = app.client.get(format!("{}/einbetten/stellen", app.address)).header("user-agent", FIREFOX).send().await.unwrap();
         assert!(embed.headers().get("set-cookie").is_none());
         assert!(embed.text().await.unwrap().contains(&format!("/stellen/{}?quelle=kommune", p.slug)));
@@ -167,6 +170,8 @@ e2e_tests! {
         let impressions: Vec<_> = fake.iter().filter(|r| r.event == CountEvent::Impression).map(|r| (r.source, r.count)).collect();
         assert!(impressions.contains(&(TrafficSource::Feed, 2)), "{impressions:?}");
         assert!(impressions.contains(&(TrafficSource::Member, 1)), "{impressions:?}");
+        assert!(impressions.contains(&(TrafficSource::SearchEngine, 1)), "the member's page: {impressions:?}");
+        assert!(impressions.contains(&(TrafficSource::Other, 1)), "the start page, without referrer: {impressions:?}");
         // The stored rows hold these columns and nothing else: no address, browser or hash.
         let daily: Vec<String> = posting_count_daily::Column::iter().map(|c| format!("{c:?}")).collect();
         let monthly: Vec<String> = posting_count_monthly::Column::iter().map(|c| format!("{c:?}")).collect();

@@ -9,8 +9,10 @@ use jobboard_search::{SearchIndex, SearchQuery, Sort};
 
 use crate::page::{Meta, Section, render};
 use crate::search_params::{SearchParam, search_error};
+use crate::stats::Visit;
 use crate::view::{Card, cards};
 use crate::{AppError, AppResult, AppState};
+use jobboard_domain::stats::CountEvent;
 
 #[derive(Template)]
 #[template(path = "pages/municipality.html")]
@@ -26,9 +28,11 @@ struct MunicipalityPage {
     feeds: Vec<crate::feeds::FeedLink>,
 }
 
+/// A member's page; every posting it lists counts a search impression (`visit`).
 pub async fn show_municipality(
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    Visit(visit): Visit,
 ) -> AppResult<Html<String>> {
     let members = state.members().await?;
     let m = members
@@ -42,6 +46,10 @@ pub async fn show_municipality(
         ..SearchQuery::new(Utc::now())
     };
     let results = state.search.search(&query).await.map_err(search_error)?;
+    if let Some(source) = visit {
+        let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
+        state.counter.add_many(&ids, CountEvent::Impression, source);
+    }
     let page = MunicipalityPage {
         meta: Meta::new(
             &state.site,

@@ -9,8 +9,10 @@ use jobboard_search::{SearchIndex, SearchQuery, Sort};
 
 use crate::page::{Meta, Section, render};
 use crate::search_params::{SearchParam, TRAINING, search_error, sort_value};
+use crate::stats::Visit;
 use crate::view::{Card, cards};
 use crate::{AppResult, AppState};
+use jobboard_domain::stats::CountEvent;
 
 pub struct MemberLink {
     pub slug: String,
@@ -31,7 +33,11 @@ struct StartPage {
     newest: String,
 }
 
-pub async fn show_start(State(state): State<AppState>) -> AppResult<Html<String>> {
+/// The start page; the newest postings it lists count a search impression (`visit`).
+pub async fn show_start(
+    State(state): State<AppState>,
+    Visit(visit): Visit,
+) -> AppResult<Html<String>> {
     let members = state.members().await?;
     let query = SearchQuery {
         sort: Sort::Newest,
@@ -39,6 +45,10 @@ pub async fn show_start(State(state): State<AppState>) -> AppResult<Html<String>
         ..SearchQuery::new(Utc::now())
     };
     let results = state.search.search(&query).await.map_err(search_error)?;
+    if let Some(source) = visit {
+        let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
+        state.counter.add_many(&ids, CountEvent::Impression, source);
+    }
     let training = TRAINING
         .iter()
         .map(|k| results.facets.count(Dimension::Kind, k.code()))
