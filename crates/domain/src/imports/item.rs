@@ -130,7 +130,6 @@ impl HarvestedItem {
             internal: existing.is_some_and(|d| d.internal),
             public_from: existing.and_then(|d| d.public_from),
             partners: existing.map(|d| d.partners.clone()).unwrap_or_default(),
-            ..defaults
         }
         .normalized()
     }

@@ -309,7 +309,7 @@ fn group(
     params: &Params,
     dim: Dimension,
     legend: &'static str,
-    values: Vec<(String, String, String)>,
+    values: Values,
 ) -> FacetGroup {
     let param = dimension_param(dim);
     let options = values
@@ -341,12 +341,15 @@ fn facet_groups(
         .collect()
 }
 
-/// Every filter dimension with its legend and values as (value in the link, label, value
-/// counted by the index): what the results page and an alert's management page offer.
+/// The values of one filter dimension: (value in the link, label, value counted by the index).
+pub(crate) type Values = Vec<(String, String, String)>;
+
+/// Every filter dimension with its legend and [`Values`]: what the results page and an
+/// alert's management page offer.
 pub(crate) fn vocabularies(
     members: &[Municipality],
     training: bool,
-) -> Vec<(Dimension, &'static str, Vec<(String, String, String)>)> {
+) -> Vec<(Dimension, &'static str, Values)> {
     macro_rules! vocab {
         ($all:expr) => {
             $all.iter()
