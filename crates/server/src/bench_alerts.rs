@@ -1,7 +1,8 @@
 //! `jobboard bench alerts`: every due search-alert mail computed (matched, checked against the
 //! database and the sent-log, rendered) without sending, for generated confirmed alerts with
-//! mixed searches against generated postings, on a fresh SQLite database and embedded index
-//! under <data dir>/bench-alerts. Prints time and memory; asserts nothing.
+//! mixed searches against generated postings, on a fresh SQLite database under
+//! <data dir>/bench-alerts, with the embedded index there or (`--engine meilisearch`) an index
+//! of its own on the configured Meilisearch. Prints time and memory; asserts nothing.
 
 use std::time::Instant;
 
@@ -38,9 +39,23 @@ const WORDS: [&str; 14] = [
     "Feuerwehr",
 ];
 
-pub async fn run(config: &Config, alerts: u64, postings: u64, new: u64) -> anyhow::Result<()> {
+pub async fn run(
+    config: &Config,
+    engine: Option<&str>,
+    alerts: u64,
+    postings: u64,
+    new: u64,
+) -> anyhow::Result<()> {
     let mut config = bench_config(config, "bench-alerts", true)?;
-    config.search = SearchBackend::Embedded;
+    match (engine, &mut config.search) {
+        (Some("meilisearch"), SearchBackend::Meilisearch { index, .. }) => {
+            index.push_str("_bench_alerts");
+        }
+        (Some("meilisearch"), SearchBackend::Embedded) => {
+            anyhow::bail!("--engine meilisearch needs MEILI_URL (and MEILI_MASTER_KEY)")
+        }
+        (_, search) => *search = SearchBackend::Embedded,
+    }
     let db = open(&config).await?;
     let t0 = Utc::now();
     let seeded = Instant::now();
@@ -65,7 +80,8 @@ pub async fn run(config: &Config, alerts: u64, postings: u64, new: u64) -> anyho
     publish_new(&db, &members, new, 13, "NEU2", t0 - Duration::hours(2)).await?;
     let (indexed, _) = reindex_with_progress(&db, &index).await?;
     say(format_args!(
-        "search-alert benchmark: {alerts} confirmed alerts, {} postings ({indexed} online), {new} published on each of two days, {logged} sent-log rows of the first day; set up in {:.1} s",
+        "search-alert benchmark ({} engine): {alerts} confirmed alerts, {} postings ({indexed} online), {new} published on each of two days, {logged} sent-log rows of the first day; set up in {:.1} s",
+        index.name(),
         queries::count_all(&db).await?,
         seeded.elapsed().as_secs_f64()
     ));

@@ -102,10 +102,11 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             }
             Command::Alerts(command) => run_alerts_command(&config, command).await,
             Command::Bench(BenchCommand::Alerts {
+                engine,
                 alerts,
                 postings,
                 new,
-            }) => crate::bench_alerts::run(&config, alerts, postings, new).await,
+            }) => crate::bench_alerts::run(&config, engine.as_deref(), alerts, postings, new).await,
         }
     })
 }

@@ -240,6 +240,10 @@ pub enum BenchCommand {
     /// with mixed searches, on a fresh SQLite database under <data dir>/bench-alerts: time and
     /// memory.
     Alerts {
+        /// `embedded` (the default), or `meilisearch` (needs `MEILI_URL`; the bench fills an
+        /// index of its own, `<index>_bench_alerts`).
+        #[arg(long, value_parser = ["embedded", "meilisearch"])]
+        engine: Option<String>,
         /// Confirmed alerts.
         #[arg(long, default_value_t = 100_000)]
         alerts: u64,

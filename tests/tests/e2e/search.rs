@@ -118,6 +118,75 @@ search_tests! {
         app.shutdown().await.unwrap();
     }
 
+    async fn search_alerts_match_new_postings_as_the_results_page_finds_them(app) {
+        use jobboard_domain::alerts::mutations::{self, Requested};
+        use jobboard_domain::alerts::{AlertDraft, AlertScope, Frequency};
+        use jobboard_domain::entities::search_alert;
+        use sea_orm::{EntityTrait, QueryOrder};
+        let confirmed = Utc::now() - chrono::Duration::hours(1);
+        let searches = [
+            (AlertScope::Jobs, "q=Erziher"),
+            (AlertScope::Jobs, "kommune=brandis"),
+            (AlertScope::Jobs, "q=Bauhof&umfang=full_time"),
+            (AlertScope::Jobs, "ort=naunhof&umkreis=5"),
+            (AlertScope::Jobs, ""),
+            (AlertScope::Training, ""),
+            (AlertScope::Jobs, "q=Hausmeister"),
+        ];
+        for (i, (scope, query)) in searches.iter().enumerate() {
+            let draft = AlertDraft { email: format!("p{i}@example.de"), scope: *scope, query: (*query).into(), frequency: Frequency::Daily, consent: true };
+            let Requested::Created { alert, .. } = mutations::request(&app.db, &draft, confirmed).await.unwrap() else { panic!() };
+            mutations::confirm(&app.db, alert.id, confirmed).await.unwrap();
+        }
+        let erzieher = publish(&app, "Erzieher Kita Sonnenschein (m/w/d)", PostingKind::Job, "Vollzeit in Borsdorf.").await;
+        let mut d = draft("S-B", "Bauhofmitarbeiter (m/w/d)", PostingKind::Job);
+        d.employment = jobboard_domain::postings::Employment::FullTime;
+        let bauhof = app.publish(d, "brandis").await;
+        let azubi = app.publish(draft("S-A", "Ausbildung Verwaltungsfachangestellte", PostingKind::Apprenticeship), "naunhof").await;
+        app.wait_for("/stellen", "Bauhofmitarbeiter").await;
+        app.wait_for("/stellen", "Ausbildung Verwaltungsfachangestellte").await;
+        app.wait_for("/stellen", "Erzieher Kita Sonnenschein").await;
+
+        let members = jobboard_domain::municipalities::list(&app.db).await.unwrap();
+        let alerts = search_alert::Entity::find().order_by_asc(search_alert::Column::Id).all(&app.db).await.unwrap();
+        let now = Utc::now();
+        let mut matcher = jobboard_web::alerts::matcher::RunMatcher::new(app.index.as_ref(), &members, now);
+        let computed = jobboard_server::alerts::compute(&app.db, &mut matcher, &alerts).await.unwrap();
+        let sorted = |mut v: Vec<i64>| { v.sort_unstable(); v };
+        let found: Vec<Vec<i64>> = computed.per_alert.iter().map(|ids| sorted(ids.clone())).collect();
+        assert_eq!(found, [
+            vec![erzieher.id],
+            vec![bauhof.id],
+            vec![bauhof.id],
+            sorted(vec![azubi.id]),
+            sorted(vec![erzieher.id, bauhof.id, azubi.id]),
+            vec![azubi.id],
+            vec![],
+        ], "typo, municipality, text and working time, radius around Naunhof, everything, training only, nothing");
+        assert_eq!(computed.searches, 7);
+        // A later batch of the run with the same searches is answered from what the run kept.
+        let again = jobboard_server::alerts::compute(&app.db, &mut matcher, &alerts).await.unwrap();
+        assert_eq!((again.searches, &again.per_alert), (0, &computed.per_alert));
+        // One that needs a wider window asks the index again.
+        let mut wider = alerts[0].clone();
+        wider.window_start -= chrono::Duration::days(2);
+        let asked = jobboard_server::alerts::compute(&app.db, &mut matcher, &[wider]).await.unwrap();
+        assert_eq!((asked.searches, &asked.per_alert[0]), (1, &computed.per_alert[0]));
+        // Newest first, and what a mail shows is the posting as stored.
+        let all = &computed.per_alert[4];
+        assert_eq!(all[0], azubi.id, "{all:?}");
+        assert_eq!(matcher.posting(bauhof.id).unwrap().title, "Bauhofmitarbeiter (m/w/d)");
+        assert_eq!(matcher.posting(bauhof.id).unwrap().municipality_ids[0], bauhof.municipality_id);
+
+        // A posting unpublished after the index answered is not listed (checked in the database).
+        let current = queries::find_by_id(&app.db, erzieher.id).await.unwrap().unwrap();
+        transition(&app.db, erzieher.id, current.version, Request::Unpublish, &Actor::user(1), Utc::now()).await.unwrap();
+        let mut matcher = jobboard_web::alerts::matcher::RunMatcher::new(app.index.as_ref(), &members, Utc::now());
+        let computed = jobboard_server::alerts::compute(&app.db, &mut matcher, &alerts[..1]).await.unwrap();
+        assert!(computed.per_alert[0].is_empty(), "{:?}", computed.per_alert);
+        app.shutdown().await.unwrap();
+    }
+
     async fn a_paragraph_typed_with_line_breaks_gives_a_snippet_from_its_sentence(app) {
         let text = "Wir bieten ein gutes Team.\n\nZu den Aufgaben gehört der\nWinterdienst auf Gehwegen und Plätzen.";
         publish(&app, "Mitarbeiter Bauhof (m/w/d)", PostingKind::Job, text).await;

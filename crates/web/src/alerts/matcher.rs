@@ -3,9 +3,10 @@
 //! visibility), only leaner: [`SearchIndex::matching`] gives ids and publication instants, no
 //! facets, snippets or stored fields, and one engine call answers a whole batch.
 //!
-//! Alerts with the same search are asked once per batch; the search is narrowed to postings
-//! published within the widest window of the group, and each alert then keeps the hits inside
-//! its own window. What a mail shows of a posting is read from the database once per run
+//! Alerts with the same search are asked once per run: the search is narrowed to postings
+//! published within the widest window of the batch's group, each alert then keeps the hits
+//! inside its own window, and later batches reuse the answer unless they need a wider window.
+//! What a mail shows of a posting is read from the database once per run
 //! ([`RunMatcher::load_postings`]), not from every search.
 
 use std::collections::HashMap;
@@ -41,11 +42,37 @@ impl Matches {
     }
 }
 
-/// The matching of one run: its instant, and what its mails show of each posting, read once.
+/// Matches the run keeps of its searches at most (16 bytes each): beyond, later batches ask
+/// the index again.
+const MAX_KEPT_MATCHES: usize = 2_000_000;
+
+/// What a run keeps of one search it asked.
+struct Kept {
+    /// Unix seconds: the answer holds the matches published since then.
+    since: i64,
+    /// Fewer than [`MAX_MATCHES`] matched: the answer holds every match, not only a selection.
+    complete: bool,
+    /// Newest first.
+    found: Vec<Match>,
+}
+
+impl Kept {
+    /// Whether this answer also answers the search for the matches published since `since`.
+    fn covers(&self, since: i64) -> bool {
+        since == self.since || (since > self.since && self.complete)
+    }
+}
+
+/// The matching of one run: its instant, the answers to the searches it asked (many alerts
+/// share a search, and the batches of a run ask alike), and what its mails show of each
+/// posting, read once.
 pub struct RunMatcher<'a, I> {
     index: &'a I,
     members: &'a [Municipality],
     now: DateTime<Utc>,
+    /// By scope and stored query.
+    kept: HashMap<(AlertScope, String), Kept>,
+    kept_matches: usize,
     /// Posting id → what a mail shows of it; `None`: not visible when it was read.
     postings: HashMap<i64, Option<Hit>>,
 }
@@ -56,6 +83,8 @@ impl<'a, I: SearchIndex> RunMatcher<'a, I> {
             index,
             members,
             now,
+            kept: HashMap::new(),
+            kept_matches: 0,
             postings: HashMap::new(),
         }
     }
@@ -66,7 +95,9 @@ impl<'a, I: SearchIndex> RunMatcher<'a, I> {
 
     /// For each of `alerts`, the postings visible at the run's instant that match its search
     /// and were published at or after its `window_start`. The sent-log is the caller's to apply.
-    pub async fn new_ids(&self, alerts: &[SearchAlert]) -> Result<Matches, SearchError> {
+    /// A search asked in an earlier batch of the run is answered from what the run kept of it
+    /// (the index is asked again only for a wider window).
+    pub async fn new_ids(&mut self, alerts: &[SearchAlert]) -> Result<Matches, SearchError> {
         let mut groups: HashMap<(AlertScope, &str), Vec<usize>> = HashMap::new();
         for (i, a) in alerts.iter().enumerate() {
             groups
@@ -74,17 +105,25 @@ impl<'a, I: SearchIndex> RunMatcher<'a, I> {
                 .or_default()
                 .push(i);
         }
-        let mut asked: Vec<(Vec<usize>, i64)> = Vec::with_capacity(groups.len());
-        let mut queries = Vec::with_capacity(groups.len());
+        let mut known: Vec<(Vec<usize>, (AlertScope, String))> = Vec::new();
+        let mut asked: Vec<(Vec<usize>, (AlertScope, String), i64)> = Vec::new();
+        let mut queries = Vec::new();
         for ((scope, query), group) in groups {
             let since = group
                 .iter()
                 .map(|&i| alerts[i].window_start)
                 .min()
                 .unwrap_or(self.now);
-            if let Some(q) = self.query(scope, query, since) {
+            let key = (scope, query.to_owned());
+            if self
+                .kept
+                .get(&key)
+                .is_some_and(|k| k.covers(since.timestamp()))
+            {
+                known.push((group, key));
+            } else if let Some(q) = self.query(scope, query, since) {
                 queries.push(q);
-                asked.push((group, since.timestamp()));
+                asked.push((group, key, since.timestamp()));
             }
         }
         let answers = self.index.matching(&queries, MAX_MATCHES).await?;
@@ -92,16 +131,27 @@ impl<'a, I: SearchIndex> RunMatcher<'a, I> {
             per_alert: vec![Vec::new(); alerts.len()],
             searches: queries.len() as u64,
         };
-        for ((group, since), mut found) in asked.into_iter().zip(answers) {
+        for ((group, key, since), mut found) in asked.into_iter().zip(answers) {
+            let complete = found.len() < MAX_MATCHES;
             found.retain(|m| m.published_ts >= since);
             found.sort_by_key(|m| std::cmp::Reverse((m.published_ts, m.id)));
-            for i in group {
-                let start = alerts[i].window_start.timestamp();
-                out.per_alert[i] = found
-                    .iter()
-                    .filter(|m: &&Match| m.published_ts >= start)
-                    .map(|m| m.id)
-                    .collect();
+            assign(&mut out, alerts, &group, &found);
+            if self.kept_matches + found.len() <= MAX_KEPT_MATCHES {
+                self.kept_matches += found.len();
+                let old = self.kept.insert(
+                    key,
+                    Kept {
+                        since,
+                        complete,
+                        found,
+                    },
+                );
+                self.kept_matches -= old.map_or(0, |o| o.found.len());
+            }
+        }
+        for (group, key) in known {
+            if let Some(k) = self.kept.get(&key) {
+                assign(&mut out, alerts, &group, &k.found);
             }
         }
         Ok(out)
@@ -150,5 +200,17 @@ impl<'a, I: SearchIndex> RunMatcher<'a, I> {
     /// What a mail shows of posting `id`, when it was read and visible.
     pub fn posting(&self, id: i64) -> Option<&Hit> {
         self.postings.get(&id).and_then(Option::as_ref)
+    }
+}
+
+/// Each alert of `group` gets the matches of `found` (newest first) inside its own window.
+fn assign(out: &mut Matches, alerts: &[SearchAlert], group: &[usize], found: &[Match]) {
+    for &i in group {
+        let start = alerts[i].window_start.timestamp();
+        out.per_alert[i] = found
+            .iter()
+            .filter(|m| m.published_ts >= start)
+            .map(|m| m.id)
+            .collect();
     }
 }
