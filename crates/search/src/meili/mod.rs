@@ -31,6 +31,7 @@ use crate::document::SearchDocument;
 use crate::query::{Match, SearchQuery, SearchResults};
 use crate::{Readiness, SearchError, SearchIndex};
 use doc::MeiliDoc;
+use futures_util::{StreamExt, TryStreamExt, stream};
 use settings::{fingerprint, settings};
 
 pub use http::MeiliHttp;
@@ -39,8 +40,9 @@ pub use keys::ScopedKeys;
 const TASK_TIMEOUT: Duration = Duration::from_secs(120);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const BATCH: usize = 5_000;
-/// Queries in one multi-search of [`SearchIndex::matching`].
-const MATCH_QUERIES: usize = 200;
+/// Queries in one multi-search of [`SearchIndex::matching`], and such requests at once.
+const MATCH_QUERIES: usize = 50;
+const MATCH_REQUESTS: usize = 4;
 
 pub struct MeiliIndex {
     url: String,
@@ -447,21 +449,30 @@ impl SearchIndex for MeiliIndex {
             return Ok(out);
         }
         let http = self.scoped().await?.search.clone();
-        for chunk in queries.chunks(MATCH_QUERIES) {
-            let method = Method::Post {
-                query: (),
-                body: search::matching_request(&self.uid, chunk, limit),
-            };
-            let response = http
-                .request::<(), Value, search::MatchResponse>(
-                    &format!("{}/multi-search", self.url),
-                    method,
-                    200,
-                )
-                .await
-                .map_err(|e| self.error(e))?;
-            out.extend(search::matches(chunk.len(), response)?);
-        }
+        let url = format!("{}/multi-search", self.url);
+        // A few requests at once, so a server with several cores answers them side by side;
+        // `buffered` keeps the answers in the order asked.
+        let bodies: Vec<(usize, Value)> = queries
+            .chunks(MATCH_QUERIES)
+            .map(|chunk| {
+                let body = search::matching_request(&self.uid, chunk, limit);
+                (chunk.len(), body)
+            })
+            .collect();
+        let (http, url) = (&http, &url);
+        let answers: Vec<Vec<Vec<Match>>> = stream::iter(bodies)
+            .map(|(asked, body)| async move {
+                let method = Method::Post { query: (), body };
+                let response = http
+                    .request::<(), Value, search::MatchResponse>(url, method, 200)
+                    .await
+                    .map_err(|e| self.error(e))?;
+                search::matches(asked, response)
+            })
+            .buffered(MATCH_REQUESTS)
+            .try_collect()
+            .await?;
+        out.extend(answers.into_iter().flatten());
         Ok(out)
     }
 

@@ -145,6 +145,20 @@ conformance! {
         assert_eq!(engine.index.matching(&[query("")], 0).await.unwrap(), vec![Vec::new()]);
         assert!(engine.index.matching(&[], 10).await.unwrap().is_empty());
 
+        // Many queries at once (several requests side by side on Meilisearch) keep their order.
+        let texts = ["Erzieher", "Bibliothek", "Hausmeister", "Verwaltung"];
+        let mut singles = Vec::new();
+        for t in texts {
+            singles.push(engine.index.matching(&[query(t)], 100).await.unwrap().remove(0));
+        }
+        let many: Vec<_> = (0..203).map(|i| query(texts[i % texts.len()])).collect();
+        let answers = engine.index.matching(&many, 100).await.unwrap();
+        assert_eq!(answers.len(), many.len());
+        for (i, a) in answers.iter().enumerate() {
+            assert_eq!(a, &singles[i % texts.len()], "answer {i}");
+        }
+        assert!(!singles[0].is_empty() && singles[2].is_empty());
+
         // What a mail shows of a posting, built from its document, is what a search shows of it.
         let mut all = query("");
         all.per_page = 100;
