@@ -503,7 +503,8 @@ jobboard_e2e::e2e_tests! {
         assert!(page.contains(r#"id="e-q""#) && page.contains("höchstens 200 Zeichen") && page.contains(r#"name="art" value="job" checked>"#), "{page}");
         let r = post(&app, None, &format!("{path}/aendern"), &[("version", &v), ("q", ""), ("frequency", "hourly")], None).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.text().await.unwrap().contains("„täglich“ oder „wöchentlich“"));
+        let page = r.text().await.unwrap();
+        assert!(page.contains(r#"<p class="field-error" id="e-frequency">Bitte wählen Sie „täglich“ oder „wöchentlich“.</p>"#), "beside the field: {page}");
         let after = alerts(&app).await.remove(0);
         assert_eq!((after.query.as_str(), after.frequency, after.version), ("", jobboard_domain::alerts::Frequency::Weekly, stored.version));
         assert_eq!(audit_entry::Entity::find().count(&app.db).await.unwrap(), audited);

@@ -1,7 +1,7 @@
 //! The management page of a search alert, behind the token of a mail's link: confirm, change
 //! the search (text and every filter of the results page) or the frequency, pause, resume,
-//! keep, delete. The token is the only key: no alert
-//! id is ever read from the address or the form, so one alert's link cannot touch another.
+//! keep, delete. The token is the only key: no alert id is ever read from the address or the
+//! form, so one alert's link cannot touch another.
 
 use askama::Template;
 use axum::Form;
@@ -50,6 +50,7 @@ struct ManagePage {
     places: Vec<Choice>,
     radii: Vec<Choice>,
     filter_error: String,
+    frequency_error: String,
     weekly: bool,
     feeds: Vec<FeedAnchor>,
 }
@@ -196,6 +197,7 @@ async fn manage_page(
         places: places(&params, &members),
         radii: radii(&params),
         filter_error: message("query"),
+        frequency_error: message("frequency"),
         weekly,
         feeds: feeds_of(a.scope, &a.query),
     })
