@@ -168,14 +168,12 @@ fn validate_identity(e: &mut ValidationErrors, d: &PostingDraft) {
     }
 }
 
-/// A fixed-term contract ends, after the start (or the deadline, when the start is "ab
-/// sofort"); a permanent one has no end.
+/// A fixed-term contract ends after the start (or the deadline, when the start is "ab
+/// sofort") when its end is known; a stand-in for parental leave often has no date yet, so the
+/// end may be left open. A permanent one has no end.
 fn validate_contract(e: &mut ValidationErrors, d: &PostingDraft, deadline: Option<NaiveDate>) {
     match (d.contract.is_fixed_term(), d.contract_end_date) {
-        (true, None) => e.add(
-            "contract_end_date",
-            "Bei einer befristeten Stelle bitte das Ende der Befristung angeben.",
-        ),
+        (_, None) => {}
         (false, Some(_)) => e.add(
             "contract_end_date",
             "Eine unbefristete Stelle hat kein Vertragsende. Bitte das Datum entfernen oder „befristet“ wählen.",
@@ -194,7 +192,6 @@ fn validate_contract(e: &mut ValidationErrors, d: &PostingDraft, deadline: Optio
                 );
             }
         }
-        (false, None) => {}
     }
 }
 

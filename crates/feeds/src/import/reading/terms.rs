@@ -138,7 +138,7 @@ fn number_word(s: &str) -> Option<u32> {
 }
 
 /// The contract: „befristet bis 31.12.2027“, „befristet für 2 Jahre“, „auf zwei Jahre
-/// befristet“ (the end counted from `begins`), „unbefristet“.
+/// befristet“ (the end counted from `begins`), „befristet“ without an end, „unbefristet“.
 pub fn contract(text: &str, begins: NaiveDate) -> Option<(Contract, Option<NaiveDate>)> {
     static SPAN: LazyLock<Regex> = LazyLock::new(|| {
         re(
@@ -162,11 +162,19 @@ pub fn contract(text: &str, begins: NaiveDate) -> Option<(Contract, Option<Naive
             begins.checked_add_months(Months::new(months)),
         ));
     }
-    let fixed = lower.replace("unbefristet", "").contains("befristet");
-    if lower.contains("unbefristet") && !fixed {
-        return Some((Contract::Permanent, None));
+    // „befristet“ alone (an Elternzeitvertretung, say) has no end the text names; „nicht
+    // befristet“ is permanent; both words at once („befristet, Übernahme unbefristet
+    // angestrebt“) are left to the default.
+    let permanent = lower.contains("unbefristet") || lower.contains("nicht befristet");
+    let fixed = lower
+        .replace("unbefristet", "")
+        .replace("nicht befristet", "")
+        .contains("befristet");
+    match (fixed, permanent) {
+        (true, false) => Some((Contract::FixedTerm, None)),
+        (false, true) => Some((Contract::Permanent, None)),
+        _ => None,
     }
-    None
 }
 
 /// The start, when the text names a date for it („zum 01.02.2027 zu besetzen“, „ab 1. März

@@ -239,6 +239,22 @@ fn fixed_term_and_start() {
         Some((Contract::Permanent, None))
     );
     assert_eq!(contract("Sachbearbeiter Bauamt", begins), None);
+    // „befristet“ without an end is fixed-term all the same, never the permanent default.
+    assert_eq!(
+        contract("Die Stelle ist als Elternzeitvertretung befristet.", begins),
+        Some((Contract::FixedTerm, None))
+    );
+    assert_eq!(
+        contract("Die Stelle ist nicht befristet.", begins),
+        Some((Contract::Permanent, None))
+    );
+    assert_eq!(
+        contract(
+            "Zunächst befristet, eine unbefristete Übernahme ist geplant.",
+            begins
+        ),
+        None
+    );
     assert_eq!(
         start("Die Stelle ist zum 01.02.2027 zu besetzen.", today()),
         Some(Some(day(2027, 2, 1)))

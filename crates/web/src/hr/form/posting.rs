@@ -111,7 +111,7 @@ pub const TABLE: &[GroupSpec] = &[
             spec(
                 "contract_end_date",
                 "Befristet bis",
-                "Nur bei befristeten Verträgen.",
+                "Nur bei befristeten Verträgen, wenn das Ende feststeht (bei einer Elternzeitvertretung oft noch nicht).",
                 false,
                 Input::Date,
             ),
