@@ -13,7 +13,7 @@ use crate::search_params::{SearchParam, parse, search_error};
 use crate::stats::Visit;
 use crate::view::{Card, cards};
 use crate::{AppError, AppResult, AppState};
-use jobboard_domain::stats::{CountEvent, SOURCE_PARAM, TrafficSource};
+use jobboard_domain::stats::{SOURCE_PARAM, TrafficSource};
 
 #[derive(Template)]
 #[template(path = "embed/list.html")]
@@ -81,10 +81,7 @@ async fn embedded_list(
     };
     let results = state.search.search(&query).await.map_err(search_error)?;
     if counted {
-        let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
-        state
-            .counter
-            .add_many(&ids, CountEvent::Impression, TrafficSource::Member);
+        state.counter.listed(&results.hits, TrafficSource::Member);
     }
     let quelle = format!("?{SOURCE_PARAM}={}", TrafficSource::Member.param());
     let (action, list) = if training {

@@ -12,7 +12,6 @@ use crate::search_params::{SearchParam, search_error};
 use crate::stats::Visit;
 use crate::view::{Card, cards};
 use crate::{AppError, AppResult, AppState};
-use jobboard_domain::stats::CountEvent;
 
 #[derive(Template)]
 #[template(path = "pages/municipality.html")]
@@ -47,8 +46,7 @@ pub async fn show_municipality(
     };
     let results = state.search.search(&query).await.map_err(search_error)?;
     if let Some(source) = visit {
-        let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
-        state.counter.add_many(&ids, CountEvent::Impression, source);
+        state.counter.listed(&results.hits, source);
     }
     let page = MunicipalityPage {
         meta: Meta::new(

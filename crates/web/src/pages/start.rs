@@ -12,7 +12,6 @@ use crate::search_params::{SearchParam, TRAINING, search_error, sort_value};
 use crate::stats::Visit;
 use crate::view::{Card, cards};
 use crate::{AppResult, AppState};
-use jobboard_domain::stats::CountEvent;
 
 pub struct MemberLink {
     pub slug: String,
@@ -46,8 +45,7 @@ pub async fn show_start(
     };
     let results = state.search.search(&query).await.map_err(search_error)?;
     if let Some(source) = visit {
-        let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
-        state.counter.add_many(&ids, CountEvent::Impression, source);
+        state.counter.listed(&results.hits, source);
     }
     let training = TRAINING
         .iter()

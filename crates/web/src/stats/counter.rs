@@ -48,6 +48,13 @@ impl Counter {
         self.add_many(&[posting_id], event, source);
     }
 
+    /// A search impression from `source` for each posting a list shows (a results page, the
+    /// start page, a member's page, an embedded list).
+    pub fn listed(&self, hits: &[jobboard_search::Hit], source: TrafficSource) {
+        let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
+        self.add_many(&ids, CountEvent::Impression, source);
+    }
+
     /// One event for each of `ids` now (a results page listing them).
     pub fn add_many(&self, ids: &[i64], event: CountEvent, source: TrafficSource) {
         if !self.enabled || ids.is_empty() {
