@@ -101,6 +101,17 @@ pub async fn search(
 fn bench_config(config: &Config, engine: Option<&str>) -> anyhow::Result<Config> {
     // Kept between runs: generating the postings again would dominate the run.
     let mut config = crate::commands::bench_config(config, "bench", false)?;
+    choose_engine(&mut config, engine, "_bench")?;
+    Ok(config)
+}
+
+/// A benchmark's `--engine`: `embedded`, `meilisearch` (an index of its own, the configured
+/// name with `suffix`, so the board's index is never touched), or as configured (`None`).
+pub(crate) fn choose_engine(
+    config: &mut Config,
+    engine: Option<&str>,
+    suffix: &str,
+) -> anyhow::Result<()> {
     match (engine, &mut config.search) {
         (Some("embedded"), search) => *search = SearchBackend::Embedded,
         (Some("meilisearch"), SearchBackend::Embedded) => {
@@ -109,9 +120,9 @@ fn bench_config(config: &Config, engine: Option<&str>) -> anyhow::Result<Config>
         _ => {}
     }
     if let SearchBackend::Meilisearch { index, .. } = &mut config.search {
-        index.push_str("_bench");
+        index.push_str(suffix);
     }
-    Ok(config)
+    Ok(())
 }
 
 /// Generate postings until the benchmark database holds `postings`.

@@ -19,7 +19,7 @@ use jobboard_web::alerts::matcher::RunMatcher;
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 
 use crate::commands::{bench_config, open, say};
-use crate::config::{Config, SearchBackend};
+use crate::config::Config;
 use crate::search::{open_index, reindex_with_progress};
 
 const WORDS: [&str; 14] = [
@@ -47,15 +47,12 @@ pub async fn run(
     new: u64,
 ) -> anyhow::Result<()> {
     let mut config = bench_config(config, "bench-alerts", true)?;
-    match (engine, &mut config.search) {
-        (Some("meilisearch"), SearchBackend::Meilisearch { index, .. }) => {
-            index.push_str("_bench_alerts");
-        }
-        (Some("meilisearch"), SearchBackend::Embedded) => {
-            anyhow::bail!("--engine meilisearch needs MEILI_URL (and MEILI_MASTER_KEY)")
-        }
-        (_, search) => *search = SearchBackend::Embedded,
-    }
+    // The embedded engine unless asked otherwise: figures comparable on every machine.
+    crate::bench::choose_engine(
+        &mut config,
+        Some(engine.unwrap_or("embedded")),
+        "_bench_alerts",
+    )?;
     let db = open(&config).await?;
     let t0 = Utc::now();
     let seeded = Instant::now();
