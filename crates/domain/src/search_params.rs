@@ -77,6 +77,21 @@ impl SearchParam {
         )
     }
 
+    /// Whether the parameter narrows the results (a filter), as text, order and paging do not.
+    pub const fn narrows(self) -> bool {
+        matches!(
+            self,
+            Self::Kind
+                | Self::Municipality
+                | Self::Category
+                | Self::Employment
+                | Self::Contract
+                | Self::PayScheme
+                | Self::Place
+                | Self::Radius
+        )
+    }
+
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.name() == name)
     }

@@ -9,17 +9,19 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
-use jobboard_domain::alerts::{AlertDraft, AlertStatus, Frequency, SearchAlert, mutations, tokens};
+use jobboard_domain::alerts::{
+    AlertDraft, AlertStatus, Frequency, SearchAlert, mutations, tokens, validate,
+};
 use jobboard_domain::audit::AuditAction;
 use jobboard_domain::postings::validation::ValidationErrors;
 use jobboard_domain::{Actor, DomainError, berlin};
 
 use super::signup::MessagePage;
-use super::{FeedAnchor, describe, feeds_of, stored_query};
+use super::{FREQUENCY_ERROR, FeedAnchor, alert_query, describe, feeds_of};
 use crate::hr::form::error_links;
 use crate::page::{Meta, Section, render, render_status};
-use crate::pages::search::{Choice, FacetGroup, FacetOption, places, radii, vocabularies};
-use crate::search_params::{PER_PAGE, ParamError, SearchParam, dimension_param, parse};
+use crate::pages::search::{Choice, FacetGroup, filter_groups, places, radii};
+use crate::search_params::{PER_PAGE, ParamError, SearchParam, parse};
 use crate::{AppError, AppResult, AppState};
 
 #[derive(Template)]
@@ -63,18 +65,6 @@ struct Refused {
     weekly: bool,
     errors: ValidationErrors,
 }
-
-/// The parameters the change form sends that make up a search.
-const FILTERS: [SearchParam; 8] = [
-    SearchParam::Kind,
-    SearchParam::Municipality,
-    SearchParam::Category,
-    SearchParam::Employment,
-    SearchParam::Contract,
-    SearchParam::PayScheme,
-    SearchParam::Place,
-    SearchParam::Radius,
-];
 
 /// The alert of `token`, or the German "no such alert" page.
 pub(crate) async fn alert_of(state: &AppState, token: &str) -> AppResult<SearchAlert> {
@@ -175,25 +165,7 @@ async fn manage_page(
         version: a.version,
         text,
         text_error: message("q"),
-        filters: vocabularies(&members, training)
-            .into_iter()
-            .map(|(dim, legend, values)| {
-                let param = dimension_param(dim);
-                FacetGroup {
-                    param,
-                    legend,
-                    options: values
-                        .into_iter()
-                        .map(|(value, label, _)| FacetOption {
-                            checked: params.has(param, &value),
-                            value,
-                            label,
-                            count: 0,
-                        })
-                        .collect(),
-                }
-            })
-            .collect(),
+        filters: filter_groups(&params, &members, training, None),
         places: places(&params, &members),
         radii: radii(&params),
         filter_error: message("query"),
@@ -252,7 +224,6 @@ pub async fn change_alert(
 ) -> AppResult<Response> {
     let alert = alert_of(&state, &token).await?;
     let members = state.members().await?;
-    let training = alert.scope == jobboard_domain::alerts::AlertScope::Training;
     let mut text = String::new();
     let mut chosen: Vec<(&str, &str)> = Vec::new();
     let mut frequency = None;
@@ -262,11 +233,11 @@ pub async fn change_alert(
         match name.as_str() {
             "frequency" => frequency = Some(value.to_owned()),
             "version" => version = value.parse::<i32>().ok(),
-            n if n == SearchParam::Text.name() => value.clone_into(&mut text),
-            n if !value.is_empty() && FILTERS.iter().any(|p| p.name() == n) => {
-                chosen.push((n, value));
-            }
-            _ => {}
+            n => match SearchParam::from_name(n) {
+                Some(SearchParam::Text) => value.clone_into(&mut text),
+                Some(p) if p.narrows() && !value.is_empty() => chosen.push((n, value)),
+                _ => {}
+            },
         }
     }
     let filters = encode(&chosen);
@@ -275,10 +246,7 @@ pub async fn change_alert(
         None => alert.frequency,
         Some(Some(f)) => f,
         Some(None) => {
-            errors.add(
-                "frequency",
-                "Bitte wählen Sie „täglich“ oder „wöchentlich“.",
-            );
+            errors.add("frequency", FREQUENCY_ERROR);
             alert.frequency
         }
     };
@@ -286,31 +254,27 @@ pub async fn change_alert(
         chosen.insert(0, (SearchParam::Text.name(), &text));
     }
     let raw = encode(&chosen);
-    let query = match parse(Some(&raw), &members, training, PER_PAGE) {
-        Err(e @ ParamError::TextTooLong) => {
-            errors.add("q", e.to_string());
-            None
-        }
-        Err(e) => {
-            errors.add("query", e.to_string());
-            None
-        }
-        Ok((_, params)) => match params.unknown_error(&members, training) {
-            Some(e) => {
-                errors.add("query", e.to_string());
-                None
-            }
-            None => Some(stored_query(&params)),
-        },
-    };
-    let query = query.filter(|q| {
-        let fits = q.len() <= jobboard_domain::alerts::MAX_QUERY_BYTES;
-        if !fits {
-            errors.add("query", ParamError::QueryTooLong.to_string());
-        }
-        fits
+    let query = alert_query(&raw, alert.scope, &members).unwrap_or_else(|e| {
+        let field = if e == ParamError::TextTooLong {
+            "q"
+        } else {
+            "query"
+        };
+        errors.add(field, e.to_string());
+        String::new()
     });
-    let Some(query) = query.filter(|_| errors.0.is_empty()) else {
+    let draft = AlertDraft {
+        email: String::new(),
+        scope: alert.scope,
+        query,
+        frequency,
+        consent: true,
+    };
+    // The rules of a stored alert (a query too long to keep, say), as the sign-up applies them.
+    if errors.0.is_empty() {
+        errors.0.extend(validate(&draft, false).0);
+    }
+    if !errors.0.is_empty() {
         let refused = Refused {
             text,
             filters,
@@ -319,14 +283,7 @@ pub async fn change_alert(
         };
         let page = manage_page(&state, &token, &alert, "", Some(refused)).await?;
         return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?);
-    };
-    let draft = AlertDraft {
-        email: String::new(),
-        scope: alert.scope,
-        query,
-        frequency,
-        consent: true,
-    };
+    }
     let version = version.unwrap_or(alert.version);
     mutations::update(&state.db, alert.id, version, &draft, Utc::now()).await?;
     Ok(back_to(&token, "geaendert"))

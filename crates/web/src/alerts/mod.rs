@@ -25,6 +25,28 @@ use crate::AppState;
 
 pub use describe::{describe, stored_query};
 
+use jobboard_domain::municipalities::Municipality;
+
+use crate::search_params::{PER_PAGE, ParamError, parse};
+
+/// The error of a frequency that is neither daily nor weekly.
+const FREQUENCY_ERROR: &str = "Bitte wählen Sie „täglich“ oder „wöchentlich“.";
+
+/// The stored form of the search `raw` of `scope`, or why it cannot be an alert (a value that
+/// names nothing, text or query too long for the results page).
+fn alert_query(
+    raw: &str,
+    scope: AlertScope,
+    members: &[Municipality],
+) -> Result<String, ParamError> {
+    let training = scope == AlertScope::Training;
+    let (_, params) = parse(Some(raw), members, training, PER_PAGE)?;
+    match params.unknown_error(members, training) {
+        Some(e) => Err(e),
+        None => Ok(stored_query(&params)),
+    }
+}
+
 pub fn router() -> Router<AppState> {
     Router::new().route(
         "/suchauftrag/abmelden/{token}",

@@ -13,15 +13,13 @@ use jobboard_domain::accounts::throttle;
 use jobboard_domain::alerts::mutations::{self, Requested};
 use jobboard_domain::alerts::{AlertDraft, AlertScope, Frequency, validate};
 use jobboard_domain::audit::AuditAction;
-use jobboard_domain::municipalities::Municipality;
 use jobboard_domain::postings::validation::ValidationErrors;
 use jobboard_domain::{Actor, DomainError};
 
-use super::{AlertForm, FeedAnchor, describe, feeds_of, mail, stored_query};
+use super::{AlertForm, FREQUENCY_ERROR, FeedAnchor, alert_query, describe, feeds_of, mail};
 use crate::hr::form::{Submitted, error_links};
 use crate::hr::session::{PeerAddr, client_address};
 use crate::page::{Meta, Section, render, render_status};
-use crate::search_params::{PER_PAGE, parse};
 use crate::{AppError, AppResult, AppState};
 
 #[derive(Template)]
@@ -43,29 +41,6 @@ pub(crate) struct MessagePage {
     pub back_label: &'static str,
 }
 
-/// The stored query of the submitted search, or the reason it cannot be an alert.
-fn checked_query(
-    raw: &str,
-    scope: AlertScope,
-    members: &[Municipality],
-    errors: &mut ValidationErrors,
-) -> String {
-    let training = scope == AlertScope::Training;
-    match parse(Some(raw), members, training, PER_PAGE) {
-        Err(e) => {
-            errors.add("query", e.to_string());
-            String::new()
-        }
-        Ok((_, params)) => match params.unknown_error(members, training) {
-            Some(e) => {
-                errors.add("query", e.to_string());
-                String::new()
-            }
-            None => stored_query(&params),
-        },
-    }
-}
-
 pub async fn request_alert(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -77,12 +52,12 @@ pub async fn request_alert(
     let members = state.members().await?;
     let scope = AlertScope::from_code(s.get("scope")).unwrap_or(AlertScope::Jobs);
     let mut errors = ValidationErrors::default();
-    let query = checked_query(s.get("query"), scope, &members, &mut errors);
+    let query = alert_query(s.get("query"), scope, &members).unwrap_or_else(|e| {
+        errors.add("query", e.to_string());
+        String::new()
+    });
     let frequency = Frequency::from_code(s.get("frequency")).unwrap_or_else(|| {
-        errors.add(
-            "frequency",
-            "Bitte wählen Sie „täglich“ oder „wöchentlich“.",
-        );
+        errors.add("frequency", FREQUENCY_ERROR);
         Frequency::Daily
     });
     let draft = AlertDraft {

@@ -11,7 +11,7 @@ use axum::response::Html;
 use jobboard_domain::municipalities::Municipality;
 use jobboard_domain::postings::{Category, Contract, Employment, PayScheme, PostingKind};
 use jobboard_search::query::Dimension;
-use jobboard_search::{SearchIndex, SearchQuery, SearchResults, Sort};
+use jobboard_search::{Facets, SearchIndex, SearchQuery, Sort};
 
 use jobboard_domain::alerts::AlertScope;
 
@@ -181,7 +181,7 @@ async fn render_page(
         text: query.text.clone(),
         total: results.total,
         cards: cards(members, &results.hits, query.now),
-        facets: facet_groups(&results, params, members, training),
+        facets: filter_groups(params, members, training, Some(&results.facets)),
         active: active_filters(params, members, path),
         ignored: unknown_labels(params),
         places: places(params, members),
@@ -303,50 +303,43 @@ fn unknown_labels(params: &Params) -> Vec<String> {
         .collect()
 }
 
-/// One facet group of `dim` over a vocabulary given as (code, label) pairs.
-fn group(
-    results: &SearchResults,
-    params: &Params,
-    dim: Dimension,
-    legend: &'static str,
-    values: Values,
-) -> FacetGroup {
-    let param = dimension_param(dim);
-    let options = values
-        .into_iter()
-        .map(|(value, label, counted)| FacetOption {
-            count: results.facets.count(dim, &counted),
-            checked: params.has(param, &value),
-            value,
-            label,
-        })
-        .filter(|o| o.count > 0 || o.checked)
-        .collect();
-    FacetGroup {
-        param,
-        legend,
-        options,
-    }
-}
-
-fn facet_groups(
-    results: &SearchResults,
+/// A group of checkboxes per filter dimension, the values of `params` checked. With the
+/// `facets` of a search (the results page) each value shows its count and values without hits
+/// are left out unless checked; without (an alert's management page) every value is offered.
+pub(crate) fn filter_groups(
     params: &Params,
     members: &[Municipality],
     training: bool,
+    facets: Option<&Facets>,
 ) -> Vec<FacetGroup> {
     vocabularies(members, training)
         .into_iter()
-        .map(|(dim, legend, values)| group(results, params, dim, legend, values))
+        .map(|(dim, legend, values)| {
+            let param = dimension_param(dim);
+            let options = values
+                .into_iter()
+                .map(|(value, label, counted)| FacetOption {
+                    count: facets.map_or(0, |f| f.count(dim, &counted)),
+                    checked: params.has(param, &value),
+                    value,
+                    label,
+                })
+                .filter(|o| facets.is_none() || o.count > 0 || o.checked)
+                .collect();
+            FacetGroup {
+                param,
+                legend,
+                options,
+            }
+        })
         .collect()
 }
 
 /// The values of one filter dimension: (value in the link, label, value counted by the index).
-pub(crate) type Values = Vec<(String, String, String)>;
+type Values = Vec<(String, String, String)>;
 
-/// Every filter dimension with its legend and [`Values`]: what the results page and an
-/// alert's management page offer.
-pub(crate) fn vocabularies(
+/// Every filter dimension with its legend and [`Values`].
+fn vocabularies(
     members: &[Municipality],
     training: bool,
 ) -> Vec<(Dimension, &'static str, Values)> {
